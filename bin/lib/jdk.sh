@@ -1,0 +1,53 @@
+# Shared by bin/runner, bin/control-plane and mvnw: locate a JDK whose feature
+# release is at least CAPMESH_MIN_JAVA (21). Sourced, not executed.
+
+CAPMESH_MIN_JAVA=${CAPMESH_MIN_JAVA:-21}
+
+# Prints the feature release (17, 21, 25, ...) of the java binary given as $1. Reads the
+# JDK's `release` file when there is one (instant); otherwise asks the JVM (slower).
+capmesh_java_release() {
+  local out release_file
+  release_file="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release_file" ]; then
+    out=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$release_file" | head -n 1)
+  fi
+  if [ -z "${out:-}" ]; then
+    out=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+  fi
+  case "$out" in
+    1.*) echo "${out#1.}" | cut -d. -f1 ;;
+    "") echo 0 ;;
+    *) echo "$out" | cut -d. -f1 ;;
+  esac
+}
+
+# Sets CAPMESH_JAVA_HOME to the first JDK >= CAPMESH_MIN_JAVA with a javac,
+# looking at $JAVA_HOME, the java on PATH, then the usual install directories
+# (newest first). Returns 1 with a message on stderr if there is none.
+capmesh_find_jdk() {
+  local candidates=() dir java_bin
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if java_bin=$(command -v java 2>/dev/null); then
+    java_bin=$(readlink -f "$java_bin")
+    candidates+=("$(dirname "$(dirname "$java_bin")")")
+  fi
+  for dir in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /Library/Java/JavaVirtualMachines/*/Contents/Home \
+             "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
+    [ -d "$dir" ] && candidates+=("$dir")
+  done
+  local best="" best_release=0 release
+  for dir in "${candidates[@]}"; do
+    [ -x "$dir/bin/java" ] && [ -x "$dir/bin/javac" ] || continue
+    release=$(capmesh_java_release "$dir/bin/java")
+    [ "$release" -ge "$CAPMESH_MIN_JAVA" ] 2>/dev/null || continue
+    # $JAVA_HOME wins when it qualifies; otherwise take the newest release found.
+    if [ -n "${JAVA_HOME:-}" ] && [ "$dir" = "$JAVA_HOME" ]; then best=$dir; break; fi
+    if [ "$release" -gt "$best_release" ]; then best=$dir; best_release=$release; fi
+  done
+  if [ -z "$best" ]; then
+    echo "capmesh: no JDK >= $CAPMESH_MIN_JAVA found (looked at JAVA_HOME, PATH and /usr/lib/jvm)." >&2
+    echo "capmesh: install one (e.g. 'apt-get install openjdk-21-jdk') or set JAVA_HOME." >&2
+    return 1
+  fi
+  CAPMESH_JAVA_HOME=$best
+}

@@ -1,0 +1,350 @@
+package dev.capmesh.compiler.resolve;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.capmesh.compiler.Diagnostics;
+import dev.capmesh.compiler.Suggestions;
+import dev.capmesh.compiler.model.BuiltModel;
+import dev.capmesh.compiler.model.ModelSpans;
+import dev.capmesh.schema.model.Binding;
+import dev.capmesh.schema.model.BindingKind;
+import dev.capmesh.schema.model.Config;
+import dev.capmesh.schema.model.Service;
+import dev.capmesh.schema.model.ServiceKind;
+import dev.capmesh.schema.model.Worker;
+import dev.capmesh.schema.model.WorkerCode;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Applies {@code inherit} and {@code parameter} and checks every reference of a config model.
+ *
+ * <p>The result is the model the runner executes: every worker a service runs is flattened (its
+ * effective code, compatibility settings, bindings and outbound), and unfilled optional
+ * parameters are gone. Problems go to the {@link Diagnostics}; when there are errors the result
+ * is still returned but must not be run. Not thread-safe; one per compile.
+ */
+public final class Resolver {
+  private final BuiltModel model;
+  private final ModelSpans spans;
+  private final Diagnostics diagnostics;
+  final Map<String, Service> services = new LinkedHashMap<>();
+  /** Every distinct worker object (services' and constants'), with the name used in messages. */
+  final Map<Worker, String> labels = new IdentityHashMap<>();
+  /** The same workers in a stable order: constants as declared, then services' own workers. */
+  final List<Worker> workers = new ArrayList<>();
+  private final Map<Worker, String> constNames = new IdentityHashMap<>();
+  private final Map<Worker, @Nullable Worker> parents = new IdentityHashMap<>();
+  private final Map<Worker, Worker> effective = new IdentityHashMap<>();
+  private final Set<Worker> broken = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+  private Resolver(BuiltModel model, Diagnostics diagnostics) {
+    this.model = model;
+    this.spans = model.spans();
+    this.diagnostics = diagnostics;
+  }
+
+  /** Resolves {@code model}, adding problems to {@code diagnostics}. */
+  public static Config resolve(BuiltModel model, Diagnostics diagnostics) {
+    requireNonNull(model, "model");
+    requireNonNull(diagnostics, "diagnostics");
+    return new Resolver(model, diagnostics).run();
+  }
+
+  private Config run() {
+    Config config = model.config();
+    for (Service s : config.services()) {
+      if (s.name().isEmpty()) {
+        continue;
+      }
+      Service first = services.putIfAbsent(s.name(), s);
+      if (first != null) {
+        diagnostics.error(spans.of(s, "name"), "Service \"" + s.name() + "\" is defined twice.",
+            "the first one is at line " + spans.of(first, "name").line() + "; service names must be unique");
+      }
+    }
+    model.workerConsts().forEach((name, w) -> {
+      constNames.putIfAbsent(w, name);
+      if (labels.putIfAbsent(w, name) == null) {
+        workers.add(w);
+      }
+    });
+    for (Service s : config.services()) {
+      if (s.kind() instanceof ServiceKind.WorkerService ws) {
+        if (labels.putIfAbsent(ws.worker(), s.name()) == null) {
+          workers.add(ws.worker());
+        }
+      }
+    }
+    for (Worker w : workers) {
+      effective(w);
+    }
+    new ReferenceChecker(this, spans, diagnostics).check(config);
+
+    var resolved = new ArrayList<Service>();
+    for (Service s : config.services()) {
+      if (s.kind() instanceof ServiceKind.WorkerService ws) {
+        Worker eff = effective(ws.worker());
+        checkConcrete(s, ws.worker(), eff);
+        Worker runnable = withoutUnfilledParameters(eff);
+        spans.copy(ws.worker(), runnable);
+        var service = new Service(s.name(), new ServiceKind.WorkerService(runnable));
+        spans.copy(s, service);
+        resolved.add(service);
+      } else {
+        resolved.add(s);
+      }
+    }
+    return config.withServices(resolved);
+  }
+
+  String label(Worker w) {
+    return labels.getOrDefault(w, "?");
+  }
+
+  /** The worker {@code w} inherits from, or null (no inherit, or an unknown parent). */
+  @Nullable Worker parent(Worker w) {
+    if (parents.containsKey(w)) {
+      return parents.get(w);
+    }
+    Worker parent = null;
+    if (w.code() instanceof WorkerCode.Inherit inherit) {
+      String name = inherit.parent();
+      Service s = services.get(name);
+      if (s != null && s.kind() instanceof ServiceKind.WorkerService ws) {
+        parent = ws.worker();
+      } else if (s != null) {
+        diagnostics.error(spans.of(w, "inherit"), "Worker \"" + label(w) + "\" inherits from \""
+            + name + "\", but that is " + article(s.kind().kindName()) + " service, not a worker.");
+      } else if (model.workerConsts().containsKey(name)) {
+        parent = model.workerConsts().get(name);
+      } else {
+        var candidates = new ArrayList<String>();
+        services.values().stream().filter(x -> x.kind() instanceof ServiceKind.WorkerService)
+            .forEach(x -> candidates.add(x.name()));
+        candidates.addAll(model.workerConsts().keySet());
+        diagnostics.error(spans.of(w, "inherit"), "Worker \"" + label(w) + "\" inherits from \""
+            + name + "\", but there is no worker service or Worker constant with that name.",
+            Suggestions.didYouMean(name, candidates));
+      }
+    }
+    parents.put(w, parent);
+    return parent;
+  }
+
+  /** The flattened worker: {@code w} itself if it has code, else its chain merged. */
+  Worker effective(Worker w) {
+    Worker known = effective.get(w);
+    if (known != null) {
+      return known;
+    }
+    Worker result = w;
+    if (w.isDerived()) {
+      List<Worker> chain = new ArrayList<>();
+      Worker cur = w;
+      while (cur != null && cur.isDerived() && !effective.containsKey(cur)) {
+        int at = indexOf(chain, cur);
+        if (at >= 0) {
+          reportCycle(chain.subList(at, chain.size()));
+          for (Worker c : chain) {
+            effective.put(c, c);
+            broken.add(c);
+          }
+          return w;
+        }
+        chain.add(cur);
+        cur = parent(cur);
+      }
+      checkDerivedFields(w);
+      Worker parent = parent(w);
+      if (parent == null) {
+        broken.add(w);
+        result = w;
+      } else {
+        Worker base = effective(parent);
+        if (broken.contains(parent)) {
+          broken.add(w);
+        }
+        result = broken.contains(w) ? w : merge(w, base);
+        spans.copy(w, result);
+      }
+    }
+    effective.put(w, result);
+    return result;
+  }
+
+  private static int indexOf(List<Worker> list, Worker w) {
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) == w) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void reportCycle(List<Worker> cycle) {
+    if (cycle.stream().anyMatch(broken::contains)) {
+      return;
+    }
+    // Start the chain at the member written first, so the message does not depend on visit order.
+    Worker first = cycle.get(0);
+    for (Worker c : cycle) {
+      if (spans.of(c).start() < spans.of(first).start()) {
+        first = c;
+      }
+    }
+    int start = indexOf(cycle, first);
+    var names = new ArrayList<String>();
+    for (int i = 0; i <= cycle.size(); i++) {
+      names.add(label(cycle.get((start + i) % cycle.size())));
+    }
+    diagnostics.error(spans.of(first, "inherit"), "Workers inherit from each other in a cycle: "
+        + String.join(" -> ", names) + ".", "one worker of the chain must have its own modules");
+  }
+
+  private void checkDerivedFields(Worker w) {
+    for (String field : List.of("compatibilityDate", "compatibilityFlags")) {
+      if (spans.has(w, field)) {
+        diagnostics.error(spans.of(w, field), "Worker \"" + label(w) + "\" inherits from \""
+            + ((WorkerCode.Inherit) w.code()).parent() + "\" and may not set " + field + ".",
+            "a derived worker runs its parent's code with its parent's " + field + "; remove it here");
+      }
+    }
+  }
+
+  private Worker merge(Worker w, Worker base) {
+    String parentName = ((WorkerCode.Inherit) w.code()).parent();
+    var bindings = new ArrayList<>(base.bindings());
+    for (Binding b : w.bindings()) {
+      int at = -1;
+      for (int i = 0; i < bindings.size(); i++) {
+        if (bindings.get(i).name().equals(b.name())) {
+          at = i;
+        }
+      }
+      if (at < 0) {
+        diagnostics.error(spans.of(b, "name"), "Worker \"" + label(w) + "\" sets binding \""
+            + b.name() + "\", but \"" + parentName + "\" has no binding with that name.",
+            hintOr(Suggestions.didYouMean(b.name(), base.bindings().stream().map(Binding::name).toList()),
+                "a derived worker can only replace its parent's bindings"));
+        continue;
+      }
+      Binding old = bindings.get(at);
+      checkOverride(w, parentName, old, b);
+      bindings.set(at, b);
+    }
+    boolean set = spans.has(w, "globalOutbound");
+    return new Worker(base.code(), base.compatibilityDate(), base.compatibilityFlags(), bindings,
+        set ? w.globalOutbound() : base.globalOutbound(),
+        spans.has(w, "cacheApiOutbound") ? w.cacheApiOutbound() : base.cacheApiOutbound(),
+        spans.has(w, "durableObjectNamespaces") ? w.durableObjectNamespaces() : base.durableObjectNamespaces(),
+        spans.has(w, "durableObjectUniqueKeyModifier") ? w.durableObjectUniqueKeyModifier()
+            : base.durableObjectUniqueKeyModifier(),
+        spans.has(w, "durableObjectStorage") ? w.durableObjectStorage() : base.durableObjectStorage(),
+        spans.has(w, "moduleFallback") ? w.moduleFallback() : base.moduleFallback(),
+        spans.has(w, "tails") ? w.tails() : base.tails(),
+        spans.has(w, "streamingTails") ? w.streamingTails() : base.streamingTails(),
+        w.unsupportedFields().isEmpty() ? base.unsupportedFields() : w.unsupportedFields());
+  }
+
+  private void checkOverride(Worker w, String parentName, Binding old, Binding b) {
+    String where = "Worker \"" + label(w) + "\"'s binding \"" + b.name() + "\"";
+    if (old.kind() instanceof BindingKind.Parameter p) {
+      if (b.kind() instanceof BindingKind.Parameter q) {
+        if (q.expected() != p.expected()) {
+          diagnostics.error(spans.of(b, "kind"), where + " redeclares a parameter of type "
+              + p.expected().schemaName() + " as type " + q.expected().schemaName() + ".");
+        }
+        return;
+      }
+      if (b.kind().type() != p.expected()) {
+        diagnostics.error(spans.of(b, "kind"), where + " is " + article(b.kind().kindName())
+            + " binding, but it fills a parameter of type " + p.expected().schemaName() + ".",
+            "fill it with " + p.expected().schemaName() + " = ...");
+      } else if (b.kind() instanceof BindingKind.CryptoKey key
+          && !key.usages().containsAll(p.cryptoKeyUsages())) {
+        diagnostics.error(spans.of(b, "kind"), where + " fills a cryptoKey parameter that needs usages "
+            + webNames(p.cryptoKeyUsages()) + ", but the key allows only " + webNames(key.usages()) + ".");
+      }
+      return;
+    }
+    if (!old.kind().kindName().equals(b.kind().kindName())) {
+      diagnostics.error(spans.of(b, "kind"), where + " is " + article(b.kind().kindName())
+          + " binding, but it replaces " + article(old.kind().kindName()) + " binding of \"" + parentName + "\".",
+          "an override must be of the same kind as the binding it replaces");
+    }
+  }
+
+  private static String webNames(List<dev.capmesh.schema.model.KeyUsage> usages) {
+    return usages.stream().map(dev.capmesh.schema.model.KeyUsage::webName)
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  /** "a kv", "an r2Bucket": the word with its indefinite article. */
+  static String article(String word) {
+    return ("aeio".indexOf(Character.toLowerCase(word.charAt(0))) >= 0 || word.startsWith("r2") ? "an " : "a ") + word;
+  }
+
+  private static String hintOr(@Nullable String hint, String fallback) {
+    return hint != null ? hint : fallback;
+  }
+
+  /** Unfilled, non-optional parameters of the flattened worker. */
+  static List<Binding> unfilled(Worker eff) {
+    return eff.bindings().stream()
+        .filter(b -> b.kind() instanceof BindingKind.Parameter p && !p.optional()).toList();
+  }
+
+  private void checkConcrete(Service s, Worker w, Worker eff) {
+    if (broken.contains(w)) {
+      return;
+    }
+    List<Binding> missing = unfilled(eff);
+    if (missing.isEmpty()) {
+      return;
+    }
+    String names = missing.stream().map(b -> "\"" + b.name() + "\"").collect(Collectors.joining(", "));
+    String what = missing.size() == 1 ? "parameter " + names + " is" : "parameters " + names + " are";
+    var fillers = new ArrayList<String>();
+    for (Worker other : workers) {
+      if (other != w && descendsFrom(other, w) && !broken.contains(other) && unfilled(effective(other)).isEmpty()) {
+        String c = constNames.get(other);
+        fillers.add(c != null ? "`worker = ." + c + "`" : "the service \"" + label(other) + "\"");
+      }
+    }
+    String subject = constNames.containsKey(w) ? "worker \"" + constNames.get(w) + "\"" : "its worker";
+    String hint = fillers.isEmpty()
+        ? "derive a worker that fills " + (missing.size() == 1 ? "it" : "them") + ": (inherit = \"" + label(w) + "\", bindings = [(name = \""
+            + missing.get(0).name() + "\", ...)])"
+        : "did you mean " + String.join(" or ", fillers) + "?";
+    diagnostics.error(spans.of(s, "kind"), "Service \"" + s.name() + "\" runs " + subject
+        + " directly, but its " + what + " not filled.", hint);
+  }
+
+  private boolean descendsFrom(Worker w, Worker ancestor) {
+    var seen = java.util.Collections.newSetFromMap(new IdentityHashMap<Worker, Boolean>());
+    for (Worker p = parents.get(w); p != null && seen.add(p); p = parents.get(p)) {
+      if (p == ancestor) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Worker withoutUnfilledParameters(Worker eff) {
+    if (eff.bindings().stream().noneMatch(b -> b.kind() instanceof BindingKind.Parameter)) {
+      return eff;
+    }
+    var kept = eff.bindings().stream().filter(b -> !(b.kind() instanceof BindingKind.Parameter)).toList();
+    return new Worker(eff.code(), eff.compatibilityDate(), eff.compatibilityFlags(), kept,
+        eff.globalOutbound(), eff.cacheApiOutbound(), eff.durableObjectNamespaces(),
+        eff.durableObjectUniqueKeyModifier(), eff.durableObjectStorage(), eff.moduleFallback(),
+        eff.tails(), eff.streamingTails(), eff.unsupportedFields());
+  }
+}

@@ -1,0 +1,1 @@
+import { cook } from 'burrito-shop-internal:kitchen'; export function order() { return cook(); }

@@ -1,0 +1,1 @@
+export default { fetch(r, env) { return env.FILES.fetch(r); } };

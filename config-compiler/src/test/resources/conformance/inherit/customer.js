@@ -1,0 +1,1 @@
+export default { fetch(req, env) { return new Response(env.TENANT); } };

@@ -1,0 +1,3 @@
+# The smallest config: nothing at all.
+using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = ();

@@ -1,0 +1,2 @@
+using Workerd = import "/workerd/workerd.capnp";
+const d :Data = 0x"abc";

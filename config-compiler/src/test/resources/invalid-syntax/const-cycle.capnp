@@ -1,0 +1,3 @@
+using Workerd = import "/workerd/workerd.capnp";
+const a :Text = .b;
+const b :Text = .a;

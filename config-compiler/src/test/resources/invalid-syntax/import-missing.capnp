@@ -1,0 +1,2 @@
+using Other = import "other.capnp";
+const t :Text = "x";

@@ -1,0 +1,1 @@
+using W = import "/workerd/nope.capnp";

@@ -1,0 +1,4 @@
+using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  sockets = [(name = 5)]
+);

@@ -1,0 +1,3 @@
+using Workerd = import "/workerd/workerd.capnp";
+const a :Workerd.Config = ();
+const b :Workerd.Config = ();

@@ -1,0 +1,2 @@
+using Workerd = import "/workerd/workerd.capnp";
+const a :Text = "x" %;

@@ -1,0 +1,3 @@
+using Workerd = import "/workerd/workerd.capnp";
+const a :Text = "x";
+const b :Text = a;

@@ -1,0 +1,8 @@
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01", bindings = [(name = "ROOMS", durableObjectNamespace = (className = "Rom", serviceName = "rooms"))])),
+    (name = "rooms", worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01", durableObjectNamespaces = [(className = "Room", uniqueKey = "k")]))
+  ],
+);

@@ -1,0 +1,9 @@
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01")),
+    (name = "net", network = (allow = ["public"])),
+    (name = "main", network = ())
+  ],
+);

@@ -1,0 +1,9 @@
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "base", worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01", bindings = [(name = "API", service = "api")])),
+    (name = "api", worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01")),
+    (name = "main", worker = (inherit = "base", bindings = [(name = "API", text = "http://x")]))
+  ],
+);

@@ -1,0 +1,9 @@
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .child)
+  ],
+);
+const base :Workerd.Worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01", bindings = [(name = "AUTH", parameter = (type = (service = void)))]);
+const child :Workerd.Worker = (inherit = "base", bindings = [(name = "AUTH", text = "auth")]);

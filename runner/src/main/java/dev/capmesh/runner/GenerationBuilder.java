@@ -1,0 +1,285 @@
+package dev.capmesh.runner;
+
+import dev.capmesh.runner.egress.Connector;
+import dev.capmesh.runner.egress.HostResolver;
+import dev.capmesh.runner.egress.NetworkPolicy;
+import dev.capmesh.runner.js.EnvBinding;
+import dev.capmesh.runner.js.JsLoadException;
+import dev.capmesh.runner.js.JsRuntime;
+import dev.capmesh.runner.js.JsWorker;
+import dev.capmesh.runner.js.WorkerCode;
+import dev.capmesh.runner.js.WorkerModule;
+import dev.capmesh.runner.service.HttpService;
+import dev.capmesh.runner.service.ServiceRequest;
+import dev.capmesh.runner.service.ServiceResponse;
+import dev.capmesh.runner.services.DiskService;
+import dev.capmesh.runner.services.ExternalService;
+import dev.capmesh.runner.services.NetworkService;
+import dev.capmesh.schema.model.Binding;
+import dev.capmesh.schema.model.BindingKind;
+import dev.capmesh.schema.model.Config;
+import dev.capmesh.schema.model.Module;
+import dev.capmesh.schema.model.Service;
+import dev.capmesh.schema.model.ServiceDesignator;
+import dev.capmesh.schema.model.ServiceKind;
+import dev.capmesh.schema.model.Socket;
+import dev.capmesh.schema.model.Worker;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link Generation} from a resolved config: one {@link HttpService} per service that
+ * something uses (a socket, a binding, a {@code globalOutbound}), workers after the services
+ * they bind to, so JS RPC sees the target worker itself. Every unsupported feature is reported
+ * by name; nothing is started if anything fails. Not thread-safe; one use.
+ */
+final class GenerationBuilder {
+  private final Config config;
+  private final String version;
+  private final RunnerOptions options;
+  private final JsRuntime runtime;
+  private final HostResolver resolver;
+  private final Connector connector;
+  private final Executor blocking;
+  private final Function<String, String> environment;
+
+  private final Map<String, Service> byName = new LinkedHashMap<>();
+  private final Map<String, HttpService> built = new HashMap<>();
+  private final LinkedHashSet<String> building = new LinkedHashSet<>();
+  private final Map<String, LateBound> late = new HashMap<>();
+  private final List<JsWorker> workers = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
+
+  GenerationBuilder(Config config, String version, RunnerOptions options, JsRuntime runtime,
+      HostResolver resolver, Connector connector, Executor blocking,
+      Function<String, String> environment) {
+    this.config = config;
+    this.version = version;
+    this.options = options;
+    this.runtime = runtime;
+    this.resolver = resolver;
+    this.connector = connector;
+    this.blocking = blocking;
+    this.environment = environment;
+    for (Service s : config.services()) {
+      byName.putIfAbsent(s.name(), s);
+    }
+  }
+
+  Generation build() throws RunnerException {
+    var socketTargets = new LinkedHashMap<String, HttpService>();
+    for (Socket socket : config.sockets()) {
+      if (!(socket.protocol() instanceof Socket.Http)) {
+        problems.add("socket \"" + socket.name() + "\": " + socket.protocol().kindName()
+            + " sockets are not supported by this runner yet (use http)");
+        continue;
+      }
+      HttpService target = service(socket.service(), "socket \"" + socket.name() + "\"");
+      if (target != null) {
+        socketTargets.put(socket.name(), target);
+      }
+    }
+    // Like workerd, start every worker and network-facing service even if nothing here
+    // reaches it yet, so code errors show at start rather than at the first request. Kinds
+    // this runner does not implement are refused only when something uses them.
+    for (Service service : config.services()) {
+      if (isStartedEagerly(service.kind())) {
+        service(ServiceDesignator.of(service.name()), "service \"" + service.name() + "\"");
+      }
+    }
+    if (!problems.isEmpty()) {
+      workers.forEach(JsWorker::close);
+      throw new RunnerException(problems);
+    }
+    late.forEach((name, proxy) -> proxy.target = built.get(name));
+    return new Generation(version, built, socketTargets, workers);
+  }
+
+  private static boolean isStartedEagerly(ServiceKind kind) {
+    return kind instanceof ServiceKind.WorkerService || kind instanceof ServiceKind.NetworkService
+        || kind instanceof ServiceKind.DiskService
+        || (kind instanceof ServiceKind.ExternalService e && e.protocol() instanceof ServiceKind.ExternalHttp);
+  }
+
+  /** The service a designator names, built on first use; null after a reported problem. */
+  private @Nullable HttpService service(ServiceDesignator designator, String usedBy) {
+    String name = designator.name();
+    HttpService existing = built.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    if (building.contains(name)) {
+      // A cycle of service bindings: bind through a forwarder filled in once all are built.
+      return late.computeIfAbsent(name, n -> new LateBound(n));
+    }
+    Service service = byName.get(name);
+    if (service == null) {
+      problems.add(usedBy + " refers to a service \"" + name + "\", but no such service is defined");
+      return null;
+    }
+    building.add(name);
+    try {
+      HttpService created = create(service);
+      if (created != null) {
+        built.put(name, created);
+      }
+      return created;
+    } finally {
+      building.remove(name);
+    }
+  }
+
+  private @Nullable HttpService create(Service service) {
+    String name = service.name();
+    return switch (service.kind()) {
+      case ServiceKind.WorkerService w -> worker(name, w.worker());
+      case ServiceKind.NetworkService n -> {
+        try {
+          yield new NetworkService(name, NetworkPolicy.of(n.allow(), n.deny()), resolver, connector);
+        } catch (IllegalArgumentException e) {
+          problems.add("service \"" + name + "\": " + e.getMessage());
+          yield null;
+        }
+      }
+      case ServiceKind.ExternalService e -> {
+        if (!(e.protocol() instanceof ServiceKind.ExternalHttp)) {
+          problems.add("service \"" + name + "\": external services over "
+              + (e.protocol() instanceof ServiceKind.ExternalHttps ? "https" : "tcp")
+              + " are not supported by this runner yet (use http)");
+          yield null;
+        }
+        yield new ExternalService(name, e.address(), false, resolver, connector);
+      }
+      case ServiceKind.DiskService d ->
+          new DiskService(options.baseDirectory().resolve(d.path()).normalize(), d.writable(),
+              d.allowDotfiles(), blocking);
+      default -> {
+        problems.add("service \"" + name + "\": " + service.kind().kindName()
+            + " services are not supported by this runner yet");
+        yield null;
+      }
+    };
+  }
+
+  private @Nullable HttpService worker(String name, Worker worker) {
+    WorkerCode code = code(name, worker);
+    if (code == null) {
+      return null;
+    }
+    for (String field : worker.unsupportedFields()) {
+      problems.add("worker \"" + name + "\": " + field + " is not supported by this runner yet");
+    }
+    JsWorker.Builder builder = JsWorker.builder(runtime, name, code)
+        .limits(options.limits())
+        .poolSize(options.contextsPerWorker());
+    for (Binding b : worker.bindings()) {
+      EnvBinding env = binding(name, b);
+      if (env != null) {
+        builder.binding(b.name(), env);
+      }
+    }
+    if (worker.globalOutbound().isPresent()) {
+      HttpService outbound = service(worker.globalOutbound().get(),
+          "worker \"" + name + "\"'s globalOutbound");
+      builder.globalOutbound(outbound);
+    }
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    try {
+      JsWorker built = builder.build();
+      workers.add(built);
+      return built;
+    } catch (JsLoadException e) {
+      problems.add("worker \"" + name + "\": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private @Nullable WorkerCode code(String name, Worker worker) {
+    return switch (worker.code()) {
+      case dev.capmesh.schema.model.WorkerCode.Modules m -> {
+        var modules = new ArrayList<WorkerModule>();
+        for (Module module : m.modules()) {
+          WorkerModule.Kind kind = switch (module.type()) {
+            case ES_MODULE -> WorkerModule.Kind.ES_MODULE;
+            case TEXT -> WorkerModule.Kind.TEXT;
+            case DATA -> WorkerModule.Kind.DATA;
+            case JSON -> WorkerModule.Kind.JSON;
+            default -> null;
+          };
+          if (kind == null) {
+            problems.add("worker \"" + name + "\": module \"" + module.name() + "\" is a "
+                + module.type().schemaName() + " module, which this runner does not support yet");
+            continue;
+          }
+          modules.add(new WorkerModule(module.name(), kind, module.bytes()));
+        }
+        try {
+          yield modules.isEmpty() ? null : new WorkerCode.Modules(modules);
+        } catch (IllegalArgumentException e) {
+          problems.add("worker \"" + name + "\": " + e.getMessage());
+          yield null;
+        }
+      }
+      case dev.capmesh.schema.model.WorkerCode.ServiceWorkerScript s ->
+          new WorkerCode.ServiceWorkerScript(name + ".js", s.script());
+      case dev.capmesh.schema.model.WorkerCode.Inherit i -> {
+        problems.add("worker \"" + name + "\": inherit = \"" + i.parent() + "\" was not resolved");
+        yield null;
+      }
+    };
+  }
+
+  private @Nullable EnvBinding binding(String worker, Binding b) {
+    String where = "worker \"" + worker + "\"'s binding \"" + b.name() + "\"";
+    return switch (b.kind()) {
+      case BindingKind.Text t -> new EnvBinding.Text(t.value());
+      case BindingKind.Secret s -> new EnvBinding.Secret(s.value());
+      case BindingKind.Json j -> new EnvBinding.Json(j.json());
+      case BindingKind.Data d -> new EnvBinding.Data(d.bytes());
+      case BindingKind.FromEnvironment e -> {
+        String value = environment.apply(e.variable());
+        yield value == null ? null : new EnvBinding.Text(value);
+      }
+      case BindingKind.Service s -> {
+        HttpService target = service(s.service(), where);
+        yield target == null ? null : new EnvBinding.Service(target,
+            s.service().entrypoint().orElse(null), s.service().propsJson().orElse(null));
+      }
+      default -> {
+        problems.add(where + ": " + b.kind().kindName()
+            + " bindings are not supported by this runner yet");
+        yield null;
+      }
+    };
+  }
+
+  /** Forwards to a service that was still being built when something bound to it (a cycle). */
+  private static final class LateBound implements HttpService {
+    private final String name;
+    volatile @Nullable HttpService target;
+
+    LateBound(String name) {
+      this.name = name;
+    }
+
+    @Override public CompletionStage<ServiceResponse> fetch(ServiceRequest request) {
+      HttpService t = target;
+      if (t == null) {
+        return CompletableFuture.completedFuture(ServiceResponse.text(503, "service " + name + " is not ready\n"));
+      }
+      return t.fetch(request);
+    }
+  }
+}

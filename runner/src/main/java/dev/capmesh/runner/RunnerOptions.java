@@ -1,0 +1,43 @@
+package dev.capmesh.runner;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.capmesh.runner.js.JsLimits;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How a {@link Runner} runs a config.
+ *
+ * @param baseDirectory directory that relative paths in the config (disk services) resolve
+ *     against: the config file's directory
+ * @param socketAddresses overrides of socket addresses by socket name ({@code --socket-addr})
+ * @param limits per-worker limits
+ * @param contextsPerWorker the most GraalJS contexts (threads) one worker uses
+ * @param maxBodyBytes the largest request body a socket accepts (413 beyond)
+ */
+public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses,
+    JsLimits limits, int contextsPerWorker, long maxBodyBytes) {
+
+  public RunnerOptions {
+    requireNonNull(baseDirectory, "baseDirectory");
+    socketAddresses = Map.copyOf(socketAddresses);
+    requireNonNull(limits, "limits");
+    if (contextsPerWorker < 1) {
+      throw new IllegalArgumentException("contextsPerWorker: " + contextsPerWorker + " (expected: >= 1)");
+    }
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 1)");
+    }
+  }
+
+  /** Defaults: JsLimits defaults, 2 contexts per worker, 100 MiB bodies. */
+  public static RunnerOptions defaults(Path baseDirectory) {
+    return new RunnerOptions(baseDirectory, Map.of(), JsLimits.defaults(), 2, 100L << 20);
+  }
+
+  /** The same options with these socket address overrides. */
+  public RunnerOptions withSocketAddresses(Map<String, String> overrides) {
+    return new RunnerOptions(baseDirectory, overrides, limits, contextsPerWorker, maxBodyBytes);
+  }
+}

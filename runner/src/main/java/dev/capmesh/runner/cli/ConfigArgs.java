@@ -1,0 +1,44 @@
+package dev.capmesh.runner.cli;
+
+import dev.capmesh.compiler.CompiledConfig;
+import dev.capmesh.compiler.ConfigCompiler;
+import dev.capmesh.compiler.ConfigException;
+import dev.capmesh.compiler.Diagnostic;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Parameters;
+
+/** The {@code config.capnp [constName]} arguments shared by the subcommands, and compiling them. */
+final class ConfigArgs {
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "the config file (.capnp text)")
+  Path file;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "CONST",
+      description = "which Config constant to use, if the file declares several")
+  @Nullable String constName;
+
+  /** Compiles, printing diagnostics to {@code main.err}; null if it did not compile. */
+  @Nullable CompiledConfig compile(RunnerMain main) {
+    if (!Files.isRegularFile(file)) {
+      main.err.println("runner: " + file + ": no such file");
+      return null;
+    }
+    try {
+      CompiledConfig compiled = ConfigCompiler.create().compile(file, constName);
+      for (Diagnostic w : compiled.warnings()) {
+        main.err.print(w.format());
+      }
+      return compiled;
+    } catch (ConfigException e) {
+      main.err.print(e.format());
+      int n = e.diagnostics().size();
+      main.err.println(n + (n == 1 ? " error" : " errors"));
+      return null;
+    } catch (IOException e) {
+      main.err.println("runner: " + e.getMessage());
+      return null;
+    }
+  }
+}

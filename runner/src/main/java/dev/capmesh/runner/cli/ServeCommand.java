@@ -1,0 +1,144 @@
+package dev.capmesh.runner.cli;
+
+import dev.capmesh.compiler.CompiledConfig;
+import dev.capmesh.runner.Runner;
+import dev.capmesh.runner.RunnerException;
+import dev.capmesh.runner.RunnerOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code runner serve config.capnp [const]}: serves every socket of the config until Ctrl-C,
+ * which drains in-flight requests and exits. With {@code --watch}, edits to the config or the
+ * files next to it are compiled and swapped in atomically; a version with errors is reported and
+ * the running one keeps serving.
+ */
+@Command(name = "serve", description = "Serve the config's sockets and workers until interrupted.")
+final class ServeCommand implements Callable<Integer> {
+  private static final long WATCH_INTERVAL_MS = 300;
+
+  @ParentCommand RunnerMain main;
+  @Mixin ConfigArgs args;
+
+  @Option(names = "--socket-addr", paramLabel = "NAME=HOST:PORT",
+      description = "Listen for socket NAME on HOST:PORT instead of the config's address (repeatable).")
+  Map<String, String> socketAddresses = new LinkedHashMap<>();
+
+  @Option(names = "--watch", description = "Reload when the config or the files beside it change.")
+  boolean watch;
+
+  @Override
+  public Integer call() throws Exception {
+    CompiledConfig compiled = args.compile(main);
+    if (compiled == null) {
+      return RunnerMain.CONFIG_ERRORS;
+    }
+    Path base = args.file.toAbsolutePath().normalize().getParent();
+    RunnerOptions options = RunnerOptions.defaults(base).withSocketAddresses(socketAddresses);
+    Runner runner;
+    try {
+      runner = Runner.start(compiled.config(), version(compiled), options);
+    } catch (RunnerException e) {
+      e.problems().forEach(p -> main.err.println("runner: " + p));
+      main.err.flush();
+      return RunnerMain.CONFIG_ERRORS;
+    }
+    var stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      main.err.println("runner: stopping (draining in-flight requests)");
+      main.err.flush();
+      runner.close();
+      stopped.countDown();
+    }, "capmesh-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    printListening(runner, compiled);
+    if (watch) {
+      watchLoop(runner, base, stopped);
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private void printListening(Runner runner, CompiledConfig compiled) {
+    main.out.println("capmesh: serving " + args.file + " (version " + runner.version() + ")");
+    for (Map.Entry<String, InetSocketAddress> e : runner.listening().entrySet()) {
+      InetSocketAddress a = e.getValue();
+      String host = a.getAddress().isAnyLocalAddress() ? "0.0.0.0" : a.getAddress().getHostAddress();
+      String target = compiled.config().sockets().stream().filter(s -> s.name().equals(e.getKey()))
+          .findFirst().map(s -> s.service().toString()).orElse("?");
+      main.out.println("  socket " + e.getKey() + ": http://"
+          + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/ -> service " + target);
+    }
+    main.out.flush();
+  }
+
+  private void watchLoop(Runner runner, Path base, CountDownLatch stopped) throws InterruptedException {
+    main.out.println("capmesh: watching " + base + " for changes");
+    main.out.flush();
+    long last = fingerprint(base);
+    while (stopped.getCount() > 0) {
+      Thread.sleep(WATCH_INTERVAL_MS);
+      long now = fingerprint(base);
+      if (now == last) {
+        continue;
+      }
+      last = now;
+      CompiledConfig next = args.compile(main);
+      if (next == null) {
+        main.err.println("runner: the changed config has errors; still serving version " + runner.version());
+        main.err.flush();
+        continue;
+      }
+      try {
+        runner.reload(next.config(), version(next));
+        main.out.println("capmesh: reloaded, now serving version " + runner.version());
+      } catch (RunnerException e) {
+        e.problems().forEach(p -> main.err.println("runner: " + p));
+        main.err.println("runner: still serving version " + runner.version());
+      }
+      main.out.flush();
+      main.err.flush();
+    }
+  }
+
+  /** A cheap summary of the sizes and modification times of the files under {@code dir}. */
+  static long fingerprint(Path dir) {
+    try (Stream<Path> files = Files.walk(dir, 6)) {
+      return files.filter(Files::isRegularFile)
+          .filter(p -> !p.toString().contains("/.") && !p.toString().contains("/target/"))
+          .mapToLong(p -> {
+            try {
+              return p.hashCode() * 31L + Files.getLastModifiedTime(p).toMillis() * 17L + Files.size(p);
+            } catch (IOException e) {
+              return p.hashCode();
+            }
+          }).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  /** The first 12 hex digits of the SHA-256 of the config binary. */
+  static String version(CompiledConfig compiled) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(compiled.binary());
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

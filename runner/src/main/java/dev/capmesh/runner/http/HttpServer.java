@@ -1,0 +1,243 @@
+package dev.capmesh.runner.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.capmesh.runner.service.HttpService;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An HTTP/1.1 server that hands every request to one {@link HttpService}: keep-alive, chunked
+ * bodies both ways, bodies streamed with backpressure (the socket is read only as fast as the
+ * service pulls the request body; the response body is pulled only while the socket is
+ * writable), size limits (431 for headers, 414 for the request line, 413 for bodies), 400 and a
+ * closed connection for malformed input, an {@code x-request-id} on every response and one access
+ * log line per request.
+ *
+ * <p>Create with {@link #builder()}, then {@link #start()}; {@link #close()} drains. Thread-safe.
+ */
+public final class HttpServer implements AutoCloseable {
+  /** The default redactor: keeps the path and hides the query string, where tokens tend to live. */
+  public static final Function<String, String> REDACT_QUERY = target -> {
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q) + "?<redacted>";
+  };
+
+  final Builder config;
+  private final @Nullable NettyTransport ownTransport;
+  private final NettyTransport transport;
+  final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  final AtomicInteger inFlight = new AtomicInteger();
+  volatile boolean draining;
+  private @Nullable Channel serverChannel;
+
+  private HttpServer(Builder b) {
+    this.config = b;
+    if (b.transport != null) {
+      this.transport = b.transport;
+      this.ownTransport = null;
+    } else {
+      this.ownTransport = NettyTransport.create(b.ioThreads, "http-" + b.bind.getPort());
+      this.transport = ownTransport;
+    }
+  }
+
+  /** Starts a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds and starts accepting.
+   *
+   * @return the bound address (the real port when port 0 was asked for)
+   */
+  public synchronized InetSocketAddress start() {
+    if (serverChannel != null) {
+      throw new IllegalStateException("already started");
+    }
+    var decoder = new HttpDecoderConfig()
+        .setMaxInitialLineLength(config.maxRequestLineLength)
+        .setMaxHeaderSize(config.maxHeaderSize)
+        .setMaxChunkSize(64 * 1024);
+    var bootstrap = new ServerBootstrap()
+        .group(transport.group())
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<>() {
+          @Override protected void initChannel(Channel ch) {
+            ch.pipeline().addLast("codec", new HttpServerCodec(decoder));
+            ch.pipeline().addLast("handler", new ServerConnection(HttpServer.this));
+          }
+        });
+    try {
+      serverChannel = bootstrap.bind(config.bind).sync().channel();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while binding " + config.bind, e);
+    }
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** Requests currently being handled (for tests and metrics). */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Drains: stops accepting, closes idle keep-alive connections, lets in-flight requests finish
+   * for up to the drain timeout, then closes whatever is left. Blocks; call it from outside the
+   * event loops.
+   */
+  @Override public synchronized void close() {
+    draining = true;
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly();
+    }
+    for (Channel ch : connections) {
+      ch.eventLoop().execute(() -> {
+        var handler = ch.pipeline().get(ServerConnection.class);
+        if (handler != null) {
+          handler.closeIfIdle();
+        }
+      });
+    }
+    long deadline = System.nanoTime() + config.drainTimeout.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    connections.close().awaitUninterruptibly();
+    if (ownTransport != null) {
+      ownTransport.close();
+    }
+  }
+
+  /** Settings for an {@link HttpServer}. Not thread-safe; {@link #build()} once. */
+  public static final class Builder {
+    InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 0);
+    @Nullable HttpService service;
+    @Nullable NettyTransport transport;
+    int ioThreads = 0;
+    int maxHeaderSize = 16 * 1024;
+    int maxRequestLineLength = 8 * 1024;
+    long maxBodySize = 100L * 1024 * 1024;
+    Duration drainTimeout = Duration.ofSeconds(10);
+    Duration idleTimeout = Duration.ofSeconds(60);
+    Function<String, String> redactor = REDACT_QUERY;
+    Supplier<String> requestIds = () -> HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+
+    private Builder() {}
+
+    /** Where to listen (default 127.0.0.1, port 0). */
+    public Builder bind(InetSocketAddress address) {
+      this.bind = requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The service every request goes to (required). */
+    public Builder service(HttpService service) {
+      this.service = requireNonNull(service, "service");
+      return this;
+    }
+
+    /** A shared transport; without one the server starts (and on close stops) its own. */
+    public Builder transport(NettyTransport transport) {
+      this.transport = requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /** Event loops of the server's own transport (0 = Netty's default). */
+    public Builder ioThreads(int threads) {
+      checkArgument(threads >= 0, "ioThreads: %s (expected: >= 0)", threads);
+      this.ioThreads = threads;
+      return this;
+    }
+
+    /** Largest header block in bytes; larger gets 431 (default 16 KiB). */
+    public Builder maxHeaderSize(int bytes) {
+      checkArgument(bytes >= 256, "maxHeaderSize: %s (expected: >= 256)", bytes);
+      this.maxHeaderSize = bytes;
+      return this;
+    }
+
+    /** Longest request line in bytes; longer gets 414 (default 8 KiB). */
+    public Builder maxRequestLineLength(int bytes) {
+      checkArgument(bytes >= 64, "maxRequestLineLength: %s (expected: >= 64)", bytes);
+      this.maxRequestLineLength = bytes;
+      return this;
+    }
+
+    /** Largest request body, declared or streamed; larger gets 413 (default 100 MiB). */
+    public Builder maxBodySize(long bytes) {
+      checkArgument(bytes >= 0, "maxBodySize: %s (expected: >= 0)", bytes);
+      this.maxBodySize = bytes;
+      return this;
+    }
+
+    /** How long {@link #close()} waits for in-flight requests (default 10 s). */
+    public Builder drainTimeout(Duration timeout) {
+      checkArgument(!timeout.isNegative(), "drainTimeout: %s (expected: >= 0)", timeout);
+      this.drainTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a connection may sit without a complete request header block: both idle
+     * keep-alive connections and slow senders are closed after it (default 60 s).
+     */
+    public Builder idleTimeout(Duration timeout) {
+      checkArgument(!timeout.isNegative() && !timeout.isZero(), "idleTimeout: %s (expected: > 0)",
+          timeout);
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /** Rewrites the request target before it is logged, so secrets never reach the log. */
+    public Builder redactor(Function<String, String> redactor) {
+      this.redactor = requireNonNull(redactor, "redactor");
+      return this;
+    }
+
+    /** Where request ids come from (default: 16 random hex digits). */
+    public Builder requestIds(Supplier<String> ids) {
+      this.requestIds = requireNonNull(ids, "ids");
+      return this;
+    }
+
+    /** Builds the server; call {@link HttpServer#start()} next. */
+    public HttpServer build() {
+      if (service == null) {
+        throw new IllegalStateException("service: null (expected: set with service(...))");
+      }
+      return new HttpServer(this);
+    }
+
+    private static void checkArgument(boolean ok, String format, Object value) {
+      if (!ok) {
+        throw new IllegalArgumentException(String.format(format, value));
+      }
+    }
+  }
+}

@@ -1,0 +1,451 @@
+package dev.capmesh.runner.http;
+
+import dev.capmesh.runner.http.internal.BodyPump;
+import dev.capmesh.runner.http.internal.ChannelBodyStream;
+import dev.capmesh.runner.service.BodyTooLargeException;
+import dev.capmesh.runner.service.HttpService;
+import dev.capmesh.runner.service.ServiceRequest;
+import dev.capmesh.runner.service.ServiceResponse;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted connection: a small state machine run entirely on the channel's event loop. At most
+ * one request is being served at a time; requests a client pipelines behind it wait in {@code
+ * backlog} until the response before them has been written.
+ */
+final class ServerConnection extends ChannelInboundHandlerAdapter {
+  private static final Logger ACCESS = LoggerFactory.getLogger("dev.capmesh.runner.http.access");
+  private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
+      "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "expect");
+  // reg-name / IPv4 / bracketed IPv6, optional port; nothing that could add a path or userinfo.
+  private static final Pattern HOST = Pattern.compile(
+      "(?:[A-Za-z0-9._~!$&'()*+,;=-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
+
+  private final HttpServer server;
+  private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+  private @Nullable ChannelHandlerContext ctx;
+  private @Nullable Exchange current;
+  private @Nullable ScheduledFuture<?> idleTimer;
+
+  /** Everything about the request currently being served. */
+  private static final class Exchange {
+    final String id;
+    final long startNanos = System.nanoTime();
+    final String method;
+    final String target;
+    final boolean head;
+    boolean keepAlive;
+    @Nullable ChannelBodyStream body;
+    @Nullable BodyPump pump;
+    boolean responseStarted;
+    boolean ended;
+    int status;
+    long bytesOut;
+
+    Exchange(String id, String method, String target, boolean keepAlive) {
+      this.id = id;
+      this.method = method;
+      this.target = target;
+      this.head = method.equals("HEAD");
+      this.keepAlive = keepAlive;
+    }
+  }
+
+  ServerConnection(HttpServer server) {
+    this.server = server;
+  }
+
+  @Override public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    server.connections.add(ctx.channel());
+    if (server.draining) {
+      ctx.close();
+      return;
+    }
+    armIdleTimer();
+    ctx.read();
+  }
+
+  @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    dispatch(msg);
+  }
+
+  private void dispatch(Object msg) {
+    Exchange ex = current;
+    if (ex != null && ex.body != null && !ex.body.isFinished()) {
+      if (msg instanceof HttpContent content) {
+        feedBody(ex, content);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    } else if (ex != null) {
+      backlog.add(msg);
+    } else {
+      handleIdle(msg);
+    }
+  }
+
+  private void handleIdle(Object msg) {
+    if (msg instanceof HttpRequest request) {
+      startExchange(request);
+      if (msg instanceof HttpContent content && current != null && current.body != null) {
+        feedBody(current, content); // releases it
+        return;
+      }
+    }
+    ReferenceCountUtil.release(msg);
+  }
+
+  private void startExchange(HttpRequest request) {
+    cancelIdleTimer();
+    String id = server.config.requestIds.get();
+    var ex = new Exchange(id, request.method().name(), request.uri(),
+        HttpUtil.isKeepAlive(request) && !server.draining);
+    current = ex;
+    server.inFlight.incrementAndGet();
+
+    if (request.decoderResult().isFailure()) {
+      Throwable cause = request.decoderResult().cause();
+      int status = cause instanceof TooLongHttpHeaderException ? 431
+          : cause instanceof TooLongHttpLineException ? 414
+          : cause instanceof TooLongFrameException ? 431 : 400;
+      LOG.debug("bad request id={} cause={}", id, cause.toString());
+      sendErrorAndClose(ex, status, status == 400 ? "malformed request" : "request too large");
+      return;
+    }
+    String url = absoluteUrl(request);
+    if (url == null) {
+      sendErrorAndClose(ex, 400, "bad host header or request target");
+      return;
+    }
+    long length;
+    try {
+      length = HttpUtil.getContentLength(request, -1L);
+    } catch (NumberFormatException e) {
+      sendErrorAndClose(ex, 400, "bad content-length");
+      return;
+    }
+    boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+    if (length > server.config.maxBodySize) {
+      sendErrorAndClose(ex, 413, "request body is larger than " + server.config.maxBodySize + " bytes");
+      return;
+    }
+    if (HttpUtil.is100ContinueExpected(request)) {
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    }
+    long known = chunked ? -1 : Math.max(length, 0);
+    var body = new ChannelBodyStream(ctx.executor(), ctx::read, () -> { }, server.config.maxBodySize,
+        known);
+    ex.body = body;
+
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    Set<String> connectionTokens = new HashSet<>();
+    for (String v : request.headers().getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : v.split(",")) {
+        connectionTokens.add(token.trim().toLowerCase(Locale.ROOT));
+      }
+    }
+    for (Map.Entry<String, String> h : request.headers()) {
+      String lower = h.getKey().toLowerCase(Locale.ROOT);
+      if (!HOP_BY_HOP.contains(lower) && !connectionTokens.contains(lower)) {
+        headers.add(Map.entry(h.getKey(), h.getValue()));
+      }
+    }
+    var serviceRequest = new ServiceRequest(ex.method, url, headers, body, id);
+    HttpService service = server.config.service;
+    CompletionStage<ServiceResponse> stage;
+    try {
+      stage = service.fetch(serviceRequest);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    var loop = ctx.executor();
+    stage.whenComplete((response, error) -> loop.execute(() -> onResponse(ex, response, error)));
+  }
+
+  private @Nullable String absoluteUrl(HttpRequest request) {
+    String target = request.uri();
+    if (target.regionMatches(true, 0, "http://", 0, 7)) {
+      return target;
+    }
+    if (!target.startsWith("/")) {
+      return null;
+    }
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    if (host == null) {
+      var local = (InetSocketAddress) ctx.channel().localAddress();
+      String addr = local.getAddress().getHostAddress();
+      host = (addr.contains(":") ? "[" + addr + "]" : addr) + ":" + local.getPort();
+    } else if (!HOST.matcher(host).matches()) {
+      return null;
+    }
+    return "http://" + host + target;
+  }
+
+  private void feedBody(Exchange ex, HttpContent content) {
+    try {
+      ChannelBodyStream body = ex.body;
+      if (content.decoderResult().isFailure()) {
+        body.onFailure(new IllegalArgumentException("malformed request body: "
+            + content.decoderResult().cause()));
+        failInput(ex, 400, "malformed request body");
+        return;
+      }
+      if (!body.onContent(content.content())) {
+        failInput(ex, 413, "request body is larger than " + server.config.maxBodySize + " bytes");
+        return;
+      }
+      if (content instanceof LastHttpContent) {
+        body.onEnd();
+      }
+    } finally {
+      content.release();
+    }
+  }
+
+  /** Bad or oversized input mid-body: answer if we still can, and never reuse the connection. */
+  private void failInput(Exchange ex, int status, String message) {
+    ex.keepAlive = false;
+    if (!ex.responseStarted) {
+      sendErrorAndClose(ex, status, message);
+    } else {
+      ctx.close();
+    }
+  }
+
+  private void onResponse(Exchange ex, @Nullable ServiceResponse response, @Nullable Throwable error) {
+    if (ex.responseStarted || ex != current || !ctx.channel().isActive()) {
+      if (response != null) {
+        response.body().cancel();
+      }
+      endExchange(ex);
+      return;
+    }
+    if (error != null) {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null
+          ? error.getCause() : error;
+      if (cause instanceof BodyTooLargeException) {
+        response = ServiceResponse.text(413, "request body too large\n");
+        ex.keepAlive = false;
+      } else {
+        LOG.warn("service failed id={} error={}", ex.id, cause.toString());
+        response = ServiceResponse.text(500, "internal error, request id " + ex.id + "\n");
+      }
+    }
+    try {
+      writeResponse(ex, response);
+    } catch (RuntimeException e) {
+      // e.g. a status text Netty refuses; the service's mistake must not wedge the connection
+      LOG.warn("could not write response id={} error={}", ex.id, e.toString());
+      response.body().cancel();
+      endExchange(ex);
+      ctx.close();
+    }
+  }
+
+  private void writeResponse(Exchange ex, ServiceResponse response) {
+    ex.responseStarted = true;
+    ex.status = response.status();
+    HttpResponseStatus status = response.statusText().isEmpty()
+        ? HttpResponseStatus.valueOf(response.status())
+        : new HttpResponseStatus(response.status(), response.statusText());
+    var out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+    try {
+      for (Map.Entry<String, String> h : response.headers()) {
+        String lower = h.getKey().toLowerCase(Locale.ROOT);
+        if (!HOP_BY_HOP.contains(lower) && !lower.equals("content-length")
+            && !lower.equals("x-request-id")) {
+          out.headers().add(h.getKey(), h.getValue());
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      LOG.warn("service returned an invalid header id={} error={}", ex.id, e.getMessage());
+      response.body().cancel();
+      ex.status = 500;
+      out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+      response = ServiceResponse.text(500, "internal error, request id " + ex.id + "\n");
+    }
+    out.headers().set("x-request-id", ex.id);
+    if (ex.body != null && ex.body.isCancelled() && !ex.body.isFinished()) {
+      ex.keepAlive = false;
+    }
+    int code = response.status();
+    boolean noBody = ex.head || code < 200 || code == 204 || code == 304;
+    long length = response.body().knownLength();
+    if (length >= 0 && code != 204 && code >= 200) {
+      out.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+    } else if (!noBody) {
+      out.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (!ex.keepAlive || server.draining) {
+      ex.keepAlive = false;
+      out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    if (noBody) {
+      response.body().cancel();
+      ctx.write(out);
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+          .addListener(f -> responseWritten(ex, f.isSuccess() ? null : f.cause(), true));
+      return;
+    }
+    ctx.write(out);
+    var pump = new BodyPump(ctx.channel(), response.body(),
+        err -> responseWritten(ex, err, length < 0 || ex.pump.bytes() == length));
+    ex.pump = pump;
+    pump.start();
+  }
+
+  private void sendErrorAndClose(Exchange ex, int status, String message) {
+    ex.keepAlive = false;
+    ex.responseStarted = true;
+    ex.status = status;
+    byte[] bytes = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    var out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        Unpooled.wrappedBuffer(bytes));
+    out.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    out.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    out.headers().set("x-request-id", ex.id);
+    ex.bytesOut = bytes.length;
+    if (ex.body != null) {
+      ex.body.onFailure(new IllegalStateException("request rejected with status " + status));
+    }
+    ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    logLine(ex);
+    endExchange(ex);
+  }
+
+  private void responseWritten(Exchange ex, @Nullable Throwable error, boolean lengthHonoured) {
+    if (ex.pump != null) {
+      ex.bytesOut = ex.pump.bytes();
+    }
+    if (error != null) {
+      LOG.debug("response not completed id={} error={}", ex.id, error.toString());
+    }
+    logLine(ex);
+    boolean reuse = error == null && lengthHonoured && ex.keepAlive && !server.draining
+        && ex.body != null && ex.body.isFinished() && ctx.channel().isActive();
+    endExchange(ex);
+    if (!reuse) {
+      if (ex.body != null && !ex.body.isFinished()) {
+        ex.body.onFailure(new ClosedChannelException());
+      }
+      ctx.close();
+      return;
+    }
+    current = null;
+    while (!backlog.isEmpty() && (current == null || !current.body.isFinished())) {
+      dispatch(backlog.poll());
+    }
+    if (current == null) {
+      armIdleTimer();
+      ctx.read();
+    }
+  }
+
+  private void endExchange(Exchange ex) {
+    if (!ex.ended) {
+      ex.ended = true;
+      server.inFlight.decrementAndGet();
+    }
+  }
+
+  private void logLine(Exchange ex) {
+    if (ACCESS.isInfoEnabled()) {
+      long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - ex.startNanos);
+      ACCESS.info("request id={} method={} target={} status={} in={} out={} ms={}", ex.id,
+          ex.method, server.config.redactor.apply(ex.target), ex.status,
+          ex.body == null ? 0 : ex.body.received(), ex.bytesOut, micros / 1000.0);
+    }
+  }
+
+  /** Called on the loop when the server drains. */
+  void closeIfIdle() {
+    if (current == null && ctx != null) {
+      ctx.close();
+    }
+  }
+
+  private void armIdleTimer() {
+    cancelIdleTimer();
+    long nanos = server.config.idleTimeout.toNanos();
+    idleTimer = ctx.executor().schedule(() -> {
+      if (current == null) {
+        ctx.close();
+      }
+    }, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelIdleTimer() {
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+  }
+
+  @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Exchange ex = current;
+    if (ex != null && ex.pump != null) {
+      ex.pump.writabilityChanged();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override public void channelInactive(ChannelHandlerContext ctx) {
+    cancelIdleTimer();
+    Exchange ex = current;
+    if (ex != null) {
+      if (ex.body != null) {
+        ex.body.onFailure(new ClosedChannelException());
+      }
+      if (ex.pump != null) {
+        ex.pump.abort(new ClosedChannelException());
+      }
+    }
+    while (!backlog.isEmpty()) {
+      ReferenceCountUtil.release(backlog.poll());
+    }
+  }
+
+  @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("connection error remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

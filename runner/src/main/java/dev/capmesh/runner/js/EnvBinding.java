@@ -1,0 +1,64 @@
+package dev.capmesh.runner.js;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.capmesh.runner.service.HttpService;
+import org.jspecify.annotations.Nullable;
+
+/** One entry of a worker's {@code env}: what {@code env.NAME} is inside the worker. */
+public sealed interface EnvBinding {
+
+  /** A string. */
+  record Text(String value) implements EnvBinding {
+    public Text {
+      requireNonNull(value, "value");
+    }
+  }
+
+  /** A JSON value, given as its source text and parsed in each context. */
+  record Json(String json) implements EnvBinding {
+    public Json {
+      requireNonNull(json, "json");
+    }
+  }
+
+  /** An ArrayBuffer with these bytes (a fresh copy per context). */
+  record Data(byte[] bytes) implements EnvBinding {
+    public Data {
+      bytes = bytes.clone();
+    }
+
+    @Override public byte[] bytes() {
+      return bytes.clone();
+    }
+  }
+
+  /** A string whose value the runtime replaces by {@code [REDACTED]} in every log and error. */
+  record Secret(String value) implements EnvBinding {
+    public Secret {
+      requireNonNull(value, "value");
+    }
+
+    @Override public String toString() {
+      return "Secret[value=[REDACTED]]";
+    }
+  }
+
+  /**
+   * A Fetcher for another service. When {@code target} is a {@link JsWorker}, the binding also
+   * offers JS RPC to its {@code WorkerEntrypoint} named {@code entrypoint} (null: the default
+   * export), and {@code propsJson} (a JSON object, or null for {@code {}}) becomes the target's
+   * {@code ctx.props}.
+   */
+  record Service(HttpService target, @Nullable String entrypoint, @Nullable String propsJson)
+      implements EnvBinding {
+    public Service {
+      requireNonNull(target, "target");
+    }
+
+    /** A plain binding to {@code target}'s default entrypoint. */
+    public static Service of(HttpService target) {
+      return new Service(target, null, null);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.capmesh.runner.js;
+
+import dev.capmesh.runner.service.BodyStream;
+import dev.capmesh.runner.service.HttpService;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyObject;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opaque Java objects handed to the JS side. They have no members, so JavaScript can only pass
+ * them back to the host hooks; since they exist only inside closures and private fields of the
+ * runtime's own JS, worker code cannot obtain, copy or forge one.
+ */
+final class Handles {
+  private Handles() {}
+
+  /** An object with no visible members. */
+  abstract static class Opaque implements ProxyObject {
+    @Override public Object getMember(String key) {
+      return null;
+    }
+
+    @Override public Object getMemberKeys() {
+      return new String[0];
+    }
+
+    @Override public boolean hasMember(String key) {
+      return false;
+    }
+
+    @Override public void putMember(String key, Value value) {
+      throw new UnsupportedOperationException("read-only");
+    }
+  }
+
+  /** Where a Fetcher sends: an HTTP service, and for a JsWorker target, its RPC entrypoint. */
+  static final class Target extends Opaque {
+    final HttpService http;
+    final @Nullable JsWorker rpcWorker;
+    final @Nullable String entrypoint;
+    final @Nullable String propsJson;
+
+    Target(HttpService http, @Nullable JsWorker rpcWorker, @Nullable String entrypoint,
+        @Nullable String propsJson) {
+      this.http = http;
+      this.rpcWorker = rpcWorker;
+      this.entrypoint = entrypoint;
+      this.propsJson = propsJson;
+    }
+  }
+
+  /** A Java body the JS side reads chunk by chunk. */
+  static final class Body extends Opaque {
+    final BodyStream stream;
+
+    Body(BodyStream stream) {
+      this.stream = stream;
+    }
+  }
+
+  static @Nullable Target target(Value v) {
+    return v.isProxyObject() && v.asProxyObject() instanceof Target t ? t : null;
+  }
+
+  static @Nullable Body body(Value v) {
+    return v.isProxyObject() && v.asProxyObject() instanceof Body b ? b : null;
+  }
+
+  /** Runs {@code onEnd} once when the body ended, failed or was cancelled. */
+  static BodyStream notifying(BodyStream inner, Runnable onEnd) {
+    var ended = new AtomicBoolean();
+    Runnable end = () -> {
+      if (ended.compareAndSet(false, true)) {
+        onEnd.run();
+      }
+    };
+    return new BodyStream() {
+      @Override public CompletionStage<@Nullable ByteBuffer> read() {
+        return inner.read().whenComplete((chunk, error) -> {
+          if (chunk == null || error != null) {
+            end.run();
+          }
+        });
+      }
+
+      @Override public void cancel() {
+        inner.cancel();
+        end.run();
+      }
+
+      @Override public long knownLength() {
+        return inner.knownLength();
+      }
+    };
+  }
+}

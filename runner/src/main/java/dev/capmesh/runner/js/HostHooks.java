@@ -1,0 +1,185 @@
+package dev.capmesh.runner.js;
+
+import dev.capmesh.runner.service.BodyStreams;
+import dev.capmesh.runner.service.ServiceRequest;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java functions the runtime's own JavaScript calls (never visible to worker code: the JS
+ * side keeps them in a closure). Every hook runs on the context's thread; asynchronous ones
+ * take resolve/reject callbacks and call them later through {@link WorkerContext#execute}.
+ * Bytes travel Java to JS as Latin-1 strings (one char per byte) and JS to Java as ArrayBuffers
+ * read in bulk.
+ */
+final class HostHooks {
+  /** The logger worker {@code console} output goes to. */
+  static final String CONSOLE_LOGGER = "dev.capmesh.runner.js.console";
+  private static final Logger console = LoggerFactory.getLogger(CONSOLE_LOGGER);
+
+  private final WorkerContext wc;
+  private final JsRuntime runtime;
+
+  HostHooks(WorkerContext wc, JsRuntime runtime) {
+    this.wc = wc;
+    this.runtime = runtime;
+  }
+
+  ProxyObject asProxy() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("log", (ProxyExecutable) a -> log(a[0].asString(), a[1].asString()));
+    m.put("randomBytes", (ProxyExecutable) a -> randomBytes(a[0].asInt()));
+    m.put("digest", (ProxyExecutable) a -> digest(a[0].asString(), a[1]));
+    m.put("setTimer", (ProxyExecutable) a -> wc.setTimer(a[0].asLong(), a[1].asBoolean(), a[2]));
+    m.put("clearTimer", (ProxyExecutable) a -> {
+      wc.clearTimer(a[0].asInt());
+      return null;
+    });
+    m.put("bodyRead", (ProxyExecutable) a -> bodyRead(a[0], a[1], a[2]));
+    m.put("bodyCancel", (ProxyExecutable) a -> {
+      Handles.Body b = Handles.body(a[0]);
+      if (b != null) {
+        b.stream.cancel();
+      }
+      return null;
+    });
+    m.put("send", (ProxyExecutable) a -> send(a[0], a[1].asString(), a[2].asString(), a[3], a[4], a[5], a[6]));
+    m.put("rpc", (ProxyExecutable) a -> rpc(a[0], a[1].asString(), a[2].asString(), a[3], a[4]));
+    return ProxyObject.fromMap(m);
+  }
+
+  private Object log(String level, String text) {
+    RequestState st = wc.current();
+    String line = wc.worker.redact(text);
+    String rid = st == null ? "-" : st.requestId;
+    switch (level) {
+      case "error", "trace" -> console.error("worker={} requestId={} {}", wc.worker.name(), rid, line);
+      case "warn" -> console.warn("worker={} requestId={} {}", wc.worker.name(), rid, line);
+      case "debug" -> console.debug("worker={} requestId={} {}", wc.worker.name(), rid, line);
+      default -> console.info("worker={} requestId={} {}", wc.worker.name(), rid, line);
+    }
+    return null;
+  }
+
+  private Object randomBytes(int n) {
+    byte[] b = new byte[n];
+    runtime.random().nextBytes(b);
+    return WorkerContext.latin1(b);
+  }
+
+  private Object digest(String algorithm, Value buffer) {
+    byte[] data = new byte[(int) buffer.getBufferSize()];
+    buffer.readBuffer(0, data, 0, data.length);
+    try {
+      return WorkerContext.latin1(MessageDigest.getInstance(algorithm).digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalArgumentException("digest: " + algorithm + " (expected: SHA-1, SHA-256, SHA-384, SHA-512)");
+    }
+  }
+
+  private Object bodyRead(Value handle, Value resolve, Value reject) {
+    Handles.Body b = Handles.body(handle);
+    if (b == null) {
+      throw new IllegalArgumentException("not a body handle");
+    }
+    RequestState st = wc.current();
+    b.stream.read().whenComplete((chunk, error) -> wc.execute(st, () -> {
+      if (error != null) {
+        reject.execute(wc.worker.redact("reading the body failed: " + error.getMessage()));
+      } else if (chunk == null) {
+        resolve.execute((Object) null);
+      } else {
+        resolve.execute(latin1(chunk));
+      }
+    }));
+    return null;
+  }
+
+  private static String latin1(ByteBuffer chunk) {
+    byte[] bytes = new byte[chunk.remaining()];
+    chunk.get(bytes);
+    return WorkerContext.latin1(bytes);
+  }
+
+  private boolean overSubrequestLimit(RequestState st, Value reject) {
+    int limit = wc.worker.limits().subrequests();
+    if (st.subrequests.incrementAndGet() > limit) {
+      reject.execute("Error", "Too many subrequests: this worker may make at most " + limit
+          + " fetch or RPC calls per request (request id " + st.requestId + ")");
+      return true;
+    }
+    return false;
+  }
+
+  private Object send(Value targetValue, String method, String url, Value flatHeaders, Value body,
+      Value resolve, Value reject) {
+    Handles.Target target = Handles.target(targetValue);
+    if (target == null) {
+      throw new IllegalArgumentException("not a fetch target");
+    }
+    RequestState st = wc.current();
+    if (st == null || overSubrequestLimit(st, reject)) {
+      return null;
+    }
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
+      headers.add(Map.entry(flatHeaders.getArrayElement(i).asString(),
+          flatHeaders.getArrayElement(i + 1).asString()));
+    }
+    var request = new ServiceRequest(method, url, headers,
+        body.isNull() ? BodyStreams.empty() : wc.bodyFromJs(st, body), st.requestId);
+    target.http.fetch(request).whenComplete((response, error) -> wc.execute(st, () -> {
+      if (error != null) {
+        reject.execute("TypeError", wc.worker.redact("fetch to " + url + " failed: " + error.getMessage()));
+        return;
+      }
+      var flat = new ArrayList<Object>();
+      for (var h : response.headers()) {
+        flat.add(h.getKey());
+        flat.add(h.getValue());
+      }
+      Object handle = response.body().knownLength() == 0 ? null : new Handles.Body(response.body());
+      resolve.execute(response.status(), response.statusText(), ProxyArray.fromList(flat), handle);
+    }));
+    return null;
+  }
+
+  private Object rpc(Value targetValue, String method, String argsJson, Value resolve, Value reject) {
+    Handles.Target target = Handles.target(targetValue);
+    if (target == null || target.rpcWorker == null) {
+      throw new IllegalArgumentException("not an RPC target");
+    }
+    RequestState st = wc.current();
+    if (st == null) {
+      return null;
+    }
+    int limit = wc.worker.limits().subrequests();
+    if (st.subrequests.incrementAndGet() > limit) {
+      reject.execute(JsWorker.errorPayload("Too many subrequests: this worker may make at most "
+          + limit + " fetch or RPC calls per request (request id " + st.requestId + ")"));
+      return null;
+    }
+    target.rpcWorker.callRpc(target.entrypoint, target.propsJson, method, argsJson, st.requestId)
+        .whenComplete((outcome, error) -> wc.execute(st, () -> {
+          if (error != null) {
+            reject.execute(JsWorker.errorPayload("RPC call failed: " + error.getMessage()));
+          } else if (outcome.ok()) {
+            resolve.execute(outcome.payload());
+          } else {
+            reject.execute(outcome.payload());
+          }
+        }));
+    return null;
+  }
+}

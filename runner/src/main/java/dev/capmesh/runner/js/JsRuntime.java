@@ -1,0 +1,210 @@
+package dev.capmesh.runner.js;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JavaScript runtime of one runner: the shared GraalJS {@link Engine} (one code cache for
+ * every worker), the web-platform sources every context evaluates, a scheduler for timers, and
+ * the watchdog that enforces CPU and memory limits by closing contexts. Create one per runner
+ * and close it last. Thread-safe.
+ */
+public final class JsRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
+  private static final List<String> WEB_SOURCES =
+      List.of("web-core.js", "web-url.js", "web-streams.js", "web-fetch.js");
+  /** Old-generation use (after GC) above which running contexts are closed. */
+  private static final double MEMORY_HIGH_WATER = 0.90;
+
+  private final Engine engine;
+  private final List<Source> webSources;
+  private final ScheduledExecutorService scheduler;
+  private final SecureRandom random = new SecureRandom();
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final Set<WorkerContext> live = ConcurrentHashMap.newKeySet();
+  private final List<MemoryPoolMXBean> heapPools;
+
+  private JsRuntime(Engine engine) {
+    this.engine = engine;
+    this.webSources = WEB_SOURCES.stream().map(JsRuntime::loadSource).toList();
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      var t = new Thread(r, "capmesh-js-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    this.heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        // Only the old generation: eden and survivor spaces are routinely full after a young
+        // collection, which says nothing about the heap running out. Of the heap pools, only
+        // the old generation supports a usage threshold (Serial, Parallel and G1 alike).
+        .filter(p -> p.getType() == MemoryType.HEAP && p.isUsageThresholdSupported()
+            && p.isCollectionUsageThresholdSupported() && p.getUsage().getMax() > 0)
+        .toList();
+    scheduler.scheduleAtFixedRate(this::watch, 10, 10, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A runtime with a new Engine, which it owns and closes. Before returning it runs one request
+   * through a throwaway worker that touches the web APIs, so the shared Engine has parsed them
+   * and compiled their regular expressions: otherwise the first request of the first context
+   * pays that cost against its CPU limit.
+   */
+  public static JsRuntime create() {
+    var runtime = new JsRuntime(Engine.newBuilder("js")
+        .option("engine.WarnInterpreterOnly", "true")
+        .build());
+    runtime.warmUp();
+    return runtime;
+  }
+
+  private void warmUp() {
+    var worker = JsWorker.builder(this, "warm-up", WorkerCode.modules(WorkerModule.esModule("main.js", WARM_UP)))
+        .limits(new JsLimits(java.time.Duration.ofSeconds(30), 1, 1 << 20))
+        .poolSize(1)
+        .build();
+    try {
+      var response = worker.fetch(new dev.capmesh.runner.service.ServiceRequest("POST",
+          "http://warm.up/a/../b?x=1&y=%20#f", List.of(java.util.Map.entry("content-type", "text/plain")),
+          dev.capmesh.runner.service.BodyStreams.of("warm".getBytes(StandardCharsets.UTF_8)), "warm-up"))
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      dev.capmesh.runner.service.BodyStreams.readAll(response.body(), 1 << 20).get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("event=js-warm-up-failed", e);
+    } finally {
+      worker.close();
+    }
+  }
+
+  private static final String WARM_UP = """
+      export default { async fetch(request) {
+        const url = new URL(request.url);
+        const params = new URLSearchParams(url.search);
+        params.append('k', 'v w'); params.sort(); String(params);
+        new URL('../c?d#e', url).href;
+        const h = new Headers(request.headers); h.append('X-A', 'b'); [...h];
+        const text = await request.text();
+        const bytes = new TextEncoder().encode(text + 'é');
+        new TextDecoder().decode(bytes);
+        btoa(atob('aGk='));
+        structuredClone({ a: [1, new Date(), new Map([[1, 2]])] });
+        await crypto.subtle.digest('SHA-256', bytes); crypto.randomUUID();
+        const t = new TransformStream();
+        const w = t.writable.getWriter(); w.write(bytes); w.close();
+        await new Response(t.readable).arrayBuffer();
+        return Response.json({ ok: true, h: [...h] }, { headers: { 'X-B': '1' } });
+      } };
+      """;
+
+  /** The Truffle runtime's name: "Interpreted" means no JIT (a build or flag problem). */
+  public String implementationName() {
+    return engine.getImplementationName();
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  List<Source> webSources() {
+    return webSources;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  SecureRandom random() {
+    return random;
+  }
+
+  long threadCpuNanos(long threadId) {
+    return threads.getThreadCpuTime(threadId);
+  }
+
+  void register(WorkerContext context) {
+    live.add(context);
+  }
+
+  void unregister(WorkerContext context) {
+    live.remove(context);
+  }
+
+  private void watch() {
+    try {
+      for (WorkerContext c : live) {
+        c.checkCpu();
+      }
+      if (memoryHigh()) {
+        // Community GraalJS has no per-context heap limit: when the old generation is still
+        // nearly full after a collection, stop whatever is running (it is the likely allocator).
+        for (WorkerContext c : live) {
+          c.killIfRunning("memory");
+        }
+        collectSoon();
+      }
+    } catch (RuntimeException e) {
+      log.warn("event=watchdog-failed", e);
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong lastCollection = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * After contexts were killed for memory, collect promptly: until the next old-generation
+   * collection the pools still report the dead contexts' garbage, and the watchdog would go on
+   * stopping innocent requests. At most once every 500 ms, off the watchdog thread.
+   */
+  void collectSoon() {
+    long now = System.nanoTime();
+    long last = lastCollection.get();
+    if (now - last > 500_000_000L && lastCollection.compareAndSet(last, now)) {
+      Thread.ofPlatform().daemon().name("capmesh-gc").start(System::gc);
+    }
+  }
+
+  private boolean memoryHigh() {
+    for (MemoryPoolMXBean p : heapPools) {
+      var after = p.getCollectionUsage();
+      if (after != null && after.getMax() > 0 && after.getUsed() > after.getMax() * MEMORY_HIGH_WATER) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Source loadSource(String name) {
+    try (InputStream in = JsRuntime.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return Source.newBuilder("js", text, "capmesh:" + name).cached(true).buildLiteral();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops timers and the watchdog, closes every live context and the Engine. */
+  @Override public void close() {
+    scheduler.shutdownNow();
+    for (WorkerContext c : live) {
+      c.kill("shutdown");
+    }
+    engine.close(true);
+  }
+}

@@ -1,0 +1,245 @@
+package dev.capmesh.runner.js;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.capmesh.runner.service.HttpService;
+import dev.capmesh.runner.service.ServiceRequest;
+import dev.capmesh.runner.service.ServiceResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JavaScript worker served from a pool of GraalJS contexts: an {@link HttpService} that runs
+ * the worker's {@code fetch} handler. Each context serves several requests concurrently on its
+ * own thread (like one isolate's event loop); a new request goes to the least busy context, and
+ * a new context is started while every existing one is busy and the pool is not full. A context
+ * that exceeds a limit is closed and replaced on demand. Thread-safe.
+ */
+public final class JsWorker implements HttpService {
+
+  /** The result of a JS RPC call: a clone-encoded value, or a clone-encoded error. */
+  record RpcOutcome(boolean ok, String payload) {}
+
+  private final JsRuntime runtime;
+  private final String name;
+  private final WorkerCode code;
+  private final Map<String, EnvBinding> bindings;
+  private final @Nullable HttpService outbound;
+  private final JsLimits limits;
+  private final int poolSize;
+  private final Redactor redactor;
+  private final List<WorkerContext> contexts = new CopyOnWriteArrayList<>();
+
+  private JsWorker(Builder b) {
+    this.runtime = b.runtime;
+    this.name = b.name;
+    this.code = b.code;
+    this.bindings = Map.copyOf(b.bindings);
+    this.outbound = b.outbound;
+    this.limits = b.limits;
+    this.poolSize = b.poolSize;
+    this.redactor = new Redactor(b.bindings.values().stream()
+        .filter(v -> v instanceof EnvBinding.Secret)
+        .map(v -> ((EnvBinding.Secret) v).value()).toList());
+  }
+
+  /** Starts building a worker named {@code name} running {@code code} on {@code runtime}. */
+  public static Builder builder(JsRuntime runtime, String name, WorkerCode code) {
+    return new Builder(runtime, name, code);
+  }
+
+  /** Options of a {@link JsWorker}. Not thread-safe. */
+  public static final class Builder {
+    private final JsRuntime runtime;
+    private final String name;
+    private final WorkerCode code;
+    private final Map<String, EnvBinding> bindings = new LinkedHashMap<>();
+    private @Nullable HttpService outbound;
+    private JsLimits limits = JsLimits.defaults();
+    private int poolSize = 2;
+
+    private Builder(JsRuntime runtime, String name, WorkerCode code) {
+      this.runtime = requireNonNull(runtime, "runtime");
+      this.name = requireNonNull(name, "name");
+      this.code = requireNonNull(code, "code");
+    }
+
+    /** Adds {@code env[name]}. */
+    public Builder binding(String name, EnvBinding binding) {
+      bindings.put(requireNonNull(name, "name"), requireNonNull(binding, "binding"));
+      return this;
+    }
+
+    /** The service global {@code fetch()} sends through; without one, fetch() rejects. */
+    public Builder globalOutbound(@Nullable HttpService outbound) {
+      this.outbound = outbound;
+      return this;
+    }
+
+    /** Limits; {@link JsLimits#defaults()} if not set. */
+    public Builder limits(JsLimits limits) {
+      this.limits = requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** The most contexts (threads) this worker uses; 2 if not set. */
+    public Builder poolSize(int poolSize) {
+      if (poolSize < 1) {
+        throw new IllegalArgumentException("poolSize: " + poolSize + " (expected: >= 1)");
+      }
+      this.poolSize = poolSize;
+      return this;
+    }
+
+    /**
+     * Loads the code in a first context and returns the worker.
+     *
+     * @throws JsLoadException if the code does not load (syntax error, missing module, ...)
+     */
+    public JsWorker build() {
+      var worker = new JsWorker(this);
+      WorkerContext first = worker.newContext();
+      try {
+        first.ready.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof JsLoadException le) {
+          throw le;
+        }
+        throw e;
+      }
+      return worker;
+    }
+  }
+
+  /** The worker's name, used in logs. */
+  public String name() {
+    return name;
+  }
+
+  JsLimits limits() {
+    return limits;
+  }
+
+  WorkerCode code() {
+    return code;
+  }
+
+  String redact(String text) {
+    return redactor.redact(text);
+  }
+
+  @Override public CompletionStage<ServiceResponse> fetch(ServiceRequest request) {
+    return dispatch(request, null, null);
+  }
+
+  /** Serves {@code request} with the fetch handler of export {@code entrypoint} (null: default). */
+  CompletableFuture<ServiceResponse> dispatch(ServiceRequest request, @Nullable String entrypoint,
+      @Nullable String propsJson) {
+    var response = new CompletableFuture<ServiceResponse>();
+    WorkerContext wc = pick();
+    var st = new RequestState[1];
+    st[0] = new RequestState(request.requestId(), 2, (reason, culprit) -> response.complete(
+        limitResponse(reason, culprit, request.requestId())), () -> wc.finished(st[0]));
+    wc.startFetch(st[0], request, entrypoint, propsJson, response);
+    return response;
+  }
+
+  CompletableFuture<RpcOutcome> callRpc(@Nullable String entrypoint, @Nullable String propsJson,
+      String method, String argsJson, String requestId) {
+    var outcome = new CompletableFuture<RpcOutcome>();
+    WorkerContext wc = pick();
+    var st = new RequestState[1];
+    st[0] = new RequestState(requestId, 1, (reason, culprit) -> outcome.complete(new RpcOutcome(false,
+        errorPayload(limitMessage(reason, culprit, requestId)))), () -> wc.finished(st[0]));
+    wc.startRpc(st[0], entrypoint, propsJson, method, argsJson, outcome);
+    return outcome;
+  }
+
+  private static ServiceResponse limitResponse(String reason, boolean culprit, String requestId) {
+    return ServiceResponse.text(503, limitMessage(reason, culprit, requestId) + "\n");
+  }
+
+  private static String limitMessage(String reason, boolean culprit, String requestId) {
+    String what = switch (reason) {
+      case "cpu" -> culprit ? "the worker exceeded its CPU time limit"
+          : "the worker was restarted because another request exceeded its CPU time limit";
+      case "memory" -> "the worker was stopped because the runner is low on memory";
+      case "shutdown" -> "the runner is shutting down";
+      default -> "the worker could not run (" + reason + ")";
+    };
+    return "Service Unavailable: " + what + " (request id " + requestId + ")";
+  }
+
+  /** An error encoded like the JS side's structured clone of {@code new Error(message)}. */
+  static String errorPayload(String message) {
+    return "[\"e\",0,\"Error\"," + ModuleFileSystem.jsString(message) + ",null]";
+  }
+
+  private synchronized WorkerContext pick() {
+    WorkerContext best = null;
+    for (WorkerContext c : contexts) {
+      if (!c.isDead() && (best == null || c.load() < best.load())) {
+        best = c;
+      }
+    }
+    if (best == null || (best.load() > 0 && contexts.size() < poolSize)) {
+      best = newContext();
+    }
+    return best;
+  }
+
+  private synchronized WorkerContext newContext() {
+    var c = new WorkerContext(this, runtime);
+    contexts.add(c);
+    return c;
+  }
+
+  void contextDied(WorkerContext c) {
+    contexts.remove(c);
+  }
+
+  /** [[name, kind, value, rpc], ...] for the JS side's env setup. */
+  ProxyArray bindingTable() {
+    var rows = new ArrayList<Object>();
+    for (var e : bindings.entrySet()) {
+      Object[] row = switch (e.getValue()) {
+        case EnvBinding.Text t -> new Object[] {e.getKey(), "text", t.value(), false};
+        case EnvBinding.Json j -> new Object[] {e.getKey(), "json", j.json(), false};
+        case EnvBinding.Data d -> new Object[] {e.getKey(), "data",
+            new String(d.bytes(), StandardCharsets.ISO_8859_1), false};
+        case EnvBinding.Secret s -> new Object[] {e.getKey(), "secret", s.value(), false};
+        case EnvBinding.Service s -> serviceRow(e.getKey(), s);
+      };
+      rows.add(ProxyArray.fromArray(row));
+    }
+    return ProxyArray.fromList(rows);
+  }
+
+  private static Object[] serviceRow(String name, EnvBinding.Service s) {
+    if (s.target() instanceof JsWorker w) {
+      HttpService http = request -> w.dispatch(request, s.entrypoint(), s.propsJson());
+      return new Object[] {name, "service", new Handles.Target(http, w, s.entrypoint(), s.propsJson()), true};
+    }
+    return new Object[] {name, "service", new Handles.Target(s.target(), null, null, null), false};
+  }
+
+  @Nullable Object outboundHandle() {
+    return outbound == null ? null : new Handles.Target(outbound, null, null, null);
+  }
+
+  /** Stops every context of this worker; later requests start new ones. */
+  public void close() {
+    for (WorkerContext c : List.copyOf(contexts)) {
+      c.kill("shutdown");
+    }
+  }
+}

@@ -1,0 +1,458 @@
+package dev.capmesh.runner.js;
+
+import dev.capmesh.runner.service.BodyStream;
+import dev.capmesh.runner.service.BodyStreams;
+import dev.capmesh.runner.service.ServiceRequest;
+import dev.capmesh.runner.service.ServiceResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One polyglot Context of a worker and the single thread that runs it.
+ *
+ * <p>Threading: every use of the Context happens in a task on {@link #executor}, a
+ * single-thread executor owned by this object. Java-side completions (a body chunk arrived, a
+ * subrequest answered, a timer fired) never touch the Context directly: they post a task with
+ * {@link #execute}. The task queue is the context's event loop; GraalJS drains the promise job
+ * queue at the end of each task. Each task runs on behalf of one {@link RequestState}, which is
+ * charged the thread CPU time the task used; the runtime's watchdog calls {@link #checkCpu} and
+ * closes the Context when the running request is over budget.
+ */
+final class WorkerContext {
+  private static final Logger log = LoggerFactory.getLogger(WorkerContext.class);
+  private static final long BACKGROUND_CPU_NANOS = 10_000_000_000L;
+
+  final JsWorker worker;
+  private final JsRuntime runtime;
+  private final ExecutorService executor;
+  private final Set<RequestState> inflight = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
+  private final RequestState background;
+  final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private volatile long threadId = -1;
+  private volatile @Nullable RequestState current;
+  private volatile long taskStartCpu;
+  private volatile boolean dead;
+  private volatile String deathReason = "";
+  private @Nullable Context context;
+  private @Nullable Value api;
+  private int nextTimer = 1;
+
+  WorkerContext(JsWorker worker, JsRuntime runtime) {
+    this.worker = worker;
+    this.runtime = runtime;
+    this.background = new RequestState("background", 1, (r, c) -> {}, () -> {});
+    this.executor = Executors.newSingleThreadExecutor(r -> {
+      var t = new Thread(r, "capmesh-js-" + worker.name());
+      t.setDaemon(true);
+      threadId = t.threadId();
+      return t;
+    });
+    runtime.register(this);
+    execute(background, this::init);
+  }
+
+  int load() {
+    return inflight.size();
+  }
+
+  boolean isDead() {
+    return dead;
+  }
+
+  // ---------------------------------------------------------------- event loop
+
+  void execute(@Nullable RequestState state, Runnable task) {
+    RequestState st = state == null ? background : state;
+    if (dead) {
+      st.kill(deathReason, false);
+      return;
+    }
+    try {
+      executor.execute(() -> runTask(st, task));
+    } catch (RejectedExecutionException e) {
+      st.kill(deathReason, false);
+    }
+  }
+
+  private void runTask(RequestState st, Runnable task) {
+    if (dead) {
+      st.kill(deathReason, false);
+      return;
+    }
+    long start = runtime.threadCpuNanos(threadId);
+    taskStartCpu = start;
+    current = st;
+    try {
+      task.run();
+    } catch (PolyglotException e) {
+      if (!dead && e.isResourceExhausted()) {
+        // Out of heap (or stack) inside JavaScript: the context cannot be trusted any more.
+        // Kill it so its requests get a 503 instead of waiting forever; the pool replaces it.
+        log.warn("event=worker-limit-exceeded worker={} requestId={} limit=memory error={}",
+            worker.name(), st.requestId, worker.redact(String.valueOf(e.getMessage())));
+        kill("memory");
+        runtime.collectSoon();
+      } else if (!dead && !e.isCancelled()) {
+        log.error("event=js-task-failed worker={} requestId={} error={}", worker.name(),
+            st.requestId, worker.redact(String.valueOf(e.getMessage())));
+      }
+    } catch (IllegalStateException e) {
+      if (!dead) {
+        log.error("event=js-task-failed worker={} requestId={}", worker.name(), st.requestId, e);
+      }
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      if (!dead) {
+        log.warn("event=worker-limit-exceeded worker={} requestId={} limit=memory error={}",
+            worker.name(), st.requestId, e.toString());
+        kill("memory");
+        runtime.collectSoon();
+      }
+    } finally {
+      current = null;
+      st.cpuNanos += runtime.threadCpuNanos(threadId) - start;
+    }
+  }
+
+  /** Called by the watchdog thread. */
+  void checkCpu() {
+    RequestState st = current;
+    long start = taskStartCpu;
+    if (st == null || dead) {
+      return;
+    }
+    long used = st.cpuNanos + runtime.threadCpuNanos(threadId) - start;
+    // Loading code and timers outside any request get a larger allowance: a cold context runs
+    // interpreted until the JIT catches up.
+    long limit = worker.limits().cpuPerRequest().toNanos();
+    if (st == background) {
+      limit = Math.max(limit, BACKGROUND_CPU_NANOS);
+    }
+    if (used > limit) {
+      kill("cpu");
+    }
+  }
+
+  void killIfRunning(String reason) {
+    if (current != null) {
+      kill(reason);
+    }
+  }
+
+  /** Closes the Context, cancelling what runs in it, and fails every request it was serving. */
+  void kill(String reason) {
+    RequestState culprit;
+    synchronized (this) {
+      if (dead) {
+        return;
+      }
+      deathReason = reason;
+      dead = true;
+      culprit = current;
+    }
+    runtime.unregister(this);
+    worker.contextDied(this);
+    timers.values().forEach(f -> f.cancel(false));
+    Context c = context;
+    if (c != null) {
+      try {
+        c.close(true);
+      } catch (RuntimeException e) {
+        log.debug("event=context-close-failed worker={}", worker.name(), e);
+      }
+    }
+    executor.shutdown();
+    if (culprit != null && culprit != background && !reason.equals("shutdown")) {
+      log.warn("event=worker-limit-exceeded worker={} requestId={} limit={}", worker.name(),
+          culprit.requestId, reason);
+    }
+    for (RequestState st : List.copyOf(inflight)) {
+      st.kill(reason, st == culprit);
+    }
+    inflight.clear();
+    ready.completeExceptionally(new JsLoadException("context stopped: " + reason));
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  private void init() {
+    try {
+      var builder = Context.newBuilder("js").engine(runtime.engine())
+          .allowHostAccess(HostAccess.NONE)
+          .allowHostClassLookup(name -> false)
+          .allowCreateThread(false)
+          .allowNativeAccess(false)
+          .allowCreateProcess(false)
+          .allowPolyglotAccess(PolyglotAccess.NONE)
+          .allowEnvironmentAccess(EnvironmentAccess.NONE)
+          .option("js.print", "false")
+          .option("js.load", "false")
+          .option("js.graal-builtin", "false");
+      WorkerCode code = worker.code();
+      if (code instanceof WorkerCode.Modules m) {
+        builder.allowIO(IOAccess.newBuilder().fileSystem(new ModuleFileSystem(m.modules())).build());
+      } else {
+        builder.allowIO(IOAccess.NONE);
+      }
+      Context ctx = builder.build();
+      context = ctx;
+      Value internal = ctx.eval("js", "({})");
+      ProxyObject hooks = new HostHooks(this, runtime).asProxy();
+      for (Source s : runtime.webSources()) {
+        ctx.eval(s).execute(hooks, internal);
+      }
+      Value jsApi = internal.getMember("api");
+      api = jsApi;
+      jsApi.invokeMember("init", worker.bindingTable(), worker.outboundHandle(),
+          ProxyObject.fromMap(Map.of("maxBodyBytes", worker.limits().maxBodyBytes())));
+      switch (code) {
+        case WorkerCode.Modules m -> loadModules(ctx, jsApi, m.modules().get(0).name());
+        case WorkerCode.ServiceWorkerScript s -> {
+          jsApi.invokeMember("exposeEnvAsGlobals");
+          ctx.eval(Source.newBuilder("js", s.source(), s.name()).buildLiteral());
+        }
+      }
+      ready.complete(null);
+    } catch (PolyglotException e) {
+      fail(describe(e));
+    } catch (JsLoadException e) {
+      fail(e.getMessage());
+    } catch (RuntimeException e) {
+      fail(e.toString());
+    }
+  }
+
+  private void loadModules(Context ctx, Value jsApi, String mainName) {
+    var error = new String[1];
+    var loaded = new boolean[1];
+    Value promise = ctx.eval("js", "import(" + ModuleFileSystem.jsString("/" + mainName) + ")");
+    promise.invokeMember("then", (ProxyExecutable) args -> {
+      jsApi.invokeMember("setMain", args[0]);
+      loaded[0] = true;
+      return null;
+    }, (ProxyExecutable) args -> {
+      error[0] = describe(args[0]);
+      return null;
+    });
+    if (error[0] != null) {
+      throw new JsLoadException(error[0]);
+    }
+    if (!loaded[0]) {
+      throw new JsLoadException("module " + mainName + " did not finish loading (top-level await "
+          + "on something that never settles at load time?)");
+    }
+  }
+
+  private void fail(String message) {
+    var e = new JsLoadException("worker " + worker.name() + ": " + worker.redact(message));
+    ready.completeExceptionally(e);
+    kill("load-failed");
+  }
+
+  private static String describe(PolyglotException e) {
+    var where = e.getSourceLocation();
+    String msg = String.valueOf(e.getMessage());
+    if (where != null && !msg.contains(where.getSource().getName() + ":")) {
+      msg = where.getSource().getName() + ":" + where.getStartLine() + ": " + msg;
+    }
+    return msg;
+  }
+
+  private static String describe(Value error) {
+    if (error.hasMembers() && error.hasMember("message")) {
+      String name = error.hasMember("name") ? str(error.getMember("name")) : "Error";
+      return name + ": " + str(error.getMember("message"));
+    }
+    return str(error);
+  }
+
+  /** A JS value as text (Value.toString of a guest string may not give its characters). */
+  static String str(Value v) {
+    return v.isString() ? v.asString() : v.toString();
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  void startFetch(RequestState st, ServiceRequest request, @Nullable String entrypoint,
+      @Nullable String propsJson, CompletableFuture<ServiceResponse> response) {
+    inflight.add(st);
+    execute(st, () -> {
+      var headers = new ArrayList<Object>();
+      for (var h : request.headers()) {
+        headers.add(h.getKey());
+        headers.add(h.getValue());
+      }
+      Object body = request.body().knownLength() == 0 ? null : new Handles.Body(request.body());
+      ProxyExecutable respond = args -> {
+        int status = args[0].asInt();
+        String statusText = args[1].asString();
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        Value flat = args[2];
+        for (long i = 0; i + 1 < flat.getArraySize(); i += 2) {
+          out.add(Map.entry(flat.getArrayElement(i).asString(), flat.getArrayElement(i + 1).asString()));
+        }
+        BodyStream bodyStream = bodyFromJs(st, args[3]);
+        response.complete(new ServiceResponse(status, statusText, out,
+            Handles.notifying(bodyStream, st::partDone)));
+        return null;
+      };
+      ProxyExecutable fail = args -> {
+        String kind = args[0].asString();
+        String message = worker.redact(args[1].asString());
+        String stack = worker.redact(args[2].asString());
+        if (kind.equals("type")) {
+          log.error("event=worker-bad-response worker={} requestId={} error={}", worker.name(),
+              st.requestId, message);
+          response.complete(ServiceResponse.text(500, "Internal Server Error: " + message
+              + " (request id " + st.requestId + ")\n"));
+        } else {
+          log.error("event=worker-exception worker={} requestId={} error={} stack={}", worker.name(),
+              st.requestId, message, stack);
+          response.complete(ServiceResponse.text(500, "Internal Server Error: the worker threw an "
+              + "exception (request id " + st.requestId + ")\n"));
+        }
+        st.partDone();
+        return null;
+      };
+      ProxyExecutable idle = args -> {
+        st.partDone();
+        return null;
+      };
+      api().invokeMember("handleFetch", request.method(), request.url(), ProxyArray.fromList(headers),
+          body, propsJson, entrypoint, respond, fail, idle);
+    });
+  }
+
+  void startRpc(RequestState st, @Nullable String entrypoint, @Nullable String propsJson,
+      String method, String argsJson, CompletableFuture<JsWorker.RpcOutcome> outcome) {
+    inflight.add(st);
+    execute(st, () -> {
+      ProxyExecutable resolve = args -> {
+        outcome.complete(new JsWorker.RpcOutcome(true, args[0].asString()));
+        st.partDone();
+        return null;
+      };
+      ProxyExecutable reject = args -> {
+        outcome.complete(new JsWorker.RpcOutcome(false, worker.redact(args[0].asString())));
+        st.partDone();
+        return null;
+      };
+      api().invokeMember("handleRpc", entrypoint, propsJson, method, argsJson, resolve, reject);
+    });
+  }
+
+  void finished(RequestState st) {
+    inflight.remove(st);
+  }
+
+  private Value api() {
+    Value a = api;
+    if (a == null) {
+      throw new IllegalStateException("context not initialised");
+    }
+    return a;
+  }
+
+  /** The Java view of a body the JS side hands over: null, an untouched host body, or a pull source. */
+  BodyStream bodyFromJs(RequestState st, Value source) {
+    if (source.isNull()) {
+      return BodyStreams.empty();
+    }
+    Value handle = source.getMember("handle");
+    if (handle != null && !handle.isNull()) {
+      Handles.Body b = Handles.body(handle);
+      if (b == null) {
+        throw new IllegalArgumentException("not a body handle");
+      }
+      return b.stream;
+    }
+    Value pull = source.getMember("pull");
+    Value cancel = source.getMember("cancel");
+    return new BodyStream() {
+      @Override public CompletionStage<@Nullable ByteBuffer> read() {
+        var f = st.track(new CompletableFuture<@Nullable ByteBuffer>());
+        execute(st, () -> pull.execute((ProxyExecutable) args -> {
+          Value chunk = args[0];
+          if (chunk.isNull()) {
+            f.complete(null);
+          } else {
+            byte[] bytes = new byte[(int) chunk.getBufferSize()];
+            chunk.readBuffer(0, bytes, 0, bytes.length);
+            f.complete(ByteBuffer.wrap(bytes));
+          }
+          return null;
+        }, (ProxyExecutable) args -> {
+          f.completeExceptionally(new IllegalStateException(worker.redact(str(args[0]))));
+          return null;
+        }));
+        return f;
+      }
+
+      @Override public void cancel() {
+        execute(st, () -> cancel.execute());
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- timers (context thread)
+
+  int setTimer(long delayMs, boolean repeat, Value callback) {
+    int id = nextTimer++;
+    RequestState st = current;
+    Runnable fire = () -> execute(st, () -> {
+      if (!timers.containsKey(id)) {
+        return;
+      }
+      if (!repeat) {
+        timers.remove(id);
+      }
+      callback.execute();
+    });
+    ScheduledFuture<?> f = repeat
+        ? runtime.scheduler().scheduleAtFixedRate(fire, delayMs, delayMs, TimeUnit.MILLISECONDS)
+        : runtime.scheduler().schedule(fire, delayMs, TimeUnit.MILLISECONDS);
+    timers.put(id, f);
+    return id;
+  }
+
+  void clearTimer(int id) {
+    ScheduledFuture<?> f = timers.remove(id);
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
+  @Nullable RequestState current() {
+    return current;
+  }
+
+  static String latin1(byte[] bytes) {
+    return new String(bytes, StandardCharsets.ISO_8859_1);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.capmesh.runner.services;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.capmesh.runner.egress.Connector;
+import dev.capmesh.runner.egress.EgressClient;
+import dev.capmesh.runner.egress.EgressRefusedException;
+import dev.capmesh.runner.egress.EgressUrl;
+import dev.capmesh.runner.egress.HostParser;
+import dev.capmesh.runner.egress.HostResolver;
+import dev.capmesh.runner.egress.IpAddresses;
+import dev.capmesh.runner.egress.NetworkPolicy;
+import dev.capmesh.runner.service.HttpService;
+import dev.capmesh.runner.service.ServiceRequest;
+import dev.capmesh.runner.service.ServiceResponse;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * workerd's {@code network} service: fetches any http URL whose address the {@link NetworkPolicy}
+ * allows.
+ *
+ * <p>For each request the host is parsed like a browser would ({@link HostParser}), a name is
+ * resolved once, every resulting address is checked, and the connection goes to the first
+ * allowed address exactly (so a second DNS answer cannot swap in another address). When no
+ * address is allowed the stage fails with {@link EgressRefusedException}, whose message names the
+ * service, the address and the rule; no connection is attempted. Redirects are not followed: the
+ * caller (the worker's {@code fetch}) follows them, and every hop comes back here to be checked
+ * again. The names {@code localhost} and {@code *.localhost} always mean the loopback addresses and
+ * are never sent to DNS. https is not supported yet and is refused with a message saying so.
+ * Thread-safe.
+ */
+public final class NetworkService implements HttpService {
+  private static final List<InetAddress> LOOPBACK = List.of(
+      IpAddresses.fromBytes(new byte[] {127, 0, 0, 1}),
+      IpAddresses.fromBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+
+  private final String name;
+  private final NetworkPolicy policy;
+  private final HostResolver resolver;
+  private final EgressClient client;
+
+  /**
+   * @param name the service's name in the config, used in refusal messages
+   * @param policy which addresses may be reached
+   * @param resolver how names become addresses
+   * @param connector how connections are opened
+   */
+  public NetworkService(String name, NetworkPolicy policy, HostResolver resolver, Connector connector) {
+    this.name = requireNonNull(name, "name");
+    this.policy = requireNonNull(policy, "policy");
+    this.resolver = requireNonNull(resolver, "resolver");
+    this.client = new EgressClient(requireNonNull(connector, "connector"));
+  }
+
+  @Override public CompletionStage<ServiceResponse> fetch(ServiceRequest request) {
+    var failure = new CompletableFuture<ServiceResponse>();
+    EgressUrl url = EgressUrl.ofRequest(request, failure);
+    if (url == null) {
+      return failure;
+    }
+    if (url.scheme().equals("https")) {
+      request.body().cancel();
+      return CompletableFuture.failedFuture(new EgressRefusedException("network \"" + name
+          + "\" cannot fetch " + url.scheme() + "://" + url.hostHeader()
+          + ": https egress is not supported yet"));
+    }
+    return addresses(url.host())
+        .thenCompose(addresses -> {
+          InetAddress chosen = null;
+          NetworkPolicy.Decision firstRefusal = null;
+          for (InetAddress a : addresses) {
+            var decision = policy.check(a);
+            if (decision.allowed()) {
+              chosen = a;
+              break;
+            }
+            if (firstRefusal == null) {
+              firstRefusal = decision;
+            }
+          }
+          if (chosen == null) {
+            throw new EgressRefusedException(refusal(url.host(), firstRefusal));
+          }
+          return client.send(new InetSocketAddress(chosen, url.port()), url.hostHeader(),
+              url.pathAndQuery(), request);
+        })
+        .whenComplete((response, error) -> {
+          if (error != null) {
+            request.body().cancel();
+          }
+        });
+  }
+
+  private CompletionStage<List<InetAddress>> addresses(HostParser.Host host) {
+    return switch (host) {
+      case HostParser.Ip ip -> CompletableFuture.completedFuture(List.of(ip.address()));
+      case HostParser.Name n when n.isLocalhost() -> CompletableFuture.completedFuture(LOOPBACK);
+      case HostParser.Name n -> resolver.resolve(n.lookupName()).thenApply(list -> {
+        if (list.isEmpty()) {
+          throw new java.util.concurrent.CompletionException(
+              new UnknownHostException(n.lookupName()));
+        }
+        return list;
+      });
+    };
+  }
+
+  private String refusal(HostParser.Host host, NetworkPolicy.Decision decision) {
+    String address = IpAddresses.toText(decision.address());
+    String target = host instanceof HostParser.Name n ? n.name() + " (" + address + ")" : address;
+    return "network \"" + name + "\" refused " + target + ": " + decision.reason();
+  }
+}

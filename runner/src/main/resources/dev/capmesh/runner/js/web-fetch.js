@@ -1,0 +1,388 @@
+// capmesh worker runtime, part 4: Request, Response, fetch, service-binding Fetchers with JS RPC,
+// env, WorkerEntrypoint, and the entry points the Java side calls (internal.api).
+(function (host, internal) {
+  'use strict';
+  const { Headers, URL, URLSearchParams, ReadableStream, DOMException } = internal;
+  const defineGlobal = (name, value) => Object.defineProperty(globalThis, name, {
+    value, writable: true, configurable: true, enumerable: false });
+  const hostStreams = new WeakMap(); // ReadableStream -> host body handle, while untouched
+
+  // A ReadableStream pulling from a Java BodyStream, one chunk per pull.
+  function streamFromHost(handle) {
+    const stream = new ReadableStream({
+      pull(c) {
+        hostStreams.delete(stream);
+        return new Promise((resolve, reject) => host.bodyRead(handle, (chunk) => {
+          if (chunk === null) c.close(); else c.enqueue(internal.latin1ToBytes(chunk));
+          resolve();
+        }, (message) => reject(new TypeError(message))));
+      },
+      cancel() { host.bodyCancel(handle); },
+    }, { highWaterMark: 0 });
+    hostStreams.set(stream, handle);
+    return stream;
+  }
+  function streamOfBytes(bytes) {
+    return new ReadableStream({ start(c) { if (bytes.length) c.enqueue(bytes); c.close(); } });
+  }
+  // What the host reads a body from: null, an untouched host handle, or a pull source.
+  function bodyForHost(stream) {
+    if (stream === null) return null;
+    const handle = hostStreams.get(stream);
+    if (handle !== undefined && !stream.locked) { hostStreams.delete(stream); return { handle }; }
+    const reader = stream.getReader();
+    return {
+      pull(resolve, reject) {
+        reader.read().then(({ value, done }) => {
+          if (done) { resolve(null); return; }
+          if (typeof value === 'string') value = internal.utf8Encode(value);
+          resolve(internal.exactBuffer(internal.toUint8(value, 'body chunk')));
+        }, (e) => reject(String(e && e.message || e)));
+      },
+      cancel() { reader.cancel().catch(() => {}); },
+    };
+  }
+  internal.bodyForHost = bodyForHost;
+
+  function extractBody(body) {
+    if (body === null || body === undefined) return { stream: null, bytes: null, type: null };
+    if (body instanceof ReadableStream) return { stream: body, bytes: null, type: null };
+    let bytes, type = null;
+    if (typeof body === 'string') { bytes = internal.utf8Encode(body); type = 'text/plain;charset=UTF-8'; }
+    else if (body instanceof URLSearchParams) { bytes = internal.utf8Encode(body.toString()); type = 'application/x-www-form-urlencoded;charset=UTF-8'; }
+    else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) bytes = internal.toUint8(body, 'body').slice();
+    else { bytes = internal.utf8Encode(String(body)); type = 'text/plain;charset=UTF-8'; }
+    return { stream: streamOfBytes(bytes), bytes, type };
+  }
+
+  class Body {
+    #stream; #bytes; #used = false;
+    _initBody(extracted) { this.#stream = extracted.stream; this.#bytes = extracted.bytes; }
+    get body() { return this.#stream; }
+    get bodyUsed() { return this.#used; }
+    _replayableBytes() { return this.#bytes; }
+    async arrayBuffer() { return (await this.#consume()).buffer; }
+    async bytes() { return this.#consume(); }
+    async text() { return internal.utf8Decode(await this.#consume()); }
+    async json() { return JSON.parse(await this.text()); }
+    async blob() { throw new TypeError('Blob bodies are not supported by this runtime'); }
+    async formData() { throw new TypeError('formData() is not supported by this runtime'); }
+    async #consume() {
+      if (this.#used || (this.#stream && this.#stream.locked)) throw new TypeError('Body has already been used');
+      this.#used = true;
+      if (this.#stream === null) return new Uint8Array(0);
+      const max = internal.limits.maxBodyBytes;
+      const reader = this.#stream.getReader();
+      const chunks = [];
+      let total = 0;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const u8 = typeof value === 'string' ? internal.utf8Encode(value) : internal.toUint8(value, 'body chunk');
+        total += u8.length;
+        if (total > max) { reader.cancel().catch(() => {}); throw new RangeError(`body is larger than the limit of ${max} bytes`); }
+        chunks.push(u8);
+      }
+      if (chunks.length === 1) return chunks[0];
+      const out = new Uint8Array(total);
+      let at = 0;
+      for (const c of chunks) { out.set(c, at); at += c.length; }
+      return out;
+    }
+    _markUsedForClone() {
+      if (this.#used || (this.#stream && this.#stream.locked)) throw new TypeError('Body has already been used');
+      if (this.#stream === null) return null;
+      const [a, b] = this.#stream.tee();
+      this.#stream = a;
+      return b;
+    }
+  }
+
+  const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH'];
+  class Request extends Body {
+    #method; #url; #headers; #redirect; #signal; #cf;
+    constructor(input, init = {}) {
+      super();
+      let base = null;
+      if (input instanceof Request) base = input;
+      else this.#url = new URL(String(input)).href;
+      if (base) this.#url = base.url;
+      let method = init.method !== undefined ? String(init.method) : base ? base.method : 'GET';
+      if (METHODS.includes(method.toUpperCase())) method = method.toUpperCase();
+      this.#method = method;
+      this.#headers = new Headers(init.headers !== undefined ? init.headers : base ? base.headers : undefined);
+      this.#redirect = init.redirect || (base ? base.redirect : 'follow');
+      if (!['follow', 'manual', 'error'].includes(this.#redirect)) throw new TypeError(`Invalid redirect value: ${this.#redirect}`);
+      this.#signal = init.signal || (base ? base.signal : new AbortController().signal);
+      this.#cf = init.cf || (base ? base.cf : undefined);
+      let extracted;
+      if (init.body !== undefined && init.body !== null) {
+        if (method === 'GET' || method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body.');
+        extracted = extractBody(init.body);
+        if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
+      } else if (base && init.body === undefined) {
+        extracted = { stream: base.body, bytes: base._replayableBytes(), type: null };
+        if (base.body) base._markUsedForClone(); // the new request takes the body over
+      } else extracted = { stream: null, bytes: null, type: null };
+      this._initBody(extracted);
+    }
+    get method() { return this.#method; }
+    get url() { return this.#url; }
+    get headers() { return this.#headers; }
+    get redirect() { return this.#redirect; }
+    get signal() { return this.#signal; }
+    get cf() { return this.#cf; }
+    clone() {
+      const other = this._markUsedForClone();
+      const r = new Request(this.#url, { method: this.#method, headers: this.#headers, redirect: this.#redirect, signal: this.#signal });
+      r._initBody({ stream: other, bytes: this._replayableBytes(), type: null });
+      return r;
+    }
+  }
+
+  const REDIRECTS = [301, 302, 303, 307, 308];
+  class Response extends Body {
+    #status; #statusText; #headers; #url = ''; #redirected = false; #type = 'default';
+    constructor(body = null, init = {}) {
+      super();
+      const status = init.status === undefined ? 200 : Number(init.status);
+      if (!(status >= 200 && status <= 599) && !(init._internal && status >= 100)) throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`);
+      if (body !== null && body !== undefined && [101, 204, 205, 304].includes(status)) throw new TypeError('Response with null body status cannot have body');
+      this.#status = status;
+      this.#statusText = init.statusText === undefined ? '' : String(init.statusText);
+      this.#headers = new Headers(init.headers);
+      const extracted = init._stream !== undefined ? { stream: init._stream, bytes: null, type: null } : extractBody(body);
+      if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
+      this._initBody(extracted);
+      if (init._url) this.#url = init._url;
+      if (init._redirected) this.#redirected = true;
+    }
+    static json(data, init = {}) {
+      const text = JSON.stringify(data);
+      if (text === undefined) throw new TypeError('Value is not JSON serializable');
+      const headers = new Headers(init.headers);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      return new Response(text, { ...init, headers });
+    }
+    static redirect(url, status = 302) {
+      if (!REDIRECTS.includes(status)) throw new RangeError(`Invalid status code: ${status}`);
+      return new Response(null, { status, headers: { location: new URL(String(url)).href } });
+    }
+    static error() { const r = new Response(null, { status: 200 }); r.#type = 'error'; r.#status = 0; return r; }
+    get status() { return this.#status; }
+    get statusText() { return this.#statusText; }
+    get ok() { return this.#status >= 200 && this.#status <= 299; }
+    get headers() { return this.#headers; }
+    get url() { return this.#url; }
+    get redirected() { return this.#redirected; }
+    get type() { return this.#type; }
+    clone() {
+      const other = this._markUsedForClone();
+      return new Response(null, { status: this.#status, statusText: this.#statusText, headers: this.#headers, _stream: other, _url: this.#url, _redirected: this.#redirected, _internal: true });
+    }
+  }
+
+  function hostError(name, message) {
+    const C = globalThis[name];
+    return typeof C === 'function' && C.prototype instanceof Error || C === Error ? new C(message) : new Error(message);
+  }
+
+  // One hop: send req through target (a host handle), resolve with a Response.
+  function sendOnce(target, req) {
+    return new Promise((resolve, reject) => {
+      const signal = req.signal;
+      if (signal.aborted) { reject(signal.reason); return; }
+      let settled = false;
+      const onAbort = () => { if (!settled) { settled = true; reject(signal.reason); } };
+      signal.addEventListener('abort', onAbort);
+      host.send(target, req.method, req.url, req.headers._flat(), bodyForHost(req.body),
+        (status, statusText, headers, handle) => {
+          signal.removeEventListener('abort', onAbort);
+          if (settled) { if (handle !== null) host.bodyCancel(handle); return; }
+          settled = true;
+          const h = new Headers();
+          for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+          const nullBody = [101, 204, 205, 304].includes(status) || req.method === 'HEAD';
+          if (nullBody && handle !== null) host.bodyCancel(handle);
+          resolve(new Response(null, { status, statusText, headers: h, _internal: true,
+            _stream: nullBody || handle === null ? null : streamFromHost(handle), _url: req.url }));
+        },
+        (name, message) => { signal.removeEventListener('abort', onAbort); if (!settled) { settled = true; reject(hostError(name, message)); } });
+    });
+  }
+
+  // Fetch Standard redirect handling; every hop goes through the host again (policy re-check).
+  async function fetchVia(target, input, init) {
+    let req = new Request(input, init);
+    for (let hop = 0; ; hop++) {
+      const res = await sendOnce(target, req);
+      if (!REDIRECTS.includes(res.status) || !res.headers.has('location') || req.redirect === 'manual') {
+        return hop === 0 ? res : new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers, _stream: res.body, _url: req.url, _redirected: true, _internal: true });
+      }
+      if (req.redirect === 'error') { res.body && res.body.cancel().catch(() => {}); throw new TypeError(`Fetch failed: redirected to ${res.headers.get('location')} but redirect mode is "error"`); }
+      if (hop >= 19) { res.body && res.body.cancel().catch(() => {}); throw new TypeError('Fetch failed: too many redirects (more than 20)'); }
+      res.body && res.body.cancel().catch(() => {});
+      const location = new URL(res.headers.get('location'), req.url).href;
+      let method = req.method;
+      let body = req._replayableBytes();
+      const headers = new Headers(req.headers);
+      if ((res.status === 303 && method !== 'GET' && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        method = 'GET'; body = null;
+        for (const h of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) headers.delete(h);
+      } else if (req.body !== null && body === null) {
+        throw new TypeError('Fetch failed: cannot follow a redirect with a streamed request body');
+      }
+      if (new URL(location).origin !== new URL(req.url).origin) { headers.delete('authorization'); headers.delete('cookie'); }
+      req = new Request(location, { method, headers, body, redirect: req.redirect, signal: req.signal });
+    }
+  }
+
+  let outbound = null; // host handle of the worker's globalOutbound, or null
+  function fetch(input, init) {
+    if (outbound === null) {
+      return Promise.reject(new TypeError('fetch() failed: this worker has no outbound network access. '
+        + "To grant it, set 'globalOutbound' in the worker's config to a network or external service."));
+    }
+    try { return fetchVia(outbound, input, init); } catch (e) { return Promise.reject(e); }
+  }
+
+  // ---- service bindings ----
+  const NOT_RPC = new Set(['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'toLocaleString', 'inspect', 'fetch', 'connect']);
+  class Fetcher {
+    #target;
+    constructor(key, target) { if (key !== internal) throw new TypeError('Illegal constructor'); this.#target = target; }
+    fetch(input, init) { try { return fetchVia(this.#target, input, init); } catch (e) { return Promise.reject(e); } }
+    _rpc(method, args) {
+      const target = this.#target;
+      return new Promise((resolve, reject) => {
+        let encoded;
+        try { encoded = internal.encodeClone(args); } catch (e) { reject(e); return; }
+        host.rpc(target, method, encoded, (result) => resolve(internal.decodeClone(result)),
+          (error) => reject(internal.decodeClone(error)));
+      });
+    }
+  }
+  function rpcStub(fetcher) {
+    return new Proxy(fetcher, {
+      get(t, prop) {
+        if (prop === 'fetch') return (input, init) => t.fetch(input, init);
+        if (prop === 'toString' || prop === Symbol.toPrimitive) return () => '[object Fetcher]';
+        if (typeof prop !== 'string' || NOT_RPC.has(prop)) return undefined;
+        return (...args) => t._rpc(prop, args);
+      },
+      set() { return false; },
+      defineProperty() { return false; },
+      deleteProperty() { return false; },
+      has(t, prop) { return prop === 'fetch'; },
+      ownKeys() { return []; },
+      getOwnPropertyDescriptor() { return undefined; },
+    });
+  }
+
+  class WorkerEntrypoint {
+    constructor(ctx, env) { this.ctx = ctx; this.env = env; }
+  }
+  Object.defineProperty(globalThis, Symbol.for('capmesh.cloudflare:workers'), {
+    value: Object.freeze({ WorkerEntrypoint, base64ToBuffer: (s) => internal.base64ToBytes(s).buffer }),
+    writable: false, configurable: false, enumerable: false,
+  });
+
+  // ---- the worker's handlers and env ----
+  let env = {};
+  let mainNamespace = null;
+  const swListeners = [];
+  function deepFreeze(v) { if (v && typeof v === 'object') { Object.freeze(v); for (const k of Object.keys(v)) deepFreeze(v[k]); } return v; }
+
+  function makeCtx(props, waitUntils) {
+    return {
+      waitUntil(p) { waitUntils.push(Promise.resolve(p).catch((e) => host.log('error', 'waitUntil promise rejected: ' + internal.formatValue(e)))); },
+      passThroughOnException() {},
+      props: props === null ? {} : deepFreeze(JSON.parse(props)),
+    };
+  }
+  async function settleAll(list) {
+    for (let seen = 0; seen < list.length;) { const n = list.length; await Promise.allSettled(list.slice(seen)); seen = n; }
+  }
+  function entryClass(name) {
+    const v = name === null ? mainNamespace && mainNamespace.default : mainNamespace && mainNamespace[name];
+    return typeof v === 'function' && v.prototype instanceof WorkerEntrypoint ? v : null;
+  }
+
+  internal.api = {
+    init(bindings, hasOutbound, limits) {
+      internal.limits = { maxBodyBytes: limits.maxBodyBytes };
+      outbound = hasOutbound;
+      const e = {};
+      for (let i = 0; i < bindings.length; i++) {
+        const [name, kind, value, rpc] = bindings[i];
+        switch (kind) {
+          case 'text': case 'secret': e[name] = value; break;
+          case 'json': e[name] = JSON.parse(value); break;
+          case 'data': e[name] = internal.latin1ToBytes(value).buffer; break;
+          case 'service': { const f = new Fetcher(internal, value); e[name] = rpc ? rpcStub(f) : f; break; }
+          default: throw new TypeError('unknown binding kind ' + kind);
+        }
+      }
+      env = e;
+    },
+    setMain(ns) { mainNamespace = ns; },
+    exposeEnvAsGlobals() { for (const k of Object.keys(env)) defineGlobal(k, env[k]); },
+    // respond(status, statusText, flatHeaders, body) | fail(kind, message, stack); idle() when waitUntil settled.
+    handleFetch(method, url, headers, handle, props, entrypoint, respond, fail, idle) {
+      const waitUntils = [];
+      const h = new Headers();
+      for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+      const init = { method, headers: h };
+      if (handle !== null && method !== 'GET' && method !== 'HEAD') init.body = streamFromHost(handle);
+      let result;
+      try {
+        const request = new Request(url, init);
+        const ctx = makeCtx(props, waitUntils);
+        if (mainNamespace === null) {
+          result = new Promise((resolve, reject) => {
+            let responded = false;
+            const event = {
+              type: 'fetch', request,
+              respondWith(p) { responded = true; Promise.resolve(p).then(resolve, reject); },
+              waitUntil: ctx.waitUntil, passThroughOnException() {},
+            };
+            for (const l of swListeners) l(event);
+            if (!responded) reject(new Error('No fetch event listener called respondWith()'));
+          });
+        } else {
+          const cls = entryClass(entrypoint);
+          const handlers = cls ? new cls(ctx, env) : (entrypoint === null ? mainNamespace.default : mainNamespace[entrypoint]);
+          if (!handlers || typeof handlers.fetch !== 'function') throw new Error(`The worker's ${entrypoint === null ? 'default export' : 'export "' + entrypoint + '"'} has no fetch handler`);
+          result = handlers.fetch(request, env, ctx);
+        }
+      } catch (e) { result = Promise.reject(e); }
+      Promise.resolve(result).then((res) => {
+        if (!(res instanceof Response)) {
+          fail('type', `The fetch handler returned ${internal.formatValue(res)} instead of a Response object`, '');
+          return;
+        }
+        respond(res.status, res.statusText, res.headers._flat(), bodyForHost(res.body));
+      }, (e) => fail('exception', String(e && e.message !== undefined ? `${e.name}: ${e.message}` : e), String(e && e.stack || '')))
+        .then(() => settleAll(waitUntils)).then(() => idle());
+    },
+    handleRpc(entrypoint, props, method, args, resolve, reject) {
+      const waitUntils = [];
+      const fail = (e) => { try { reject(internal.encodeClone(e)); } catch (x) { reject(internal.encodeClone(new Error(String(e)))); } };
+      (async () => {
+        const cls = entryClass(entrypoint);
+        if (cls === null) throw new TypeError(`The RPC target ${entrypoint === null ? 'default export' : '"' + entrypoint + '"'} is not a WorkerEntrypoint class`);
+        const instance = new cls(makeCtx(props, waitUntils), env);
+        const fn = instance[method];
+        if (typeof fn !== 'function' || method in Object.prototype || method in WorkerEntrypoint.prototype && !Object.prototype.hasOwnProperty.call(cls.prototype, method)) {
+          throw new TypeError(`The RPC receiver does not implement the method "${method}".`);
+        }
+        return fn.apply(instance, internal.decodeClone(args));
+      })().then((r) => { let s; try { s = internal.encodeClone(r); } catch (e) { fail(e); return; } resolve(s); }, fail);
+    },
+  };
+
+  function addEventListener(type, listener) {
+    if (type === 'fetch' && typeof listener === 'function') swListeners.push(listener);
+  }
+  for (const [k, v] of Object.entries({ Request, Response, fetch, Fetcher, addEventListener })) defineGlobal(k, v);
+})

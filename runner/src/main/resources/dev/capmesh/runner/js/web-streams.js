@@ -1,0 +1,337 @@
+// capmesh worker runtime, part 3: ReadableStream, WritableStream, TransformStream (the WHATWG
+// Streams Standard's observable behaviour: queues with a high-water mark, pull-on-demand,
+// locking, cancel/abort propagation, pipeTo/pipeThrough/tee, async iteration). Byte streams are
+// treated as default streams of Uint8Array chunks.
+(function (host, internal) {
+  'use strict';
+  const defineGlobal = (name, value) => Object.defineProperty(globalThis, name, {
+    value, writable: true, configurable: true, enumerable: false });
+
+  class ReadableStreamDefaultController {
+    #s;
+    constructor(key, state) { if (key !== internal) throw new TypeError('Illegal constructor'); this.#s = state; }
+    get desiredSize() { const s = this.#s; return s.state === 'errored' ? null : s.state === 'closed' ? 0 : s.hwm - s.queue.length; }
+    enqueue(chunk) {
+      const s = this.#s;
+      if (s.closeRequested || s.state !== 'readable') throw new TypeError('Cannot enqueue into a closed or errored stream');
+      if (s.readers.length) s.readers.shift().resolve({ value: chunk, done: false });
+      else s.queue.push(chunk);
+      s.pullIfNeeded();
+    }
+    close() {
+      const s = this.#s;
+      if (s.closeRequested || s.state !== 'readable') throw new TypeError('Cannot close a closed or errored stream');
+      s.closeRequested = true;
+      if (s.queue.length === 0) s.finishClose();
+    }
+    error(e) { this.#s.fail(e); }
+  }
+
+  class ReadableStream {
+    #s;
+    constructor(source = {}, strategy = {}) {
+      const hwm = strategy.highWaterMark === undefined ? (source.type === 'bytes' ? 0 : 1) : Number(strategy.highWaterMark);
+      if (!(hwm >= 0)) throw new RangeError('highWaterMark must be a non-negative number');
+      const s = this.#s = {
+        state: 'readable', queue: [], readers: [], hwm, closeRequested: false, pulling: false, pullAgain: false,
+        started: false, storedError: undefined, locked: false, closedWaiters: [], source,
+      };
+      const controller = new ReadableStreamDefaultController(internal, s);
+      s.controller = controller;
+      s.finishClose = () => {
+        s.state = 'closed';
+        for (const r of s.readers.splice(0)) r.resolve({ value: undefined, done: true });
+        for (const w of s.closedWaiters.splice(0)) w.resolve();
+      };
+      s.fail = (e) => {
+        if (s.state !== 'readable') return;
+        s.state = 'errored'; s.storedError = e; s.queue = [];
+        for (const r of s.readers.splice(0)) r.reject(e);
+        for (const w of s.closedWaiters.splice(0)) w.reject(e);
+      };
+      s.pullIfNeeded = () => {
+        if (!s.started || s.state !== 'readable' || s.closeRequested || typeof source.pull !== 'function') return;
+        if (s.readers.length === 0 && s.queue.length >= s.hwm) return;
+        if (s.pulling) { s.pullAgain = true; return; }
+        s.pulling = true;
+        Promise.resolve().then(() => source.pull(controller)).then(() => {
+          s.pulling = false;
+          if (s.pullAgain) { s.pullAgain = false; s.pullIfNeeded(); }
+        }, (e) => s.fail(e));
+      };
+      s.take = () => {
+        if (s.queue.length) {
+          const value = s.queue.shift();
+          if (s.closeRequested && s.queue.length === 0) s.finishClose();
+          else s.pullIfNeeded();
+          return Promise.resolve({ value, done: false });
+        }
+        if (s.state === 'closed') return Promise.resolve({ value: undefined, done: true });
+        if (s.state === 'errored') return Promise.reject(s.storedError);
+        return new Promise((resolve, reject) => { s.readers.push({ resolve, reject }); s.pullIfNeeded(); });
+      };
+      s.cancel = (reason) => {
+        if (s.state === 'closed') return Promise.resolve();
+        if (s.state === 'errored') return Promise.reject(s.storedError);
+        s.queue = [];
+        s.finishClose();
+        return Promise.resolve(typeof source.cancel === 'function' ? source.cancel(reason) : undefined).then(() => undefined);
+      };
+      Promise.resolve(typeof source.start === 'function' ? source.start(controller) : undefined).then(() => {
+        s.started = true; s.pullIfNeeded();
+      }, (e) => s.fail(e));
+    }
+    static from(iterable) {
+      if (iterable instanceof ReadableStream) return iterable;
+      const it = iterable[Symbol.asyncIterator] ? iterable[Symbol.asyncIterator]() : iterable[Symbol.iterator]();
+      return new ReadableStream({
+        async pull(c) { const r = await it.next(); if (r.done) c.close(); else c.enqueue(r.value); },
+        async cancel(reason) { if (typeof it.return === 'function') await it.return(reason); },
+      }, { highWaterMark: 0 });
+    }
+    get locked() { return this.#s.locked; }
+    _state() { return this.#s; }
+    cancel(reason) {
+      if (this.#s.locked) return Promise.reject(new TypeError('Cannot cancel a locked stream'));
+      return this.#s.cancel(reason);
+    }
+    getReader(options = {}) {
+      if (options.mode !== undefined && options.mode !== 'byob') throw new TypeError('Invalid reader mode');
+      if (this.#s.locked) throw new TypeError('ReadableStream is locked');
+      return new ReadableStreamDefaultReader(this);
+    }
+    pipeThrough(transform, options) {
+      this.pipeTo(transform.writable, options).catch(() => {});
+      return transform.readable;
+    }
+    async pipeTo(dest, options = {}) {
+      const reader = this.getReader();
+      const writer = dest.getWriter();
+      const signal = options.signal;
+      let abortError;
+      const onAbort = () => { abortError = signal.reason; reader.cancel(signal.reason).catch(() => {}); };
+      if (signal) { if (signal.aborted) onAbort(); else signal.addEventListener('abort', onAbort); }
+      try {
+        for (;;) {
+          if (abortError !== undefined) throw abortError;
+          const { value, done } = await reader.read();
+          if (done) break;
+          await writer.ready;
+          await writer.write(value);
+        }
+        if (abortError !== undefined) throw abortError;
+        if (!options.preventClose) await writer.close();
+      } catch (e) {
+        if (!options.preventAbort) await writer.abort(e).catch(() => {});
+        if (!options.preventCancel) await reader.cancel(e).catch(() => {});
+        throw e;
+      } finally {
+        if (signal) signal.removeEventListener('abort', onAbort);
+        reader.releaseLock();
+        writer.releaseLock();
+      }
+    }
+    tee() {
+      const reader = this.getReader();
+      let pending = null;
+      const branches = [];
+      let cancelled = 0;
+      const pullBoth = () => {
+        if (!pending) {
+          pending = reader.read().then(({ value, done }) => {
+            pending = null;
+            for (const c of branches) { if (!c.cancelled) { if (done) c.ctl.close(); else c.ctl.enqueue(value); } }
+          }, (e) => { for (const c of branches) c.ctl.error(e); });
+        }
+        return pending;
+      };
+      const make = () => {
+        const b = { cancelled: false, ctl: null };
+        branches.push(b);
+        return new ReadableStream({
+          start(c) { b.ctl = c; },
+          pull: pullBoth,
+          cancel(reason) { b.cancelled = true; if (++cancelled === 2) return reader.cancel(reason); },
+        }, { highWaterMark: 0 });
+      };
+      return [make(), make()];
+    }
+    values(options = {}) {
+      const reader = this.getReader();
+      const preventCancel = !!options.preventCancel;
+      return {
+        next: () => reader.read().then((r) => { if (r.done) reader.releaseLock(); return r; }),
+        return: async (value) => { if (!preventCancel) await reader.cancel(value); reader.releaseLock(); return { value, done: true }; },
+        [Symbol.asyncIterator]() { return this; },
+      };
+    }
+    [Symbol.asyncIterator](options) { return this.values(options); }
+  }
+
+  // Marks a stream's state locked by a new reader or writer and returns the `closed` promise
+  // that settles when the stream closes or errors.
+  function lockStream(s, kind) {
+    if (s.locked) throw new TypeError(kind + ' is locked');
+    s.locked = true;
+    const closed = new Promise((resolve, reject) => {
+      if (s.state === 'closed') resolve();
+      else if (s.state === 'errored') reject(s.storedError);
+      else s.closedWaiters.push({ resolve, reject });
+    });
+    closed.catch(() => {});
+    return closed;
+  }
+
+  class ReadableStreamDefaultReader {
+    #s; #released = false;
+    constructor(stream) {
+      const s = stream._state();
+      this.#s = s;
+      this.closed = lockStream(s, 'ReadableStream');
+    }
+    read() {
+      if (this.#released) return Promise.reject(new TypeError('Reader has been released'));
+      return this.#s.take();
+    }
+    cancel(reason) {
+      if (this.#released) return Promise.reject(new TypeError('Reader has been released'));
+      return this.#s.cancel(reason);
+    }
+    releaseLock() {
+      if (this.#released) return;
+      this.#released = true;
+      this.#s.locked = false;
+      for (const r of this.#s.readers.splice(0)) r.reject(new TypeError('Reader was released'));
+    }
+  }
+
+  class WritableStreamDefaultController {
+    #fail;
+    constructor(key, fail) { if (key !== internal) throw new TypeError('Illegal constructor'); this.#fail = fail; this.signal = new AbortController().signal; }
+    error(e) { this.#fail(e); }
+  }
+
+  class WritableStream {
+    #s;
+    constructor(sink = {}, strategy = {}) {
+      const s = this.#s = {
+        state: 'writable', queue: [], writing: false, hwm: strategy.highWaterMark === undefined ? 1 : Number(strategy.highWaterMark),
+        storedError: undefined, locked: false, closeReq: null, readyWaiters: [], closedWaiters: [], started: false,
+      };
+      const fail = (e) => {
+        if (s.state === 'errored' || s.state === 'closed') return;
+        s.state = 'errored'; s.storedError = e;
+        for (const w of s.queue.splice(0)) w.reject(e);
+        if (s.closeReq) s.closeReq.reject(e);
+        for (const w of s.closedWaiters.splice(0)) w.reject(e);
+        for (const w of s.readyWaiters.splice(0)) w.reject(e);
+      };
+      const controller = new WritableStreamDefaultController(internal, fail);
+      const advance = () => {
+        if (!s.started || s.writing || s.state !== 'writable') return;
+        if (s.queue.length) {
+          const w = s.queue.shift();
+          s.writing = true;
+          Promise.resolve().then(() => (typeof sink.write === 'function' ? sink.write(w.chunk, controller) : undefined)).then(() => {
+            s.writing = false; w.resolve();
+            if (s.queue.length < s.hwm) for (const r of s.readyWaiters.splice(0)) r.resolve();
+            advance();
+          }, (e) => { s.writing = false; w.reject(e); fail(e); });
+        } else if (s.closeReq) {
+          s.writing = true;
+          Promise.resolve().then(() => (typeof sink.close === 'function' ? sink.close() : undefined)).then(() => {
+            s.state = 'closed'; s.closeReq.resolve();
+            for (const w of s.closedWaiters.splice(0)) w.resolve();
+          }, (e) => { s.closeReq.reject(e); fail(e); });
+        }
+      };
+      s.write = (chunk) => {
+        if (s.state === 'errored') return Promise.reject(s.storedError);
+        if (s.state !== 'writable' || s.closeReq) return Promise.reject(new TypeError('Cannot write to a closing or closed stream'));
+        return new Promise((resolve, reject) => { s.queue.push({ chunk, resolve, reject }); advance(); });
+      };
+      s.close = () => {
+        if (s.state === 'errored') return Promise.reject(s.storedError);
+        if (s.closeReq || s.state !== 'writable') return Promise.reject(new TypeError('Cannot close a closing or closed stream'));
+        return new Promise((resolve, reject) => { s.closeReq = { resolve, reject }; advance(); });
+      };
+      s.abort = (reason) => {
+        if (s.state === 'closed' || s.state === 'errored') return Promise.resolve();
+        fail(reason);
+        return Promise.resolve(typeof sink.abort === 'function' ? sink.abort(reason) : undefined).then(() => undefined);
+      };
+      s.ready = () => (s.queue.length + (s.writing ? 1 : 0) <= s.hwm ? Promise.resolve()
+        : new Promise((resolve, reject) => s.readyWaiters.push({ resolve, reject })));
+      s.desiredSize = () => (s.state === 'errored' ? null : s.state === 'closed' ? 0 : s.hwm - s.queue.length - (s.writing ? 1 : 0));
+      Promise.resolve(typeof sink.start === 'function' ? sink.start(controller) : undefined).then(() => {
+        s.started = true; advance();
+      }, fail);
+    }
+    get locked() { return this.#s.locked; }
+    _state() { return this.#s; }
+    getWriter() { return new WritableStreamDefaultWriter(this); }
+    abort(reason) { if (this.#s.locked) return Promise.reject(new TypeError('WritableStream is locked')); return this.#s.abort(reason); }
+    close() { if (this.#s.locked) return Promise.reject(new TypeError('WritableStream is locked')); return this.#s.close(); }
+  }
+
+  class WritableStreamDefaultWriter {
+    #s; #released = false;
+    constructor(stream) {
+      const s = stream._state();
+      this.#s = s;
+      this.closed = lockStream(s, 'WritableStream');
+    }
+    get ready() { return this.#s.ready(); }
+    get desiredSize() { return this.#s.desiredSize(); }
+    write(chunk) { return this.#released ? Promise.reject(new TypeError('Writer has been released')) : this.#s.write(chunk); }
+    close() { return this.#released ? Promise.reject(new TypeError('Writer has been released')) : this.#s.close(); }
+    abort(reason) { return this.#released ? Promise.reject(new TypeError('Writer has been released')) : this.#s.abort(reason); }
+    releaseLock() { if (!this.#released) { this.#released = true; this.#s.locked = false; } }
+  }
+
+  class TransformStream {
+    #readable; #writable;
+    constructor(transformer = {}, writableStrategy = {}, readableStrategy = {}) {
+      let rc;
+      let backpressure = null; // resolves when the readable side wants more
+      let pullRequested = false; // the readable side asked before a write was waiting
+      this.#readable = new ReadableStream({
+        start(c) { rc = c; },
+        pull() { if (backpressure) { const b = backpressure; backpressure = null; b(); } else pullRequested = true; },
+        cancel(reason) { if (typeof transformer.cancel === 'function') return transformer.cancel(reason); },
+      }, { highWaterMark: readableStrategy.highWaterMark === undefined ? 0 : readableStrategy.highWaterMark });
+      const controller = {
+        enqueue: (chunk) => rc.enqueue(chunk),
+        error: (e) => rc.error(e),
+        terminate: () => { try { rc.close(); } catch (e) { /* already closed */ } },
+        get desiredSize() { return rc.desiredSize; },
+      };
+      const started = Promise.resolve(typeof transformer.start === 'function' ? transformer.start(controller) : undefined);
+      this.#writable = new WritableStream({
+        async write(chunk) {
+          await started;
+          if (!pullRequested && rc.desiredSize <= 0) await new Promise((resolve) => { backpressure = resolve; });
+          pullRequested = false;
+          if (typeof transformer.transform === 'function') await transformer.transform(chunk, controller);
+          else controller.enqueue(chunk);
+        },
+        async close() {
+          await started;
+          if (typeof transformer.flush === 'function') await transformer.flush(controller);
+          controller.terminate();
+        },
+        abort(reason) { rc.error(reason); },
+      }, writableStrategy);
+    }
+    get readable() { return this.#readable; }
+    get writable() { return this.#writable; }
+  }
+
+  class CountQueuingStrategy { constructor({ highWaterMark }) { this.highWaterMark = highWaterMark; } size() { return 1; } }
+  class ByteLengthQueuingStrategy { constructor({ highWaterMark }) { this.highWaterMark = highWaterMark; } size(c) { return c.byteLength; } }
+
+  Object.assign(internal, { ReadableStream, WritableStream, TransformStream });
+  for (const [k, v] of Object.entries({ ReadableStream, ReadableStreamDefaultReader, WritableStream,
+    WritableStreamDefaultWriter, TransformStream, CountQueuingStrategy, ByteLengthQueuingStrategy,
+    ReadableStreamDefaultController, WritableStreamDefaultController })) defineGlobal(k, v);
+})

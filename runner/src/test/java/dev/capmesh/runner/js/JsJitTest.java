@@ -1,0 +1,48 @@
+package dev.capmesh.runner.js;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JVM runs Truffle with the Graal JIT (surefire passes the same flags as bin/runner's
+ * jvm-args.txt). Fails on the fallback (interpreter-only) runtime or if nothing gets compiled.
+ */
+class JsJitTest {
+
+  @Test void runtimeIsOptimizing() {
+    try (JsRuntime runtime = JsRuntime.create()) {
+      assertThat(runtime.implementationName()).isNotEqualTo("Interpreted").contains("Graal");
+    }
+  }
+
+  @Test void hotFunctionIsCompiledAndNoFallbackWarning() {
+    var log = new ByteArrayOutputStream();
+    try (Engine engine = Engine.newBuilder("js")
+        .option("engine.WarnInterpreterOnly", "true")
+        .option("engine.TraceCompilation", "true")
+        .logHandler(log)
+        .build();
+        Context context = Context.newBuilder("js").engine(engine).allowHostAccess(HostAccess.NONE).build()) {
+      context.eval("js", """
+          function hot(n) { let s = 0; for (let i = 0; i < n; i++) { s = (s + i * 7) | 0; } return s; }
+          let total = 0;
+          for (let k = 0; k < 3000; k++) total = (total + hot(1000)) | 0;
+          total;
+          """);
+      // Compilation runs in the background: give it a moment to report.
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!log.toString(StandardCharsets.UTF_8).contains("opt done") && System.nanoTime() < deadline) {
+        context.eval("js", "for (let k = 0; k < 200; k++) hot(1000);");
+      }
+    }
+    String out = log.toString(StandardCharsets.UTF_8);
+    assertThat(out).doesNotContain("fallback runtime").doesNotContain("interpreter-only");
+    assertThat(out).contains("opt done");
+  }
+}

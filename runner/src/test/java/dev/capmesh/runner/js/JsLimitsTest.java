@@ -1,0 +1,66 @@
+package dev.capmesh.runner.js;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.capmesh.runner.service.BodyStreams;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JsLimitsTest {
+  static JsRuntime runtime;
+
+  @BeforeAll static void start() {
+    runtime = JsRuntime.create();
+  }
+
+  @AfterAll static void stop() {
+    runtime.close();
+  }
+
+  @Test void cpuLimitStopsAnEndlessLoopWhileOtherRequestsAreServed() throws Exception {
+    JsWorker w = JsWorker.builder(runtime, "spin", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(request) {
+          if (new URL(request.url).pathname === '/spin') { while (true) {} }
+          return new Response('fine');
+        } };
+        """))).limits(new JsLimits(Duration.ofMillis(200), 50, 1 << 20)).build();
+    JsWorker other = JsTesting.module(runtime, "export default { fetch() { return new Response('other'); } };");
+
+    long start = System.nanoTime();
+    CompletableFuture<JsTesting.Result> spin = CompletableFuture.supplyAsync(() -> {
+      try {
+        return JsTesting.call(w, "GET", "http://x/spin", List.of(), BodyStreams.empty(), "spin-1");
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    Thread.sleep(50);
+    // While the loop runs: the same worker (another context) and another worker still answer.
+    assertThat(JsTesting.get(w, "http://x/ok").text()).isEqualTo("fine");
+    assertThat(JsTesting.get(other, "http://x/").text()).isEqualTo("other");
+
+    JsTesting.Result r = spin.get();
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.text()).contains("CPU time limit").contains("spin-1");
+    assertThat(tookMs).isLessThan(10_000);
+    // The pool replaced the dead context.
+    assertThat(JsTesting.get(w, "http://x/again").text()).isEqualTo("fine");
+  }
+
+  @Test void bufferedBodyLimit() throws Exception {
+    JsWorker w = JsWorker.builder(runtime, "big", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(request) {
+          try { await request.text(); return new Response('read'); }
+          catch (e) { return new Response(e.name + ': ' + e.message, { status: 413 }); }
+        } };
+        """))).limits(new JsLimits(Duration.ofSeconds(2), 50, 1000)).build();
+    var r = JsTesting.post(w, "http://x/", "x".repeat(5000));
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.text()).isEqualTo("RangeError: body is larger than the limit of 1000 bytes");
+  }
+}

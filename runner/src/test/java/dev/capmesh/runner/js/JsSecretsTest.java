@@ -1,0 +1,89 @@
+package dev.capmesh.runner.js;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Secret bindings never appear in console output, runtime logs or load errors. */
+class JsSecretsTest {
+  static final String SECRET = "sk-live-0123456789abcdef";
+  static JsRuntime runtime;
+  final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(HostHooks.CONSOLE_LOGGER),
+      (Logger) LoggerFactory.getLogger(WorkerContext.class));
+
+  @BeforeAll static void start() {
+    runtime = JsRuntime.create();
+  }
+
+  @AfterAll static void stop() {
+    runtime.close();
+  }
+
+  @BeforeEach void capture() {
+    appender.start();
+    // Capture everything these loggers emit, whatever level the test logging config sets.
+    loggers.forEach(l -> {
+      l.setLevel(ch.qos.logback.classic.Level.DEBUG);
+      l.addAppender(appender);
+    });
+  }
+
+  @AfterEach void release() {
+    loggers.forEach(l -> {
+      l.detachAppender(appender);
+      l.setLevel(null);
+    });
+  }
+
+  private List<String> lines() {
+    return appender.list.stream().map(e -> e.getFormattedMessage()
+        + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
+  }
+
+  @Test void consoleAndErrorsAreRedacted() throws Exception {
+    JsWorker w = JsWorker.builder(runtime, "secrets", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(req, env) {
+          console.log(env.API_KEY);
+          console.info('key=%s', env.API_KEY, { nested: [env.API_KEY] });
+          console.warn(`prefix-${env.API_KEY}-suffix`);
+          if (new URL(req.url).pathname === '/throw') throw new Error('failed with ' + env.API_KEY);
+          return new Response(String(env.API_KEY.length));
+        } };
+        """))).binding("API_KEY", new EnvBinding.Secret(SECRET)).build();
+    assertThat(JsTesting.get(w, "http://x/").text()).isEqualTo(String.valueOf(SECRET.length()));
+    var thrown = JsTesting.get(w, "http://x/throw");
+    assertThat(thrown.status()).isEqualTo(500);
+    assertThat(thrown.text()).doesNotContain(SECRET);
+
+    List<String> lines = lines();
+    assertThat(lines).anyMatch(l -> l.endsWith(" [REDACTED]"));
+    assertThat(lines).anyMatch(l -> l.contains("key=[REDACTED] { nested: [ \"[REDACTED]\" ] }"));
+    assertThat(lines).anyMatch(l -> l.contains("prefix-[REDACTED]-suffix"));
+    assertThat(lines).anyMatch(l -> l.contains("failed with [REDACTED]"));
+    assertThat(lines).noneMatch(l -> l.contains(SECRET));
+  }
+
+  @Test void loadErrorsAreRedacted() {
+    assertThatThrownBy(() -> JsWorker.builder(runtime, "boom", WorkerCode.serviceWorker("sw.js",
+        "throw new Error('top level ' + API_KEY);"))
+        .binding("API_KEY", new EnvBinding.Secret(SECRET)).build())
+        .isInstanceOf(JsLoadException.class)
+        .hasMessageContaining("top level [REDACTED]")
+        .hasMessageNotContaining(SECRET);
+  }
+
+  @Test void secretRecordDoesNotPrintItsValue() {
+    assertThat(new EnvBinding.Secret(SECRET).toString()).doesNotContain(SECRET);
+  }
+}
