@@ -40,4 +40,9 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
   public RunnerOptions withSocketAddresses(Map<String, String> overrides) {
     return new RunnerOptions(baseDirectory, overrides, limits, contextsPerWorker, maxBodyBytes);
   }
+
+  /** The same options with these per-worker limits. */
+  public RunnerOptions withLimits(JsLimits newLimits) {
+    return new RunnerOptions(baseDirectory, socketAddresses, newLimits, contextsPerWorker, maxBodyBytes);
+  }
 }

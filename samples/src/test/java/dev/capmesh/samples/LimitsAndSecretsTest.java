@@ -37,12 +37,12 @@ class LimitsAndSecretsTest {
     try (var runner = ServedRunner.serve(CONFIG, List.of("http"),
         Map.of("CAPMESH_JAVA_OPTS", "-Xmx256m"))) {
       HttpResponse<String> spin = runner.get("http", "/spin");
-      assertThat(spin.statusCode()).isBetween(500, 599);
+      assertThat(spin.statusCode()).as(spin.body()).isBetween(500, 599);
       assertThat(spin.body()).contains("CPU time limit").contains(spin.headers().firstValue("x-request-id").orElseThrow());
       assertThat(runner.get("http", "/").body()).isEqualTo("ok");
 
       HttpResponse<String> hog = runner.get("http", "/hog");
-      assertThat(hog.statusCode()).isEqualTo(503);
+      assertThat(hog.statusCode()).as(hog.body()).isEqualTo(503);
       assertThat(hog.body()).contains("low on memory").contains(hog.headers().firstValue("x-request-id").orElseThrow());
       assertThat(runner.process.isAlive()).isTrue();
       assertThat(awaitOk(runner)).isEqualTo("ok");

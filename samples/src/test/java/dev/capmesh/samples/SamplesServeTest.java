@@ -21,7 +21,7 @@ class SamplesServeTest {
   void helloWorld() throws Exception {
     try (var runner = ServedRunner.serve(sample("hello-world"), List.of("http"))) {
       HttpResponse<String> r = runner.get("http", "/abc");
-      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("Hello from capmesh at /abc\n");
       assertThat(r.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
       assertThat(r.headers().firstValue("x-request-id")).isPresent();
@@ -40,7 +40,7 @@ class SamplesServeTest {
   void staticFilesFromDiskAndNoEscape() throws Exception {
     try (var runner = ServedRunner.serve(sample("static-files"), List.of("http"))) {
       HttpResponse<String> index = runner.get("http", "/");
-      assertThat(index.statusCode()).isEqualTo(200);
+      assertThat(index.statusCode()).as(index.body()).isEqualTo(200);
       assertThat(index.body()).contains("<h1>Served from disk by capmesh</h1>");
       assertThat(runner.get("http", "/data.json").body()).isEqualTo("{\"ok\": true}\n");
       for (String escape : List.of("/../config.capnp", "/%2e%2e/config.capnp", "/..%2fconfig.capnp")) {
@@ -62,11 +62,11 @@ class SamplesServeTest {
   void jsRpcBetweenTwoWorkers() throws Exception {
     try (var runner = ServedRunner.serve(sample("js-rpc"), List.of("http"))) {
       HttpResponse<String> ok = runner.get("http", "/", "authorization", "secret-for-acme");
-      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
       assertThat(ok.body()).isEqualTo(
           "{\"ok\":true,\"who\":{\"user\":\"alice\",\"tenant\":\"acme\",\"checkedAt\":\"1970-01-01T00:00:00.000Z\"}}");
       HttpResponse<String> denied = runner.get("http", "/", "authorization", "guess");
-      assertThat(denied.statusCode()).isEqualTo(401);
+      assertThat(denied.statusCode()).as(denied.body()).isEqualTo(401);
       assertThat(denied.body()).isEqualTo("{\"ok\":false,\"error\":\"invalid token\"}");
     }
   }
@@ -77,11 +77,11 @@ class SamplesServeTest {
       assertThat(runner.get("http", "/users/7").body()).isEqualTo("users handled /users/7\n");
       assertThat(runner.get("http", "/orders/1").body()).isEqualTo("orders handled /orders/1\n");
       HttpResponse<String> admin = runner.get("http", "/admin/1");
-      assertThat(admin.statusCode()).isEqualTo(404);
+      assertThat(admin.statusCode()).as(admin.body()).isEqualTo(404);
       // The gateway has no globalOutbound: even a loopback URL is refused inside the worker.
       int port = runner.ports.get("http");
       HttpResponse<String> fetch = runner.get("http", "/fetch?url=http://127.0.0.1:" + port + "/admin/");
-      assertThat(fetch.statusCode()).isEqualTo(403);
+      assertThat(fetch.statusCode()).as(fetch.body()).isEqualTo(403);
       assertThat(fetch.body()).startsWith("refused: TypeError: ").contains("globalOutbound");
     }
   }
@@ -102,7 +102,7 @@ class SamplesServeTest {
       assertThat(allowed.body()).isEqualTo("upstream said 200: upstream /hi");
       // 127.0.0.2 is denied by the config's deny rule: refused before any connection.
       HttpResponse<String> denied = runner.get("http", "/?url=http://127.0.0.2:" + up + "/hi");
-      assertThat(denied.statusCode()).isEqualTo(403);
+      assertThat(denied.statusCode()).as(denied.body()).isEqualTo(403);
       assertThat(denied.body()).startsWith("refused: ").contains("127.0.0.2");
     } finally {
       upstream.stop(0);

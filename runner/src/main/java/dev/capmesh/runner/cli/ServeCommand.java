@@ -41,6 +41,27 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "Reload when the config or the files beside it change.")
   boolean watch;
 
+  @Option(names = "--cpu-limit", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "CPU time one request may use, e.g. 200ms or 1.5s (default: ${DEFAULT-VALUE}).",
+      defaultValue = "200ms")
+  java.time.Duration cpuLimit;
+
+  @Option(names = "--cold-start-cpu", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "CPU time allowed to each of a freshly loaded worker's first requests, while its "
+          + "code is still interpreted (default: ${DEFAULT-VALUE}; never below --cpu-limit).",
+      defaultValue = "1s")
+  java.time.Duration coldStartCpu;
+
+  @Option(names = "--cold-start-requests", paramLabel = "N",
+      description = "How many requests of a freshly loaded worker get --cold-start-cpu; 0 turns it off "
+          + "(default: ${DEFAULT-VALUE}).", defaultValue = "8")
+  int coldStartRequests;
+
+  @Option(names = "--subrequest-limit", paramLabel = "N",
+      description = "fetch() and RPC calls one request may make (default: ${DEFAULT-VALUE}).",
+      defaultValue = "50")
+  int subrequestLimit;
+
   @Override
   public Integer call() throws Exception {
     CompiledConfig compiled = args.compile(main);
@@ -48,7 +69,15 @@ final class ServeCommand implements Callable<Integer> {
       return RunnerMain.CONFIG_ERRORS;
     }
     Path base = args.file.toAbsolutePath().normalize().getParent();
-    RunnerOptions options = RunnerOptions.defaults(base).withSocketAddresses(socketAddresses);
+    if (coldStartRequests < 0 || subrequestLimit < 0) {
+      main.err.println("runner: --cold-start-requests and --subrequest-limit must not be negative");
+      main.err.flush();
+      return RunnerMain.USAGE;
+    }
+    RunnerOptions defaults = RunnerOptions.defaults(base);
+    RunnerOptions options = defaults.withSocketAddresses(socketAddresses).withLimits(defaults.limits()
+        .withCpuPerRequest(cpuLimit).withSubrequests(subrequestLimit)
+        .withColdStart(coldStartCpu, coldStartRequests));
     Runner runner;
     try {
       runner = Runner.start(compiled.config(), version(compiled), options);

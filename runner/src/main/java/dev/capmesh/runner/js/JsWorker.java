@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.graalvm.polyglot.proxy.ProxyArray;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,8 @@ public final class JsWorker implements HttpService {
   private final Map<String, EnvBinding> bindings;
   private final @Nullable HttpService outbound;
   private final JsLimits limits;
+  /** Requests and RPC calls started so far; stops counting at the cold-start count. */
+  private final AtomicInteger started = new AtomicInteger();
   private final int poolSize;
   private final Redactor redactor;
   private final List<WorkerContext> contexts = new CopyOnWriteArrayList<>();
@@ -147,7 +150,7 @@ public final class JsWorker implements HttpService {
     var response = new CompletableFuture<ServiceResponse>();
     WorkerContext wc = pick();
     var st = new RequestState[1];
-    st[0] = new RequestState(request.requestId(), 2, (reason, culprit) -> response.complete(
+    st[0] = new RequestState(request.requestId(), nextCpuLimit(), 2, (reason, culprit) -> response.complete(
         limitResponse(reason, culprit, request.requestId())), () -> wc.finished(st[0]));
     wc.startFetch(st[0], request, entrypoint, propsJson, response);
     return response;
@@ -158,10 +161,21 @@ public final class JsWorker implements HttpService {
     var outcome = new CompletableFuture<RpcOutcome>();
     WorkerContext wc = pick();
     var st = new RequestState[1];
-    st[0] = new RequestState(requestId, 1, (reason, culprit) -> outcome.complete(new RpcOutcome(false,
+    st[0] = new RequestState(requestId, nextCpuLimit(), 1, (reason, culprit) -> outcome.complete(new RpcOutcome(false,
         errorPayload(limitMessage(reason, culprit, requestId)))), () -> wc.finished(st[0]));
     wc.startRpc(st[0], entrypoint, propsJson, method, argsJson, outcome);
     return outcome;
+  }
+
+  /**
+   * The CPU limit of the next request: the cold-start allowance for the first few requests of
+   * this load of the code, the normal limit after that.
+   */
+  private long nextCpuLimit() {
+    if (started.get() < limits.coldStartRequests() && started.getAndIncrement() < limits.coldStartRequests()) {
+      return limits.coldStartCpu().toNanos();
+    }
+    return limits.cpuPerRequest().toNanos();
   }
 
   private static ServiceResponse limitResponse(String reason, boolean culprit, String requestId) {

@@ -13,6 +13,8 @@ import java.util.function.BiConsumer;
  */
 final class RequestState {
   final String requestId;
+  /** The CPU time this request may use (the cold-start allowance for a worker's first ones). */
+  final long cpuLimitNanos;
   final AtomicInteger subrequests = new AtomicInteger();
   /** CPU nanoseconds of finished tasks; written only by the context thread. */
   volatile long cpuNanos;
@@ -26,8 +28,10 @@ final class RequestState {
    * @param parts how many parts must end before the request counts as finished (for fetch: the
    *     handler with its waitUntil promises, and the response body)
    */
-  RequestState(String requestId, int parts, BiConsumer<String, Boolean> onKill, Runnable onFinish) {
+  RequestState(String requestId, long cpuLimitNanos, int parts, BiConsumer<String, Boolean> onKill,
+      Runnable onFinish) {
     this.requestId = requestId;
+    this.cpuLimitNanos = cpuLimitNanos;
     this.openParts = new AtomicInteger(parts);
     this.onKill = onKill;
     this.onFinish = onFinish;

@@ -67,7 +67,7 @@ final class WorkerContext {
   WorkerContext(JsWorker worker, JsRuntime runtime) {
     this.worker = worker;
     this.runtime = runtime;
-    this.background = new RequestState("background", 1, (r, c) -> {}, () -> {});
+    this.background = new RequestState("background", BACKGROUND_CPU_NANOS, 1, (r, c) -> {}, () -> {});
     this.executor = Executors.newSingleThreadExecutor(r -> {
       var t = new Thread(r, "capmesh-js-" + worker.name());
       t.setDaemon(true);
@@ -148,13 +148,9 @@ final class WorkerContext {
       return;
     }
     long used = st.cpuNanos + runtime.threadCpuNanos(threadId) - start;
-    // Loading code and timers outside any request get a larger allowance: a cold context runs
-    // interpreted until the JIT catches up.
-    long limit = worker.limits().cpuPerRequest().toNanos();
-    if (st == background) {
-      limit = Math.max(limit, BACKGROUND_CPU_NANOS);
-    }
-    if (used > limit) {
+    // Loading code and timers outside any request get a larger allowance (BACKGROUND_CPU_NANOS):
+    // a cold context runs interpreted until the JIT catches up.
+    if (used > st.cpuLimitNanos) {
       kill("cpu");
     }
   }

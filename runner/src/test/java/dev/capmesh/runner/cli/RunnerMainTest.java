@@ -54,6 +54,13 @@ class RunnerMainTest {
       """;
 
   @Test
+  void serveRefusesAMalformedCpuLimitAsAUsageError() throws Exception {
+    Path file = write("good.capnp", GOOD);
+    assertThat(run(false, "serve", "--cpu-limit", "soon", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("'soon' is not a duration (write it like 200ms, 1.5s or 2m)");
+  }
+
+  @Test
   void checkPrintsASummaryAndExitsZero() throws Exception {
     Path file = write("good.capnp", GOOD);
     assertThat(run(false, "check", file.toString())).isZero();

@@ -18,6 +18,8 @@ class JsJitTest {
   @Test void runtimeIsOptimizing() {
     try (JsRuntime runtime = JsRuntime.create()) {
       assertThat(runtime.implementationName()).isNotEqualTo("Interpreted").contains("Graal");
+      // The warm-up request (web APIs, service fetch, JS RPC both ways) ran through cleanly.
+      assertThat(runtime.warmedUp).isTrue();
     }
   }
 

@@ -52,6 +52,36 @@ class JsLimitsTest {
     assertThat(JsTesting.get(w, "http://x/again").text()).isEqualTo("fine");
   }
 
+  @Test void coldStartAllowanceCoversOnlyTheFirstRequestsOfAWorker() throws Exception {
+    // Each request burns about 600 ms of CPU; the limit is 100 ms, the first two get 5 s.
+    JsWorker w = JsWorker.builder(runtime, "cold", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(request) {
+          const end = Date.now() + 600;
+          let n = 0;
+          while (Date.now() < end) { n++; }
+          return new Response('burned ' + (n > 0));
+        } };
+        """))).limits(new JsLimits(Duration.ofMillis(100), 50, 1 << 20, Duration.ofSeconds(5), 2))
+        .poolSize(1).build();
+    assertThat(JsTesting.get(w, "http://x/1").text()).isEqualTo("burned true");
+    assertThat(JsTesting.get(w, "http://x/2").text()).isEqualTo("burned true");
+    JsTesting.Result third = JsTesting.get(w, "http://x/3");
+    assertThat(third.status()).isEqualTo(503);
+    assertThat(third.text()).contains("CPU time limit");
+    // The replacement context shares the worker's warm code: no new allowance.
+    JsTesting.Result fourth = JsTesting.get(w, "http://x/4");
+    assertThat(fourth.status()).isEqualTo(503);
+  }
+
+  @Test void coldStartAllowanceIsNeverBelowTheLimitAndCanBeTurnedOff() {
+    var limits = new JsLimits(Duration.ofSeconds(3), 50, 1 << 20, Duration.ofMillis(10), 4);
+    assertThat(limits.coldStartCpu()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(JsLimits.defaults().withColdStart(Duration.ofSeconds(2), 0).coldStartRequests()).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> new JsLimits(Duration.ofSeconds(1), 50, 1 << 20, Duration.ofSeconds(2), -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("coldStartRequests");
+  }
+
   @Test void bufferedBodyLimit() throws Exception {
     JsWorker w = JsWorker.builder(runtime, "big", WorkerCode.modules(WorkerModule.esModule("main.js", """
         export default { async fetch(request) {
