@@ -79,7 +79,8 @@ final class ServedRunner implements AutoCloseable {
         if (!process.isAlive()) {
           throw new AssertionError("runner exited with " + process.exitValue() + "\n" + output());
         }
-        try (var s = new Socket("127.0.0.1", port)) {
+        try {
+          new Socket("127.0.0.1", port).close();
           break;
         } catch (IOException notYet) {
           if (System.nanoTime() > deadline) {
@@ -120,11 +121,16 @@ final class ServedRunner implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     if (process.isAlive()) {
       process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
         process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
     Files.deleteIfExists(stdout);

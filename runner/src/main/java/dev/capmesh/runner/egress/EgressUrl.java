@@ -25,11 +25,6 @@ public record EgressUrl(String scheme, HostParser.Host host, int port, boolean e
   }
 
   /**
-   * Parses an absolute http or https URL.
-   *
-   * @throws IllegalArgumentException naming the URL and the problem
-   */
-  /**
    * The URL of an outbound request, or null after cancelling the request's body and failing
    * {@code failure} with the parse error.
    */
@@ -45,6 +40,11 @@ public record EgressUrl(String scheme, HostParser.Host host, int port, boolean e
     }
   }
 
+  /**
+   * Parses an absolute http or https URL.
+   *
+   * @throws IllegalArgumentException naming the URL and the problem
+   */
   public static EgressUrl parse(String url) {
     requireNonNull(url, "url");
     String s = url.strip();
