@@ -82,6 +82,19 @@ public final class Runner implements AutoCloseable {
   }
 
   /** The version string of the config being served. */
+  /**
+   * What runs the JavaScript, e.g. "GraalJS 25.0.3 (GraalVM Compiler)"; "Interpreted" in
+   * parentheses means the optimizing compiler is missing and workers run many times slower.
+   */
+  public String javascriptRuntime() {
+    return "GraalJS " + runtime.version() + " (" + runtime.implementationName() + ")";
+  }
+
+  /** Whether JavaScript runs with the optimizing compiler. */
+  public boolean javascriptOptimized() {
+    return !runtime.implementationName().equals("Interpreted");
+  }
+
   public String version() {
     Generation g = current.get();
     return g == null ? "" : g.version;

@@ -26,6 +26,11 @@ class SamplesServeTest {
       assertThat(r.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
       assertThat(r.headers().firstValue("x-request-id")).isPresent();
       assertThat(Files.readString(runner.stdout)).contains("socket http: http://127.0.0.1:" + runner.ports.get("http"));
+      // bin/runner passes the JIT flags: the optimizing runtime, never the fallback one.
+      assertThat(Files.readString(runner.stdout)).containsPattern("javascript: GraalJS \\d+\\.\\d+.* \\(.*Graal.*\\)")
+          .doesNotContain("Interpreted");
+      assertThat(Files.readString(runner.stderr)).doesNotContainIgnoringCase("fallback runtime")
+          .doesNotContain("without the optimizing compiler");
     }
   }
 

@@ -104,6 +104,12 @@ final class ServeCommand implements Callable<Integer> {
 
   private void printListening(Runner runner, CompiledConfig compiled) {
     main.out.println("capmesh: serving " + args.file + " (version " + runner.version() + ")");
+    main.out.println("  javascript: " + runner.javascriptRuntime());
+    if (!runner.javascriptOptimized()) {
+      main.err.println("runner: warning: JavaScript runs without the optimizing compiler; start the "
+          + "runner with bin/runner, which passes the JVM flags that enable it");
+      main.err.flush();
+    }
     for (Map.Entry<String, InetSocketAddress> e : runner.listening().entrySet()) {
       InetSocketAddress a = e.getValue();
       String host = a.getAddress().isAnyLocalAddress() ? "0.0.0.0" : a.getAddress().getHostAddress();

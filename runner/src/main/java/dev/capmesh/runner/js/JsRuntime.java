@@ -151,6 +151,19 @@ public final class JsRuntime implements AutoCloseable {
       } };
       """;
 
+  /** The GraalJS version the runner was built with, e.g. "25.0.3". */
+  public String version() {
+    try (InputStream in = JsRuntime.class.getResourceAsStream("versions.properties")) {
+      var versions = new java.util.Properties();
+      if (in != null) {
+        versions.load(in);
+      }
+      return versions.getProperty("graaljs", engine.getVersion());
+    } catch (IOException e) {
+      return engine.getVersion();
+    }
+  }
+
   /** The Truffle runtime's name: "Interpreted" means no JIT (a build or flag problem). */
   public String implementationName() {
     return engine.getImplementationName();
