@@ -59,6 +59,8 @@ final class GenerationBuilder {
   private final Map<String, LateBound> late = new HashMap<>();
   private final List<JsWorker> workers = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
+  /** Services that could not be built; their problems are already in {@link #problems}. */
+  private final java.util.Set<String> failed = new java.util.HashSet<>();
 
   GenerationBuilder(Config config, String version, RunnerOptions options, JsRuntime runtime,
       HostResolver resolver, Connector connector, Executor blocking,
@@ -122,6 +124,9 @@ final class GenerationBuilder {
       // A cycle of service bindings: bind through a forwarder filled in once all are built.
       return late.computeIfAbsent(name, n -> new LateBound(n));
     }
+    if (failed.contains(name)) {
+      return null; // its problems are reported once, not again for each user
+    }
     Service service = byName.get(name);
     if (service == null) {
       problems.add(usedBy + " refers to a service \"" + name + "\", but no such service is defined");
@@ -132,6 +137,8 @@ final class GenerationBuilder {
       HttpService created = create(service);
       if (created != null) {
         built.put(name, created);
+      } else {
+        failed.add(name);
       }
       return created;
     } finally {
@@ -172,6 +179,7 @@ final class GenerationBuilder {
   }
 
   private @Nullable HttpService worker(String name, Worker worker) {
+    int problemsBefore = problems.size();
     WorkerCode code = code(name, worker);
     if (code == null) {
       return null;
@@ -193,15 +201,18 @@ final class GenerationBuilder {
           "worker \"" + name + "\"'s globalOutbound");
       builder.globalOutbound(outbound);
     }
-    if (!problems.isEmpty()) {
+    if (problems.size() > problemsBefore) {
       return null;
     }
+    // Problems elsewhere do not stop this worker from loading: its own code errors are
+    // reported in the same run.
     try {
       JsWorker built = builder.build();
       workers.add(built);
       return built;
     } catch (JsLoadException e) {
-      problems.add("worker \"" + name + "\": " + e.getMessage());
+      // The message names the worker already: worker "NAME": ...
+      problems.add(e.getMessage());
       return null;
     }
   }

@@ -55,6 +55,42 @@ class ServeCommandTest {
     assertThat(output).contains("bad.capnp:2:").contains("'nope' is not defined");
   }
 
+  @Test
+  void workersThatCannotRunAreAllReportedAndServeExitsWithOne(@TempDir Path dir) throws Exception {
+    // One worker whose module does not parse, one with a binding kind this runner refuses:
+    // both are reported in one run.
+    Files.writeString(dir.resolve("broken.js"), "export default {\n  fetch() { return new Response('x') \n");
+    Files.writeString(dir.resolve("ok.js"), "export default { fetch() { return new Response('ok'); } };");
+    Path config = dir.resolve("config.capnp");
+    Files.writeString(config, """
+        using Workerd = import "/workerd/workerd.capnp";
+        const config :Workerd.Config = (
+          services = [
+            (name = "broken", worker = (modules = [(name = "broken.js", esModule = embed "broken.js")],
+                compatibilityDate = "2024-09-01")),
+            (name = "store", worker = (modules = [(name = "ok.js", esModule = embed "ok.js")],
+                compatibilityDate = "2024-09-01",
+                bindings = [(name = "DB", kvNamespace = "db")])),
+            (name = "db", kv = (embedded = (path = "db-data"))),
+          ],
+          sockets = [(name = "http", address = "127.0.0.1:1", http = (), service = "store")],
+        );
+        """);
+    var process = new ProcessBuilder(ServedRunner.ROOT.resolve("bin/runner").toString(), "serve", config.toString())
+        .redirectErrorStream(true);
+    process.environment().put("CAPMESH_NO_BUILD", "1");
+    Process p = process.start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(output).isEqualTo(1);
+    assertThat(output).contains("runner: worker \"broken\": ").contains("broken.js:")
+        .contains("SyntaxError");
+    // Reported once, although both the socket and the eager start reach the worker.
+    assertThat(output.split("binding \"DB\"", -1)).as(output).hasSize(2);
+    assertThat(output).contains("runner: worker \"store\"'s binding \"DB\": kvNamespace bindings are not "
+        + "supported by this runner yet");
+    assertThat(output).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
   private static void awaitBody(ServedRunner runner, String expected) throws Exception {
     long deadline = System.nanoTime() + 60_000_000_000L;
     String last = null;

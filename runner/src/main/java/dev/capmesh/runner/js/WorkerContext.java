@@ -192,7 +192,8 @@ final class WorkerContext {
       st.kill(reason, st == culprit);
     }
     inflight.clear();
-    ready.completeExceptionally(new JsLoadException("context stopped: " + reason));
+    ready.completeExceptionally(new JsLoadException(
+        "worker \"" + worker.name() + "\": " + loadStoppedMessage(reason)));
   }
 
   // ---------------------------------------------------------------- loading
@@ -236,7 +237,7 @@ final class WorkerContext {
       }
       ready.complete(null);
     } catch (PolyglotException e) {
-      fail(describe(e));
+      fail(e.isCancelled() && dead ? loadStoppedMessage(deathReason) : describe(e));
     } catch (JsLoadException e) {
       fail(e.getMessage());
     } catch (RuntimeException e) {
@@ -265,8 +266,19 @@ final class WorkerContext {
     }
   }
 
+  /** Why loading stopped when the context was closed under it. */
+  private static String loadStoppedMessage(String reason) {
+    return switch (reason) {
+      case "cpu" -> "its top-level code used more than the " + BACKGROUND_CPU_NANOS / 1_000_000_000L
+          + " s of CPU time allowed for loading (an endless loop when the module is evaluated?)";
+      case "memory" -> "the runner ran low on memory while loading it";
+      case "shutdown" -> "the runner is shutting down";
+      default -> "loading was stopped (" + reason + ")";
+    };
+  }
+
   private void fail(String message) {
-    var e = new JsLoadException("worker " + worker.name() + ": " + worker.redact(message));
+    var e = new JsLoadException("worker \"" + worker.name() + "\": " + worker.redact(message));
     ready.completeExceptionally(e);
     kill("load-failed");
   }

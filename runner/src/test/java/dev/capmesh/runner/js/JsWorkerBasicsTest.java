@@ -99,6 +99,14 @@ class JsWorkerBasicsTest {
         .hasMessageContaining("sw.js:");
   }
 
+  @Test void endlessLoopAtLoadTimeIsStoppedWithAClearError() {
+    assertThatThrownBy(() -> JsWorker.builder(runtime, "looper", WorkerCode.modules(
+        WorkerModule.esModule("main.js", "while (true) {}\nexport default {};"))).build())
+        .isInstanceOf(JsLoadException.class)
+        .hasMessage("worker \"looper\": its top-level code used more than the 10 s of CPU time "
+            + "allowed for loading (an endless loop when the module is evaluated?)");
+  }
+
   @Test void missingModuleFailsAtLoad() {
     assertThatThrownBy(() -> JsTesting.module(runtime, "import './nope.js'; export default {};"))
         .isInstanceOf(JsLoadException.class)
