@@ -94,7 +94,10 @@ final class HostHooks {
       throw new IllegalArgumentException("not a body handle");
     }
     RequestState st = wc.current();
-    b.stream.read().whenComplete((chunk, error) -> wc.execute(st, () -> {
+    if (st != null) {
+      st.opened();
+    }
+    b.stream.read().whenComplete((chunk, error) -> wc.resume(st, () -> {
       if (error != null) {
         reject.execute(wc.worker.redact("reading the body failed: " + error.getMessage()));
       } else if (chunk == null) {
@@ -139,7 +142,8 @@ final class HostHooks {
     }
     var request = new ServiceRequest(method, url, headers,
         body.isNull() ? BodyStreams.empty() : wc.bodyFromJs(st, body), st.requestId);
-    target.http.fetch(request).whenComplete((response, error) -> wc.execute(st, () -> {
+    st.opened();
+    target.http.fetch(request).whenComplete((response, error) -> wc.resume(st, () -> {
       if (error != null) {
         reject.execute("TypeError", wc.worker.redact("fetch to " + url + " failed: " + error.getMessage()));
         return;
@@ -170,8 +174,9 @@ final class HostHooks {
           + limit + " fetch or RPC calls per request (request id " + st.requestId + ")"));
       return null;
     }
+    st.opened();
     target.rpcWorker.callRpc(target.entrypoint, target.propsJson, method, argsJson, st.requestId)
-        .whenComplete((outcome, error) -> wc.execute(st, () -> {
+        .whenComplete((outcome, error) -> wc.resume(st, () -> {
           if (error != null) {
             reject.execute(JsWorker.errorPayload("RPC call failed: " + error.getMessage()));
           } else if (outcome.ok()) {

@@ -179,18 +179,24 @@ public final class JsWorker implements HttpService {
   }
 
   private static ServiceResponse limitResponse(String reason, boolean culprit, String requestId) {
-    return ServiceResponse.text(503, limitMessage(reason, culprit, requestId) + "\n");
+    // A handler that can never answer is the worker's own bug (500, as in workerd); the rest
+    // are the runner protecting itself (503).
+    return reason.equals("hung")
+        ? ServiceResponse.text(500, "Internal Server Error: " + limitMessage(reason, culprit, requestId) + "\n")
+        : ServiceResponse.text(503, "Service Unavailable: " + limitMessage(reason, culprit, requestId) + "\n");
   }
 
   private static String limitMessage(String reason, boolean culprit, String requestId) {
     String what = switch (reason) {
+      case "hung" -> "the worker will never produce a response: its handler is waiting on a promise "
+          + "that nothing left in this request can settle";
       case "cpu" -> culprit ? "the worker exceeded its CPU time limit"
           : "the worker was restarted because another request exceeded its CPU time limit";
       case "memory" -> "the worker was stopped because the runner is low on memory";
       case "shutdown" -> "the runner is shutting down";
       default -> "the worker could not run (" + reason + ")";
     };
-    return "Service Unavailable: " + what + " (request id " + requestId + ")";
+    return what + " (request id " + requestId + ")";
   }
 
   /** An error encoded like the JS side's structured clone of {@code new Error(message)}. */

@@ -19,6 +19,12 @@ final class RequestState {
   /** CPU nanoseconds of finished tasks; written only by the context thread. */
   volatile long cpuNanos;
   private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+  /** Asynchronous operations started for this request that will post a task back (I/O, timers). */
+  private final AtomicInteger outstanding = new AtomicInteger();
+  /** Tasks posted for this request and not yet started. */
+  final AtomicInteger queued = new AtomicInteger();
+  /** Set once the handler has answered (a response, an error, an RPC result). */
+  volatile boolean responded;
   /** (reason, culprit) -> answer the caller; called at most once. */
   private final BiConsumer<String, Boolean> onKill;
   private final AtomicInteger openParts;
@@ -41,6 +47,25 @@ final class RequestState {
     pending.add(future);
     future.whenComplete((v, e) -> pending.remove(future));
     return future;
+  }
+
+  /** An operation that will post a task back for this request has started. */
+  void opened() {
+    outstanding.incrementAndGet();
+  }
+
+  /** Such an operation has posted its task back (called from that task). */
+  void closed() {
+    outstanding.decrementAndGet();
+  }
+
+  /**
+   * Whether the handler has not answered and nothing could still make it answer: no task queued
+   * for it and no I/O or timer of its own outstanding. Its promise then never settles (workerd:
+   * "The script will never generate a response").
+   */
+  boolean waitsOnNothing() {
+    return !responded && outstanding.get() == 0 && queued.get() == 0;
   }
 
   void partDone() {

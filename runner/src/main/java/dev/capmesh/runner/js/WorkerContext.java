@@ -52,7 +52,10 @@ final class WorkerContext {
   private final JsRuntime runtime;
   private final ExecutorService executor;
   private final Set<RequestState> inflight = ConcurrentHashMap.newKeySet();
-  private final Map<Integer, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
+  private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
+
+  /** A pending timer and the request it was set for (null: outside any request). */
+  private record Timer(ScheduledFuture<?> future, @Nullable RequestState owner) {}
   private final RequestState background;
   final CompletableFuture<Void> ready = new CompletableFuture<>();
   private volatile long threadId = -1;
@@ -94,11 +97,30 @@ final class WorkerContext {
       st.kill(deathReason, false);
       return;
     }
+    st.queued.incrementAndGet();
     try {
-      executor.execute(() -> runTask(st, task));
+      executor.execute(() -> {
+        st.queued.decrementAndGet();
+        runTask(st, task);
+      });
     } catch (RejectedExecutionException e) {
+      st.queued.decrementAndGet();
       st.kill(deathReason, false);
     }
+  }
+
+  /**
+   * Posts the completion of an operation {@code st} had outstanding (see
+   * {@link RequestState#opened}); {@code st} null means the operation was started outside any
+   * request.
+   */
+  void resume(@Nullable RequestState st, Runnable task) {
+    execute(st, () -> {
+      if (st != null) {
+        st.closed();
+      }
+      task.run();
+    });
   }
 
   private void runTask(RequestState st, Runnable task) {
@@ -138,6 +160,18 @@ final class WorkerContext {
       current = null;
       st.cpuNanos += runtime.threadCpuNanos(threadId) - start;
     }
+    if (st != background && !dead && st.waitsOnNothing()) {
+      neverAnswers(st);
+    }
+  }
+
+  /** {@code st}'s handler is waiting on a promise that nothing left can settle: answer for it. */
+  private void neverAnswers(RequestState st) {
+    log.warn("event=worker-never-answers worker={} requestId={} detail=\"the handler's promise is "
+        + "pending and no I/O or timer of this request is left to settle it\"", worker.name(), st.requestId);
+    st.responded = true;
+    st.kill("hung", true);
+    finished(st);
   }
 
   /** Called by the watchdog thread. */
@@ -174,7 +208,7 @@ final class WorkerContext {
     }
     runtime.unregister(this);
     worker.contextDied(this);
-    timers.values().forEach(f -> f.cancel(false));
+    timers.values().forEach(t -> t.future().cancel(false));
     Context c = context;
     if (c != null) {
       try {
@@ -325,12 +359,14 @@ final class WorkerContext {
         for (long i = 0; i + 1 < flat.getArraySize(); i += 2) {
           out.add(Map.entry(flat.getArrayElement(i).asString(), flat.getArrayElement(i + 1).asString()));
         }
+        st.responded = true;
         BodyStream bodyStream = bodyFromJs(st, args[3]);
         response.complete(new ServiceResponse(status, statusText, out,
             Handles.notifying(bodyStream, st::partDone)));
         return null;
       };
       ProxyExecutable fail = args -> {
+        st.responded = true;
         String kind = args[0].asString();
         String message = worker.redact(args[1].asString());
         String stack = worker.redact(args[2].asString());
@@ -362,11 +398,13 @@ final class WorkerContext {
     inflight.add(st);
     execute(st, () -> {
       ProxyExecutable resolve = args -> {
+        st.responded = true;
         outcome.complete(new JsWorker.RpcOutcome(true, args[0].asString()));
         st.partDone();
         return null;
       };
       ProxyExecutable reject = args -> {
+        st.responded = true;
         outcome.complete(new JsWorker.RpcOutcome(false, worker.redact(args[0].asString())));
         st.partDone();
         return null;
@@ -416,7 +454,10 @@ final class WorkerContext {
           }
           return null;
         }, (ProxyExecutable) args -> {
-          f.completeExceptionally(new IllegalStateException(worker.redact(str(args[0]))));
+          String error = worker.redact(str(args[0]));
+          log.warn("event=worker-body-stream-failed worker={} requestId={} error={}", worker.name(),
+              st.requestId, error);
+          f.completeExceptionally(new IllegalStateException(error));
           return null;
         }));
         return f;
@@ -434,25 +475,38 @@ final class WorkerContext {
     int id = nextTimer++;
     RequestState st = current;
     Runnable fire = () -> execute(st, () -> {
-      if (!timers.containsKey(id)) {
-        return;
-      }
-      if (!repeat) {
-        timers.remove(id);
+      if (repeat) {
+        if (!timers.containsKey(id)) {
+          return;
+        }
+      } else {
+        Timer t = timers.remove(id);
+        if (t == null) {
+          return; // cleared meanwhile
+        }
+        if (t.owner() != null) {
+          t.owner().closed();
+        }
       }
       callback.execute();
     });
     ScheduledFuture<?> f = repeat
         ? runtime.scheduler().scheduleAtFixedRate(fire, delayMs, delayMs, TimeUnit.MILLISECONDS)
         : runtime.scheduler().schedule(fire, delayMs, TimeUnit.MILLISECONDS);
-    timers.put(id, f);
+    if (st != null) {
+      st.opened();
+    }
+    timers.put(id, new Timer(f, st));
     return id;
   }
 
   void clearTimer(int id) {
-    ScheduledFuture<?> f = timers.remove(id);
-    if (f != null) {
-      f.cancel(false);
+    Timer t = timers.remove(id);
+    if (t != null) {
+      t.future().cancel(false);
+      if (t.owner() != null) {
+        t.owner().closed();
+      }
     }
   }
 

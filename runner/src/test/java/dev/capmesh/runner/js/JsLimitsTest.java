@@ -82,6 +82,39 @@ class JsLimitsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("coldStartRequests");
   }
 
+  @Test void handlerThatCanNeverAnswerGetsA500InsteadOfHanging() throws Exception {
+    JsWorker w = JsWorker.builder(runtime, "stuck", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        let shared;
+        export default { async fetch(request) {
+          const path = new URL(request.url).pathname;
+          if (path === '/never') { await new Promise(() => {}); }
+          if (path === '/timer-then-never') {
+            await new Promise(r => setTimeout(r, 50));
+            await new Promise(() => {});
+          }
+          if (path === '/cleared') {
+            await new Promise(r => { const t = setTimeout(r, 50); clearTimeout(t); });
+          }
+          if (path === '/slow') { await new Promise(r => setTimeout(r, 300)); }
+          return new Response('answered ' + path);
+        } };
+        """))).build();
+    for (String path : List.of("/never", "/timer-then-never", "/cleared")) {
+      JsTesting.Result r = CompletableFuture.supplyAsync(() -> {
+        try {
+          return JsTesting.get(w, "http://x" + path);
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.status()).as(path).isEqualTo(500);
+      assertThat(r.text()).as(path).contains("will never produce a response");
+    }
+    // Waiting on a timer (or I/O) is not hanging; the worker still answers afterwards.
+    assertThat(JsTesting.get(w, "http://x/slow").text()).isEqualTo("answered /slow");
+    assertThat(JsTesting.get(w, "http://x/ok").text()).isEqualTo("answered /ok");
+  }
+
   @Test void bufferedBodyLimit() throws Exception {
     JsWorker w = JsWorker.builder(runtime, "big", WorkerCode.modules(WorkerModule.esModule("main.js", """
         export default { async fetch(request) {
