@@ -109,6 +109,8 @@
   const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK'];
   const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
   const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+  // Marks the init of an incoming request, which is passed on as the client sent it.
+  const FROM_HOST = Symbol('from host');
   class Request extends Body {
     #method; #url; #headers; #redirect; #signal; #cf;
     constructor(input, init = {}) {
@@ -117,12 +119,13 @@
       if (input instanceof Request) base = input;
       else {
         const url = new URL(String(input));
-        if (url.username !== '' || url.password !== '') throw new TypeError(`Request URL includes credentials: ${input}`);
+        if ((url.username !== '' || url.password !== '') && !init[FROM_HOST]) throw new TypeError(`Request URL includes credentials: ${input}`);
         this.#url = url.href;
       }
       if (base) this.#url = base.url;
       let method = base ? base.method : 'GET';
-      if (init.method !== undefined) {
+      if (init.method !== undefined && init[FROM_HOST]) method = String(init.method);
+      else if (init.method !== undefined) {
         method = String(init.method);
         if (!TOKEN.test(method)) throw new TypeError(`Invalid method: "${method}"`);
         const upper = method.toUpperCase();
@@ -359,7 +362,7 @@
       const waitUntils = [];
       const h = new Headers();
       for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
-      const init = { method, headers: h };
+      const init = { method, headers: h, [FROM_HOST]: true };
       if (handle !== null && method !== 'GET' && method !== 'HEAD') init.body = streamFromHost(handle);
       let result;
       try {

@@ -607,7 +607,9 @@
   // encode() turns a value into a tree of JSON-safe nodes: ['p', primitive] | ['u'] | ['n', 'NaN'|...]
   // | ['r', id] (back-reference) | [tag, id, ...payload]. Anything else throws DataCloneError.
   function cloneError(msg) { return new internal.DOMException(msg, 'DataCloneError'); }
-  function encode(value) {
+  // plainOnly (RPC between workers): objects with a class other than Object are refused, as
+  // workerd's RPC does; structuredClone copies them as plain objects, as the HTML standard says.
+  function encode(value, plainOnly) {
     const seen = new Map();
     let nextId = 0;
     function enc(v) {
@@ -650,7 +652,7 @@
       // Any other ordinary object is cloned as a plain object of its own enumerable properties;
       // objects with internal state (platform objects, promises, weak collections) cannot be.
       const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null && notCloneable(v)) {
+      if (proto !== Object.prototype && proto !== null && (plainOnly || notCloneable(v))) {
         throw cloneError(`${(v.constructor && v.constructor.name) || 'object'} object could not be cloned.`);
       }
       const entries = [];
@@ -707,11 +709,11 @@
     for (let i = 0; i < u8.length; i += 8192) parts.push(String.fromCharCode.apply(null, u8.subarray(i, i + 8192)));
     return parts.join('');
   };
-  internal.encodeClone = (v) => JSON.stringify(encode(v));
+  internal.encodeClone = (v) => JSON.stringify(encode(v, true));
   internal.decodeClone = (s) => decode(JSON.parse(s));
   function structuredClone(value, options) {
     if (arguments.length === 0) throw new TypeError("structuredClone: 1 argument required, but only 0 present.");
-    return decode(encode(value));
+    return decode(encode(value, false));
   }
 
   Object.assign(internal, { URL, URLSearchParams, Headers });
