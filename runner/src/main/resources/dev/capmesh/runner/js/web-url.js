@@ -357,8 +357,35 @@
     }
     return r;
   }
+  // A fast path for the URLs nearly every request has (the runner's own request URLs among
+  // them): an absolute, already-normalized http(s) URL whose parse changes nothing. It accepts
+  // only inputs for which the state machine would produce exactly this record; anything else
+  // (upper case, dot segments, characters to encode, IPv4 shorthands, punycode, default or odd
+  // ports, credentials, backslashes) takes the full parser.
+  const FAST_URL = /^(https?):\/\/([a-z0-9][a-z0-9.-]*)(?::([1-9][0-9]{0,4}))?(\/[!$%&'()*+,\-./0-9:;=@A-Z\[\]^_a-z|~]*)?(\?[!$%&()*+,\-./0-9:;=?@A-Z\[\\\]^_`a-z{|}~]*)?(#[!#$%&'()*+,\-./0-9:;=?@A-Z\[\\\]^_a-z{|}~]*)?$/;
+  const FAST_DOMAIN = /^[a-z0-9]+(?:-+[a-z0-9]+)*(?:\.[a-z0-9]+(?:-+[a-z0-9]+)*)*$/;
+  const FAST_IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+  const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e)(?:\.|%2e)?(?:\/|$)/i;
+  function fastParse(input) {
+    const m = FAST_URL.exec(input);
+    if (m === null) return null;
+    const [, scheme, hostname, port, path, query, fragment] = m;
+    if (!FAST_IPV4.test(hostname)) {
+      // A domain: no label may be numeric at the end (IPv4 rules) or punycode (IDNA checks).
+      if (!FAST_DOMAIN.test(hostname) || hostname.includes('xn--')) return null;
+      const last = hostname.slice(hostname.lastIndexOf('.') + 1);
+      if (/^[0-9]+$/.test(last) || /^0x/.test(last)) return null;
+    }
+    if (port !== undefined && (Number(port) > 65535 || port === (scheme === 'http' ? '80' : '443'))) return null;
+    if (path !== undefined && DOT_SEGMENT.test(path)) return null;
+    return { protocol: scheme + ':', username: '', password: '', hostname, port: port === undefined ? '' : port,
+      path: path === undefined ? [''] : path.slice(1).split('/'), opaque: null,
+      query: query === undefined ? null : query.slice(1), fragment: fragment === undefined ? null : fragment.slice(1),
+      hasHost: true };
+  }
   function parseURL(input, base) {
-    return basicParse(String(input), base, null, null);
+    const s = String(input);
+    return (base === null && fastParse(s)) || basicParse(s, base, null, null);
   }
   const hasCredentials = (r) => r.username !== '' || r.password !== '';
   const cannotHaveCredentials = (r) => !r.hasHost || r.hostname === '' || r.protocol === 'file:';
