@@ -66,11 +66,15 @@
         else if (b >= 0xe0 && b <= 0xef) { need = 2; cp = b & 0x0f; min = 0x800; }
         else if (b >= 0xf0 && b <= 0xf4) { need = 3; cp = b & 0x07; min = 0x10000; }
         else { codes.push(bad()); i++; continue; }
+        // The second byte's range excludes overlongs, surrogates and values past U+10FFFF, so a
+        // bad sequence ends at its maximal subpart (one U+FFFD for it, as the Encoding Standard says).
+        const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+        const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
         let j = 1;
         for (; j <= need; j++) {
           if (i + j >= len) break;
           const c = bytes[i + j];
-          if ((c & 0xc0) !== 0x80) break;
+          if (c < (j === 1 ? lo : 0x80) || c > (j === 1 ? hi : 0xbf)) break;
           cp = (cp << 6) | (c & 0x3f);
         }
         if (j <= need) {
@@ -122,6 +126,7 @@
         const joined = new Uint8Array(this.#pending.length + bytes.length);
         joined.set(this.#pending); joined.set(bytes, this.#pending.length);
         bytes = joined;
+        this.#pending = new Uint8Array(0); // a fatal error below must not leave it behind
       }
       if (!this.#bomSeen && !this.#ignoreBOM) {
         if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) { bytes = bytes.subarray(3); this.#bomSeen = true; }

@@ -61,6 +61,12 @@
     get body() { return this.#stream; }
     get bodyUsed() { return this.#used; }
     _replayableBytes() { return this.#bytes; }
+    // Hands the body stream over to a new Request; this one counts as used afterwards.
+    _transferBody() {
+      if (this.#used || (this.#stream && this.#stream.locked)) throw new TypeError('Body has already been used');
+      this.#used = true;
+      return this.#stream;
+    }
     async arrayBuffer() { return (await this.#consume()).buffer; }
     async bytes() { return this.#consume(); }
     async text() { return internal.utf8Decode(await this.#consume()); }
@@ -98,17 +104,34 @@
     }
   }
 
-  const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH'];
+  // Only these are upper-cased (Fetch Standard "normalize a method"); PATCH stays as written.
+  const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+  const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK'];
+  const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+  // Marks the init of an incoming request, which is passed on as the client sent it.
+  const FROM_HOST = Symbol('from host');
   class Request extends Body {
     #method; #url; #headers; #redirect; #signal; #cf;
     constructor(input, init = {}) {
       super();
       let base = null;
       if (input instanceof Request) base = input;
-      else this.#url = new URL(String(input)).href;
+      else {
+        const url = new URL(String(input));
+        if ((url.username !== '' || url.password !== '') && !init[FROM_HOST]) throw new TypeError(`Request URL includes credentials: ${input}`);
+        this.#url = url.href;
+      }
       if (base) this.#url = base.url;
-      let method = init.method !== undefined ? String(init.method) : base ? base.method : 'GET';
-      if (METHODS.includes(method.toUpperCase())) method = method.toUpperCase();
+      let method = base ? base.method : 'GET';
+      if (init.method !== undefined && init[FROM_HOST]) method = String(init.method);
+      else if (init.method !== undefined) {
+        method = String(init.method);
+        if (!TOKEN.test(method)) throw new TypeError(`Invalid method: "${method}"`);
+        const upper = method.toUpperCase();
+        if (FORBIDDEN_METHODS.includes(upper)) throw new TypeError(`Forbidden method: ${method}`);
+        if (METHODS.includes(upper)) method = upper;
+      }
       this.#method = method;
       this.#headers = new Headers(init.headers !== undefined ? init.headers : base ? base.headers : undefined);
       this.#redirect = init.redirect || (base ? base.redirect : 'follow');
@@ -121,8 +144,8 @@
         extracted = extractBody(init.body);
         if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
       } else if (base && init.body === undefined) {
-        extracted = { stream: base.body, bytes: base._replayableBytes(), type: null };
-        if (base.body) base._markUsedForClone(); // the new request takes the body over
+        // The new request takes the body over.
+        extracted = { stream: base.body ? base._transferBody() : null, bytes: base._replayableBytes(), type: null };
       } else extracted = { stream: null, bytes: null, type: null };
       this._initBody(extracted);
     }
@@ -150,6 +173,7 @@
       if (body !== null && body !== undefined && [101, 204, 205, 304].includes(status)) throw new TypeError('Response with null body status cannot have body');
       this.#status = status;
       this.#statusText = init.statusText === undefined ? '' : String(init.statusText);
+      if (!REASON_PHRASE.test(this.#statusText)) throw new TypeError(`Invalid statusText: ${JSON.stringify(this.#statusText)}`);
       this.#headers = new Headers(init.headers);
       const extracted = init._stream !== undefined ? { stream: init._stream, bytes: null, type: null } : extractBody(body);
       if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
@@ -166,9 +190,15 @@
     }
     static redirect(url, status = 302) {
       if (!REDIRECTS.includes(status)) throw new RangeError(`Invalid status code: ${status}`);
-      return new Response(null, { status, headers: { location: new URL(String(url)).href } });
+      const r = new Response(null, { status, headers: { location: new URL(String(url)).href } });
+      r.#headers._setGuard('immutable');
+      return r;
     }
-    static error() { const r = new Response(null, { status: 200 }); r.#type = 'error'; r.#status = 0; return r; }
+    static error() {
+      const r = new Response(null, { status: 200 });
+      r.#type = 'error'; r.#status = 0; r.#headers._setGuard('immutable');
+      return r;
+    }
     get status() { return this.#status; }
     get statusText() { return this.#statusText; }
     get ok() { return this.#status >= 200 && this.#status <= 299; }
@@ -332,7 +362,7 @@
       const waitUntils = [];
       const h = new Headers();
       for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
-      const init = { method, headers: h };
+      const init = { method, headers: h, [FROM_HOST]: true };
       if (handle !== null && method !== 'GET' && method !== 'HEAD') init.body = streamFromHost(handle);
       let result;
       try {
