@@ -164,23 +164,47 @@ final class ReferenceChecker {
     }
   }
 
+  /**
+   * A kvNamespace or r2Bucket binding designates its native service kind, or, as in workerd, a
+   * service that speaks the binding's HTTP protocol: a worker or external service (the usual way
+   * to mock them), or a disk service (an embedded store in its directory).
+   */
   private void expectKind(String what, ServiceDesignator d, String binding, String kind,
       Class<? extends ServiceKind> expected) {
     Service target = designated(what, d);
-    if (target != null && !expected.isInstance(target.kind())) {
-      diagnostics.error(spans.of(d), what + " is " + Resolver.article(binding) + " binding, but service \""
-          + target.name() + "\" is " + Resolver.article(target.kind().kindName()) + " service.",
-          Resolver.article(binding) + " binding must designate " + Resolver.article(kind) + " service");
+    if (target == null || expected.isInstance(target.kind())
+        || target.kind() instanceof ServiceKind.WorkerService
+        || target.kind() instanceof ServiceKind.ExternalService) {
+      return;
     }
+    if (target.kind() instanceof ServiceKind.DiskService disk) {
+      if (!disk.writable()) {
+        diagnostics.add(new Diagnostic(spans.of(d), Diagnostic.Severity.WARNING, what + " designates disk service \""
+            + target.name() + "\", which is not writable: writes through the binding will fail.",
+            "set writable = true on the disk service"));
+      }
+      return;
+    }
+    diagnostics.error(spans.of(d), what + " is " + Resolver.article(binding) + " binding, but service \""
+        + target.name() + "\" is " + Resolver.article(target.kind().kindName()) + " service.",
+        Resolver.article(binding) + " binding must designate " + Resolver.article(kind)
+            + ", worker, external or disk service");
   }
 
-  /** The designated service, or null after reporting that it does not exist. */
+  /**
+   * The designated service, or null after reporting that it does not exist. Every designator
+   * invokes its service, so one naming an abstract service (only an inheritance base) is an error
+   * here, at the reference.
+   */
   private Service designated(String what, ServiceDesignator d) {
     Service target = resolver.services.get(d.name());
     if (target == null) {
       diagnostics.error(spans.of(d), what + " refers to a service \"" + d.name()
           + "\", but no such service is defined.",
           Suggestions.didYouMean(d.name(), resolver.services.keySet()));
+    } else if (!resolver.unfilledParameters(target.name()).isEmpty()) {
+      Resolver.Problem problem = resolver.abstractReference(target);
+      diagnostics.error(spans.of(d), what + " refers to " + problem.message(), problem.hint());
     }
     return target;
   }
