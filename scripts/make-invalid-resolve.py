@@ -113,6 +113,12 @@ C["abstract-kv-binding-and-tail"] = cfg([KV, '(name = "kvmock", worker = .mock)'
                                          '(name = "main", worker = ' + w('bindings = [(name = "DB", kvNamespace = "kvmock")], tails = ["kvmock"]') + ')']) + \
     'const mock :Workerd.Worker = ' + w('bindings = [(name = "STORE", parameter = (type = (kvNamespace = void)))]') + ';\n' + \
     'const mockA :Workerd.Worker = (inherit = "kvmock", bindings = [(name = "STORE", kvNamespace = "db")]);\n'
+# --- what workerd (and so the runner) refuses at start, found by check and compile
+C["network-rule-invalid"] = cfg(['(name = "net", network = (allow = ["public", "everything", "10.0.0.0/99", "::1/129", "10.0.0.0", "Public", "", " 10.0.0.0/8", "fc00::/7", "unix"], deny = ["public", "network", "local", "10.1.2.3/x", "1.2.3.4/-1"]))'])
+C["worker-no-compat-date"] = cfg(['(name = "main", worker = (modules = [(name = "w.js", esModule = "export default {}")]))',
+                                  '(name = "sw", worker = (serviceWorkerScript = "addEventListener(\'fetch\', e => {})"))',
+                                  '(name = "empty", worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = ""))',
+                                  '(name = "child", worker = (inherit = "main"))'])
 # --- duplicates
 C["duplicate-service"] = cfg(['(name = "main", worker = ' + w() + ')', NET, '(name = "main", network = ())'])
 C["duplicate-socket-name"] = cfg(['(name = "main", worker = ' + w() + ')'],

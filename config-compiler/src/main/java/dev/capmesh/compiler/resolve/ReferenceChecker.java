@@ -4,6 +4,7 @@ import dev.capmesh.compiler.Diagnostic;
 import dev.capmesh.compiler.Diagnostics;
 import dev.capmesh.compiler.Suggestions;
 import dev.capmesh.compiler.model.ModelSpans;
+import dev.capmesh.compiler.net.NetworkRules;
 import dev.capmesh.schema.model.Binding;
 import dev.capmesh.schema.model.BindingKind;
 import dev.capmesh.schema.model.Config;
@@ -74,14 +75,34 @@ final class ReferenceChecker {
       if (s.kind() instanceof ServiceKind.AssetsService a && a.userWorker().isPresent()) {
         designated("Service \"" + s.name() + "\"'s userWorker", a.userWorker().get());
       }
+      if (s.kind() instanceof ServiceKind.NetworkService n) {
+        checkRules(s.name(), n, "allow", n.allow());
+        checkRules(s.name(), n, "deny", n.deny());
+      }
     }
     for (Worker w : resolver.workers) {
       checkWorker(w);
     }
   }
 
+  /** Each entry is a keyword or a CIDR block, by the parser the runner's egress policy uses. */
+  private void checkRules(String service, ServiceKind.NetworkService n, String list, List<String> rules) {
+    for (int i = 0; i < rules.size(); i++) {
+      String expected = NetworkRules.expected(rules.get(i), list.equals("deny"));
+      if (expected != null) {
+        diagnostics.error(spans.of(n, list + "." + i), "Network service \"" + service + "\"'s " + list
+            + " entry \"" + rules.get(i) + "\" is invalid (expected: " + expected + ").");
+      }
+    }
+  }
+
   private void checkWorker(Worker w) {
     String label = "Worker \"" + resolver.label(w) + "\"";
+    if (!w.isDerived() && w.compatibilityDate().orElse("").isBlank()) {
+      // workerd refuses such a worker when it starts ("Worker must specify compatibilityDate.").
+      diagnostics.error(spans.of(w, "compatibilityDate"), label + " must specify compatibilityDate.",
+          "set compatibilityDate = \"YYYY-MM-DD\": the date whose runtime behaviour the code was written for");
+    }
     if (w.code() instanceof WorkerCode.Modules m) {
       var seen = new HashMap<String, Module>();
       for (Module module : m.modules()) {
