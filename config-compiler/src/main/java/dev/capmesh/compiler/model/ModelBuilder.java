@@ -248,6 +248,9 @@ public final class ModelBuilder {
     spans.put(socket, v.span());
     spans.put(socket, "name", v.spanOf("name"));
     spans.put(socket, "address", v.spanOf("address"));
+    if (member != null) {
+      spans.put(socket, "protocol", v.spanOf(member.name()));
+    }
     return socket;
   }
 

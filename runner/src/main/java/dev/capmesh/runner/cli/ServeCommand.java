@@ -27,7 +27,8 @@ import picocli.CommandLine.ParentCommand;
  * files next to it are compiled and swapped in atomically; a version with errors is reported and
  * the running one keeps serving.
  */
-@Command(name = "serve", description = "Serve the config's sockets and workers until interrupted.")
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serve the config's sockets and workers until interrupted.")
 final class ServeCommand implements Callable<Integer> {
   private static final long WATCH_INTERVAL_MS = 300;
 
@@ -64,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CompiledConfig compiled = args.compile(main);
+    CompiledConfig compiled = args.compileServable(main);
     if (compiled == null) {
       return RunnerMain.CONFIG_ERRORS;
     }
@@ -132,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
         continue;
       }
       last = now;
-      CompiledConfig next = args.compile(main);
+      CompiledConfig next = args.compileServable(main);
       if (next == null) {
         main.err.println("runner: the changed config has errors; still serving version " + runner.version());
         main.err.flush();
