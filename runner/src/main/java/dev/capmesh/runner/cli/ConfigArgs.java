@@ -46,7 +46,8 @@ final class ConfigArgs {
 
   /**
    * Like {@link #compile}, and also refuses (printing where) what this runner cannot serve yet,
-   * by {@link RunnerSupport}: what {@code check} reports is exactly what {@code serve} refuses.
+   * by {@link RunnerSupport}. {@code serve} does not call this: the runner refuses the same
+   * things when it builds the workers, together with code that does not load, in one run.
    */
   @Nullable CompiledConfig compileServable(RunnerMain main) {
     CompiledConfig compiled = compile(main);

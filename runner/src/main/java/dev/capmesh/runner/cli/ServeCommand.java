@@ -65,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CompiledConfig compiled = args.compileServable(main);
+    CompiledConfig compiled = args.compile(main);
     if (compiled == null) {
       return RunnerMain.CONFIG_ERRORS;
     }
@@ -133,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
         continue;
       }
       last = now;
-      CompiledConfig next = args.compileServable(main);
+      CompiledConfig next = args.compile(main);
       if (next == null) {
         main.err.println("runner: the changed config has errors; still serving version " + runner.version());
         main.err.flush();
