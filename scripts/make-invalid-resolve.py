@@ -83,25 +83,42 @@ C["parameter-redeclared-other-type"] = cfg(['(name = "main", worker = .child)'])
     'const base :Workerd.Worker = ' + w('bindings = [(name = "DB", parameter = (type = (kvNamespace = void)))]') + ';\n' + \
     'const child :Workerd.Worker = (inherit = "base", bindings = [(name = "DB", parameter = (type = (r2Bucket = void), optional = true))]);\n'
 C["parameter-no-type"] = cfg(['(name = "main", worker = ' + w('bindings = [(name = "P", parameter = (optional = true))]') + ')'])
+# A service whose worker leaves a parameter unfilled is legal (an inheritance base, not started);
+# invoking it is the error, reported at the reference.
 C["abstract-used-directly"] = cfg([KV, '(name = "db-b", kv = (embedded = (path = "/tmp/b")))',
                                    '(name = "a", worker = .customerA)', '(name = "b", worker = .customerB)',
-                                   '(name = "tenants", worker = .customerWorker)']) + \
+                                   '(name = "tenants", worker = .customerWorker)'],
+                                  '(name = "http", address = "127.0.0.1:8080", http = (), service = "tenants")') + \
     'const customerWorker :Workerd.Worker = ' + w('bindings = [(name = "DB", parameter = (type = (kvNamespace = void)))]') + ';\n' + \
     'const customerA :Workerd.Worker = (inherit = "customerWorker", bindings = [(name = "DB", kvNamespace = "db")]);\n' + \
     'const customerB :Workerd.Worker = (inherit = "customerWorker", bindings = [(name = "DB", kvNamespace = "db-b")]);\n'
-C["abstract-no-fillers"] = cfg(['(name = "main", worker = .base)']) + \
+C["abstract-no-fillers"] = cfg(['(name = "main", worker = .base)',
+                                '(name = "front", worker = ' + w('bindings = [(name = "MAIN", service = "main")]') + ')']) + \
     'const base :Workerd.Worker = ' + w('bindings = [(name = "AUTH", parameter = (type = (service = void)))]') + ';\n'
-C["abstract-two-parameters"] = cfg(['(name = "main", worker = .base)']) + \
+C["abstract-two-parameters"] = cfg(['(name = "main", worker = .base)',
+                                    '(name = "front", worker = ' + w('globalOutbound = "main"') + ')']) + \
     'const base :Workerd.Worker = ' + w('bindings = [(name = "AUTH", parameter = (type = (service = void))), (name = "DB", parameter = (type = (kvNamespace = void)))]') + ';\n'
-C["abstract-inline-derived"] = cfg(['(name = "main", worker = (inherit = "base", bindings = []))']) + \
-    'const base :Workerd.Worker = ' + w('bindings = [(name = "AUTH", parameter = (type = (service = void)))]') + ';\n'
+C["abstract-inline-derived"] = cfg(['(name = "main", worker = (inherit = "base", bindings = []))',
+                                    '(name = "front", worker = ' + w('bindings = [(name = "ROOMS", durableObjectNamespace = (className = "Room", serviceName = "main"))]') + ')']) + \
+    'const base :Workerd.Worker = ' + w('bindings = [(name = "AUTH", parameter = (type = (service = void)))], durableObjectNamespaces = [(className = "Room", uniqueKey = "k")]') + ';\n'
 C["abstract-filler-is-service"] = cfg(['(name = "auth", worker = ' + w() + ')', '(name = "main", worker = .base)',
-                                       '(name = "main-dev", worker = (inherit = "base", bindings = [(name = "AUTH", service = "auth")]))']) + \
+                                       '(name = "main-dev", worker = (inherit = "base", bindings = [(name = "AUTH", service = "auth")]))'],
+                                      '(name = "http", address = "127.0.0.1:8080", http = (), service = "main")') + \
     'const base :Workerd.Worker = ' + w('bindings = [(name = "AUTH", parameter = (type = (service = void)))]') + ';\n'
-C["abstract-half-filled-chain"] = cfg(['(name = "auth", worker = ' + w() + ')', '(name = "main", worker = .half)']) + \
+C["abstract-half-filled-chain"] = cfg(['(name = "auth", worker = ' + w('bindings = [(name = "MAIN", service = "main")]') + ')', '(name = "main", worker = .half)']) + \
     'const base :Workerd.Worker = ' + w('bindings = [(name = "AUTH", parameter = (type = (service = void))), (name = "LOG", parameter = (type = (service = void)))]') + ';\n' + \
     'const half :Workerd.Worker = (inherit = "base", bindings = [(name = "AUTH", service = "auth")]);\n' + \
     'const full :Workerd.Worker = (inherit = "half", bindings = [(name = "LOG", service = "auth")]);\n'
+C["abstract-kv-binding-and-tail"] = cfg([KV, '(name = "kvmock", worker = .mock)',
+                                         '(name = "main", worker = ' + w('bindings = [(name = "DB", kvNamespace = "kvmock")], tails = ["kvmock"]') + ')']) + \
+    'const mock :Workerd.Worker = ' + w('bindings = [(name = "STORE", parameter = (type = (kvNamespace = void)))]') + ';\n' + \
+    'const mockA :Workerd.Worker = (inherit = "kvmock", bindings = [(name = "STORE", kvNamespace = "db")]);\n'
+# --- what workerd (and so the runner) refuses at start, found by check and compile
+C["network-rule-invalid"] = cfg(['(name = "net", network = (allow = ["public", "everything", "10.0.0.0/99", "::1/129", "10.0.0.0", "Public", "", " 10.0.0.0/8", "fc00::/7", "unix"], deny = ["public", "network", "local", "10.1.2.3/x", "1.2.3.4/-1"]))'])
+C["worker-no-compat-date"] = cfg(['(name = "main", worker = (modules = [(name = "w.js", esModule = "export default {}")]))',
+                                  '(name = "sw", worker = (serviceWorkerScript = "addEventListener(\'fetch\', e => {})"))',
+                                  '(name = "empty", worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = ""))',
+                                  '(name = "child", worker = (inherit = "main"))'])
 # --- duplicates
 C["duplicate-service"] = cfg(['(name = "main", worker = ' + w() + ')', NET, '(name = "main", network = ())'])
 C["duplicate-socket-name"] = cfg(['(name = "main", worker = ' + w() + ')'],
@@ -111,7 +128,7 @@ C["duplicate-socket-address"] = cfg(['(name = "main", worker = ' + w() + ')'],
 C["duplicate-binding"] = cfg(['(name = "main", worker = ' + w('bindings = [(name = "A", text = "1"), (name = "A", json = "2")]') + ')'])
 C["duplicate-module"] = cfg(['(name = "main", worker = (modules = [(name = "a.js", esModule = "export default {}"), (name = "a.js", text = "x")], compatibilityDate = "2024-09-01"))'])
 # --- kinds
-C["kv-binding-to-worker"] = cfg(['(name = "main", worker = ' + w('bindings = [(name = "DB", kvNamespace = "other")]') + ')', '(name = "other", worker = ' + w() + ')'])
+C["kv-binding-to-network"] = cfg(['(name = "main", worker = ' + w('bindings = [(name = "DB", kvNamespace = "net")]') + ')', NET])
 C["kv-binding-to-storage"] = cfg(['(name = "main", worker = ' + w('bindings = [(name = "DB", kvNamespace = "files")]') + ')', ST])
 C["r2-binding-to-kv"] = cfg(['(name = "main", worker = ' + w('bindings = [(name = "S", r2Bucket = "db")]') + ')', KV])
 C["service-binding-to-kv"] = cfg(['(name = "main", worker = ' + w('bindings = [(name = "DB", service = "db")]') + ')', KV])

@@ -113,6 +113,28 @@ case("derived-worker-sets-code", cfg('''  services = [
 case("two-union-members", cfg('  services = [(name = "n", network = (allow = ["public"]), disk = (path = "x"))]'),
      ('disk', 1, "'network' and 'disk' are members of the same union in Service; only one of them may be set.", "remove one of them"))
 
+# The reference compiler's naming rules (workerd loads configs with it, so it refuses these too).
+NON_TYPE = 'Non-type names must begin with a lower-case letter.'
+TYPE = 'Type names must begin with a capital letter.'
+UNDERSCORE = ("Cap'n Proto declaration names should use camelCase and must not contain underscores. "
+              "(Code generators may convert names to the appropriate style for the target language.)")
+case("const-upper-case", H + 'const ReplServer :Workerd.Config = ();\n',
+     ('ReplServer', 1, NON_TYPE, "write 'replServer'"))
+case("names-capnp-style", H + 'struct lowerStruct { Field @0 :Text; my_field @1 :Text; grp_x :group { a @2 :Text; } }\n'
+     + 'enum Color { Red @0; green @1; }\n'
+     + 'using lowerFile = import "/capnp/c++.capnp";\n'
+     + 'annotation My_ann(struct) :Text;\n'
+     + 'const my_config :Workerd.Config = ();\n',
+     ('lowerStruct', 1, TYPE, "write 'LowerStruct'"),
+     ('Field', 1, NON_TYPE, "write 'field'"),
+     ('my_field', 1, UNDERSCORE, "write 'myField'"),
+     ('grp_x', 1, UNDERSCORE, "write 'grpX'"),
+     ('Red', 1, NON_TYPE, "write 'red'"),
+     ('lowerFile', 1, TYPE, "write 'LowerFile'"),
+     ('My_ann', 1, NON_TYPE, "write 'myAnn'"),
+     ('My_ann', 1, UNDERSCORE, "write 'myAnn'"),
+     ('my_config', 1, UNDERSCORE, "write 'myConfig'"))
+
 def position(name, text, marker, occurrence):
     if occurrence == 0 and marker != "<EOF>":
         return 1, 1

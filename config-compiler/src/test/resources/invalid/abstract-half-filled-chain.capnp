@@ -2,7 +2,7 @@ using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
-    (name = "auth", worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01")),
+    (name = "auth", worker = (modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01", bindings = [(name = "MAIN", service = "main")])),
     (name = "main", worker = .half)
   ],
 );

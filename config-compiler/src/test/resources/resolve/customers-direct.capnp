@@ -1,4 +1,4 @@
-# The docs' multi-tenant snippet, using the abstract worker directly: must fail helpfully.
+# The docs' multi-tenant snippet, serving the abstract worker directly: must fail helpfully.
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -7,6 +7,7 @@ const config :Workerd.Config = (
     (name = "customer-a-db", kv = (embedded = (path = "/tmp/a"))),
     (name = "customer-b-db", kv = (embedded = (path = "/tmp/b"))),
   ],
+  sockets = [(name = "http", address = "127.0.0.1:8080", http = (), service = "tenant")],
 );
 
 const customerWorker :Workerd.Worker = (

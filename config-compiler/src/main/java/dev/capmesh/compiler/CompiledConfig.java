@@ -15,9 +15,12 @@ import java.util.List;
  * @param spans where each model object was written
  * @param binary the unpacked Cap'n Proto message of the {@code Config} constant
  * @param warnings problems that did not stop the compile
+ * @param abstractServices names of the worker services that are only inheritance bases (their
+ *     worker leaves a non-optional parameter unfilled), in declaration order; they are not in
+ *     {@code config}, since nothing may invoke them and the runner does not start them
  */
 public record CompiledConfig(ParsedConfig parsed, Config config, ModelSpans spans, byte[] binary,
-    List<Diagnostic> warnings) {
+    List<Diagnostic> warnings, List<String> abstractServices) {
 
   public CompiledConfig {
     requireNonNull(parsed, "parsed");
@@ -25,6 +28,7 @@ public record CompiledConfig(ParsedConfig parsed, Config config, ModelSpans span
     requireNonNull(spans, "spans");
     binary = requireNonNull(binary, "binary").clone();
     warnings = List.copyOf(warnings);
+    abstractServices = List.copyOf(abstractServices);
   }
 
   /** A copy of the binary message. */

@@ -196,7 +196,7 @@ public final class ConfigCompiler {
     var diagnostics = new Diagnostics();
     dev.capmesh.compiler.model.BuiltModel model =
         dev.capmesh.compiler.model.ModelBuilder.build(parsed, diagnostics);
-    dev.capmesh.schema.model.Config resolved =
+    dev.capmesh.compiler.resolve.Resolver.Resolved resolved =
         dev.capmesh.compiler.resolve.Resolver.resolve(model, diagnostics);
     if (diagnostics.hasErrors()) {
       binary.cancel(true);
@@ -204,7 +204,8 @@ public final class ConfigCompiler {
     }
     List<Diagnostic> warnings = diagnostics.all().stream()
         .filter(d -> d.severity() == Diagnostic.Severity.WARNING).toList();
-    return new CompiledConfig(parsed, resolved, model.spans(), join(binary), warnings);
+    return new CompiledConfig(parsed, resolved.config(), model.spans(), join(binary), warnings,
+        resolved.abstractServices());
   }
 
   private static byte[] join(java.util.concurrent.FutureTask<byte[]> task) {

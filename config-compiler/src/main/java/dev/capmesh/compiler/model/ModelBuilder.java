@@ -142,7 +142,16 @@ public final class ModelBuilder {
   }
 
   private ServiceKind network(StructValue v) {
-    return new ServiceKind.NetworkService(texts(v, "allow"), texts(v, "deny"), optTls(v, "tlsOptions"));
+    var kind = new ServiceKind.NetworkService(texts(v, "allow"), texts(v, "deny"), optTls(v, "tlsOptions"));
+    for (String list : List.of("allow", "deny")) {
+      if (v.getOrDefault(list) instanceof Value.ListValue values) {
+        // Field "allow.3" of the kind: where its fourth entry is written.
+        for (int i = 0; i < values.elements().size(); i++) {
+          spans.put(kind, list + "." + i, values.elements().get(i).span());
+        }
+      }
+    }
+    return kind;
   }
 
   private ServiceKind external(StructValue v) {
@@ -239,6 +248,9 @@ public final class ModelBuilder {
     spans.put(socket, v.span());
     spans.put(socket, "name", v.spanOf("name"));
     spans.put(socket, "address", v.spanOf("address"));
+    if (member != null) {
+      spans.put(socket, "protocol", v.spanOf(member.name()));
+    }
     return socket;
   }
 

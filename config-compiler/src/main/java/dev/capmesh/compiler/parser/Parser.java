@@ -48,7 +48,9 @@ public final class Parser {
   /** Parses a whole file. Never throws for bad input: problems go to {@code diagnostics}. */
   public static FileAst parse(Source source, Diagnostics diagnostics) {
     var parser = new Parser(source, diagnostics);
-    return new FileAst(source, parser.declarations(true, new ArrayList<>(), null));
+    List<Decl> decls = parser.declarations(true, new ArrayList<>(), null);
+    NameStyle.check(decls, diagnostics);
+    return new FileAst(source, decls);
   }
 
   // ---------------------------------------------------------------- tokens

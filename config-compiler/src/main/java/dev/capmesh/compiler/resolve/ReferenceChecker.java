@@ -4,6 +4,7 @@ import dev.capmesh.compiler.Diagnostic;
 import dev.capmesh.compiler.Diagnostics;
 import dev.capmesh.compiler.Suggestions;
 import dev.capmesh.compiler.model.ModelSpans;
+import dev.capmesh.compiler.net.NetworkRules;
 import dev.capmesh.schema.model.Binding;
 import dev.capmesh.schema.model.BindingKind;
 import dev.capmesh.schema.model.Config;
@@ -74,14 +75,34 @@ final class ReferenceChecker {
       if (s.kind() instanceof ServiceKind.AssetsService a && a.userWorker().isPresent()) {
         designated("Service \"" + s.name() + "\"'s userWorker", a.userWorker().get());
       }
+      if (s.kind() instanceof ServiceKind.NetworkService n) {
+        checkRules(s.name(), n, "allow", n.allow());
+        checkRules(s.name(), n, "deny", n.deny());
+      }
     }
     for (Worker w : resolver.workers) {
       checkWorker(w);
     }
   }
 
+  /** Each entry is a keyword or a CIDR block, by the parser the runner's egress policy uses. */
+  private void checkRules(String service, ServiceKind.NetworkService n, String list, List<String> rules) {
+    for (int i = 0; i < rules.size(); i++) {
+      String expected = NetworkRules.expected(rules.get(i), list.equals("deny"));
+      if (expected != null) {
+        diagnostics.error(spans.of(n, list + "." + i), "Network service \"" + service + "\"'s " + list
+            + " entry \"" + rules.get(i) + "\" is invalid (expected: " + expected + ").");
+      }
+    }
+  }
+
   private void checkWorker(Worker w) {
     String label = "Worker \"" + resolver.label(w) + "\"";
+    if (!w.isDerived() && w.compatibilityDate().orElse("").isBlank()) {
+      // workerd refuses such a worker when it starts ("Worker must specify compatibilityDate.").
+      diagnostics.error(spans.of(w, "compatibilityDate"), label + " must specify compatibilityDate.",
+          "set compatibilityDate = \"YYYY-MM-DD\": the date whose runtime behaviour the code was written for");
+    }
     if (w.code() instanceof WorkerCode.Modules m) {
       var seen = new HashMap<String, Module>();
       for (Module module : m.modules()) {
@@ -164,23 +185,47 @@ final class ReferenceChecker {
     }
   }
 
+  /**
+   * A kvNamespace or r2Bucket binding designates its native service kind, or, as in workerd, a
+   * service that speaks the binding's HTTP protocol: a worker or external service (the usual way
+   * to mock them), or a disk service (an embedded store in its directory).
+   */
   private void expectKind(String what, ServiceDesignator d, String binding, String kind,
       Class<? extends ServiceKind> expected) {
     Service target = designated(what, d);
-    if (target != null && !expected.isInstance(target.kind())) {
-      diagnostics.error(spans.of(d), what + " is " + Resolver.article(binding) + " binding, but service \""
-          + target.name() + "\" is " + Resolver.article(target.kind().kindName()) + " service.",
-          Resolver.article(binding) + " binding must designate " + Resolver.article(kind) + " service");
+    if (target == null || expected.isInstance(target.kind())
+        || target.kind() instanceof ServiceKind.WorkerService
+        || target.kind() instanceof ServiceKind.ExternalService) {
+      return;
     }
+    if (target.kind() instanceof ServiceKind.DiskService disk) {
+      if (!disk.writable()) {
+        diagnostics.add(new Diagnostic(spans.of(d), Diagnostic.Severity.WARNING, what + " designates disk service \""
+            + target.name() + "\", which is not writable: writes through the binding will fail.",
+            "set writable = true on the disk service"));
+      }
+      return;
+    }
+    diagnostics.error(spans.of(d), what + " is " + Resolver.article(binding) + " binding, but service \""
+        + target.name() + "\" is " + Resolver.article(target.kind().kindName()) + " service.",
+        Resolver.article(binding) + " binding must designate " + Resolver.article(kind)
+            + ", worker, external or disk service");
   }
 
-  /** The designated service, or null after reporting that it does not exist. */
+  /**
+   * The designated service, or null after reporting that it does not exist. Every designator
+   * invokes its service, so one naming an abstract service (only an inheritance base) is an error
+   * here, at the reference.
+   */
   private Service designated(String what, ServiceDesignator d) {
     Service target = resolver.services.get(d.name());
     if (target == null) {
       diagnostics.error(spans.of(d), what + " refers to a service \"" + d.name()
           + "\", but no such service is defined.",
           Suggestions.didYouMean(d.name(), resolver.services.keySet()));
+    } else if (!resolver.unfilledParameters(target.name()).isEmpty()) {
+      Resolver.Problem problem = resolver.abstractReference(target);
+      diagnostics.error(spans.of(d), what + " refers to " + problem.message(), problem.hint());
     }
     return target;
   }

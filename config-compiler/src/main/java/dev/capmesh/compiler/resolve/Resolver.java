@@ -43,6 +43,8 @@ public final class Resolver {
   private final Map<Worker, @Nullable Worker> parents = new IdentityHashMap<>();
   private final Map<Worker, Worker> effective = new IdentityHashMap<>();
   private final Set<Worker> broken = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Worker services whose worker leaves non-optional parameters unfilled, with those parameters. */
+  private final Map<String, List<Binding>> abstractServices = new LinkedHashMap<>();
 
   private Resolver(BuiltModel model, Diagnostics diagnostics) {
     this.model = model;
@@ -50,14 +52,28 @@ public final class Resolver {
     this.diagnostics = diagnostics;
   }
 
+  /**
+   * The outcome of resolution.
+   *
+   * @param config the runnable model: every service except the abstract ones, workers flattened
+   * @param abstractServices names of the worker services left out of {@code config} because their
+   *     worker has unfilled, non-optional parameters (inheritance bases), in declaration order
+   */
+  public record Resolved(Config config, List<String> abstractServices) {
+    public Resolved {
+      requireNonNull(config, "config");
+      abstractServices = List.copyOf(abstractServices);
+    }
+  }
+
   /** Resolves {@code model}, adding problems to {@code diagnostics}. */
-  public static Config resolve(BuiltModel model, Diagnostics diagnostics) {
+  public static Resolved resolve(BuiltModel model, Diagnostics diagnostics) {
     requireNonNull(model, "model");
     requireNonNull(diagnostics, "diagnostics");
     return new Resolver(model, diagnostics).run();
   }
 
-  private Config run() {
+  private Resolved run() {
     Config config = model.config();
     for (Service s : config.services()) {
       if (s.name().isEmpty()) {
@@ -85,13 +101,23 @@ public final class Resolver {
     for (Worker w : workers) {
       effective(w);
     }
+    for (Service s : config.services()) {
+      if (s.kind() instanceof ServiceKind.WorkerService ws && !broken.contains(ws.worker())) {
+        List<Binding> missing = unfilled(effective(ws.worker()));
+        if (!missing.isEmpty()) {
+          abstractServices.putIfAbsent(s.name(), missing);
+        }
+      }
+    }
     new ReferenceChecker(this, spans, diagnostics).check(config);
 
     var resolved = new ArrayList<Service>();
     for (Service s : config.services()) {
       if (s.kind() instanceof ServiceKind.WorkerService ws) {
+        if (abstractServices.containsKey(s.name())) {
+          continue; // only inherited from: nothing runs it
+        }
         Worker eff = effective(ws.worker());
-        checkConcrete(s, ws.worker(), eff);
         Worker runnable = withoutUnfilledParameters(eff);
         spans.copy(ws.worker(), runnable);
         var service = new Service(s.name(), new ServiceKind.WorkerService(runnable));
@@ -101,7 +127,7 @@ public final class Resolver {
         resolved.add(s);
       }
     }
-    return config.withServices(resolved);
+    return new Resolved(config.withServices(resolved), List.copyOf(abstractServices.keySet()));
   }
 
   String label(Worker w) {
@@ -301,30 +327,62 @@ public final class Resolver {
         .filter(b -> b.kind() instanceof BindingKind.Parameter p && !p.optional()).toList();
   }
 
-  private void checkConcrete(Service s, Worker w, Worker eff) {
-    if (broken.contains(w)) {
-      return;
-    }
-    List<Binding> missing = unfilled(eff);
-    if (missing.isEmpty()) {
-      return;
-    }
+  /**
+   * The unfilled, non-optional parameters of service {@code name}'s worker; empty unless the
+   * service is abstract (it can only be inherited from).
+   */
+  List<Binding> unfilledParameters(String name) {
+    return abstractServices.getOrDefault(name, List.of());
+  }
+
+  /**
+   * Why a reference to abstract service {@code s} cannot be served, and which workers would do:
+   * the message tail and the hint of the error reported at the reference.
+   */
+  Problem abstractReference(Service s) {
+    Worker w = ((ServiceKind.WorkerService) s.kind()).worker();
+    List<Binding> missing = unfilledParameters(s.name());
     String names = missing.stream().map(b -> "\"" + b.name() + "\"").collect(Collectors.joining(", "));
-    String what = missing.size() == 1 ? "parameter " + names + " is" : "parameters " + names + " are";
-    var fillers = new ArrayList<String>();
-    for (Worker other : workers) {
-      if (other != w && descendsFrom(other, w) && !broken.contains(other) && unfilled(effective(other)).isEmpty()) {
-        String c = constNames.get(other);
-        fillers.add(c != null ? "`worker = ." + c + "`" : "the service \"" + label(other) + "\"");
+    String params = (missing.size() == 1 ? "parameter " : "parameters ") + names;
+    String subject = constNames.containsKey(w) ? "its worker \"" + constNames.get(w) + "\"" : "its worker";
+    String message = "service \"" + s.name() + "\", which is abstract (" + subject + " leaves " + params
+        + " unfilled) and can only be inherited from.";
+    String it = missing.size() == 1 ? "it" : "them";
+    var services = new ArrayList<String>();
+    var consts = new ArrayList<String>();
+    var served = java.util.Collections.newSetFromMap(new IdentityHashMap<Worker, Boolean>());
+    for (Service other : this.services.values()) {
+      if (other.kind() instanceof ServiceKind.WorkerService ows) {
+        served.add(ows.worker());
+        if (fills(ows.worker(), w)) {
+          services.add("\"" + other.name() + "\"");
+        }
       }
     }
-    String subject = constNames.containsKey(w) ? "worker \"" + constNames.get(w) + "\"" : "its worker";
-    String hint = fillers.isEmpty()
-        ? "derive a worker that fills " + (missing.size() == 1 ? "it" : "them") + ": (inherit = \"" + label(w) + "\", bindings = [(name = \""
-            + missing.get(0).name() + "\", ...)])"
-        : "did you mean " + String.join(" or ", fillers) + "?";
-    diagnostics.error(spans.of(s, "kind"), "Service \"" + s.name() + "\" runs " + subject
-        + " directly, but its " + what + " not filled.", hint);
+    for (Worker other : workers) {
+      if (!served.contains(other) && constNames.containsKey(other) && fills(other, w)) {
+        consts.add("worker = ." + constNames.get(other));
+      }
+    }
+    String hint;
+    if (!services.isEmpty()) {
+      hint = "did you mean " + String.join(" or ", services) + "?";
+    } else if (!consts.isEmpty()) {
+      hint = "serve a worker that fills " + it + " instead: " + String.join(" or ", consts);
+    } else {
+      hint = "derive a worker that fills " + it + ": (name = \"...\", worker = (inherit = \"" + s.name()
+          + "\", bindings = [(name = \"" + missing.get(0).name() + "\", ...)]))";
+    }
+    return new Problem(message, hint);
+  }
+
+  /** The tail of an error message and its hint. */
+  record Problem(String message, String hint) {}
+
+  /** Whether {@code other} derives from {@code base} and leaves no parameter unfilled. */
+  private boolean fills(Worker other, Worker base) {
+    return other != base && descendsFrom(other, base) && !broken.contains(other)
+        && unfilled(effective(other)).isEmpty();
   }
 
   private boolean descendsFrom(Worker w, Worker ancestor) {

@@ -82,16 +82,36 @@ class DocsExamplesTest {
   }
 
   @Test
-  void usingTheAbstractCustomerWorkerDirectlyNamesTheParameterAndTheWorkersThatFillIt() throws Exception {
+  void servingTheAbstractCustomerWorkerDirectlyNamesTheParameterAndTheWorkersThatFillIt() throws Exception {
     Path file = resource("customers-direct.capnp");
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> COMPILER.compile(file, null));
     assertThat(e).isNotNull();
     assertThat(ExpectedErrors.render(file, e.diagnostics())).isEqualTo("""
-        customers-direct.capnp:6:23: error: Service "tenant" runs worker "customerWorker" directly, \
-        but its parameter "DB" is not filled.
-            hint: did you mean `worker = .customerA` or `worker = .customerB`?
+        customers-direct.capnp:10:79: error: Socket "http" refers to service "tenant", which is \
+        abstract (its worker "customerWorker" leaves parameter "DB" unfilled) and can only be \
+        inherited from.
+            hint: serve a worker that fills it instead: worker = .customerA or worker = .customerB
         """);
-    assertThat(e.format()).contains("    (name = \"tenant\", worker = .customerWorker),\n")
-        .contains("\n                          ^~~~");
+    assertThat(e.format()).contains("service = \"tenant\")],\n")
+        .contains("\n" + " ".repeat(4 + 78) + "^~~~~~~~\n");
+  }
+
+  @Test
+  void anAbstractServiceIsAnInheritanceBaseThatIsNotRun() throws Exception {
+    CompiledConfig c = COMPILER.compile(resource("abstract-base-service.capnp"), null);
+    assertThat(c.abstractServices()).containsExactly("auth");
+    assertThat(c.config().service("auth")).isEmpty();
+    assertThat(c.config().services()).extracting(dev.capmesh.schema.model.Service::name)
+        .containsExactly("authDev", "authProd", "kv-mock", "users", "files", "app");
+    Worker dev = worker(c, "authDev");
+    Worker prod = worker(c, "authProd");
+    assertThat(dev.code()).isEqualTo(prod.code()).isInstanceOf(WorkerCode.Modules.class);
+    assertThat(dev.compatibilityDate()).contains("2024-09-01");
+    assertThat(dev.bindings()).extracting(Binding::name).containsExactly("AUTH_DB", "REALM");
+    assertThat(dev.binding("AUTH_DB").orElseThrow().kind())
+        .isEqualTo(new BindingKind.KvNamespace(ServiceDesignator.of("kv-mock")));
+    assertThat(dev.binding("REALM").orElseThrow().kind()).isEqualTo(new BindingKind.Text("dev"));
+    assertThat(prod.binding("REALM").orElseThrow().kind()).isEqualTo(new BindingKind.Text("prod"));
+    assertThat(c.warnings()).isEmpty();
   }
 }

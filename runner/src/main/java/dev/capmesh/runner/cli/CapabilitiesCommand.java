@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code runner capabilities config.capnp [--json]}: what each worker can reach. */
-@Command(name = "capabilities",
+@Command(name = "capabilities", mixinStandardHelpOptions = true,
     description = "List every resource each worker can reach, directly or through other workers.")
 final class CapabilitiesCommand implements Callable<Integer> {
   @ParentCommand RunnerMain main;

@@ -14,22 +14,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code runner check config.capnp [const]}: validates and prints a one-screen summary. */
-@Command(name = "check", description = "Check a config and summarize its services, workers and sockets.")
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = {"Check a config and summarize its services, workers and sockets.",
+        "Reports, with file:line, every error compile reports and everything this runner cannot "
+            + "serve yet (exit code 1), so a config that passes check starts with serve."})
 final class CheckCommand implements Callable<Integer> {
   @ParentCommand RunnerMain main;
   @Mixin ConfigArgs args;
 
   @Override
   public Integer call() {
-    CompiledConfig compiled = args.compile(main);
+    CompiledConfig compiled = args.compileServable(main);
     if (compiled == null) {
       return RunnerMain.CONFIG_ERRORS;
     }
-    main.out.print(summary(compiled.parsed().source().path(), compiled.config()));
+    main.out.print(summary(compiled.parsed().source().path(), compiled.config(),
+        compiled.abstractServices()));
     return 0;
   }
 
-  static String summary(String path, Config config) {
+  static String summary(String path, Config config, List<String> abstractServices) {
     var out = new StringBuilder(path).append(": ok\n");
     Map<String, List<String>> byKind = new LinkedHashMap<>();
     for (Service s : config.services()) {
@@ -39,6 +43,10 @@ final class CheckCommand implements Callable<Integer> {
     byKind.forEach((kind, names) ->
         out.append("  ").append(kind).append(" (").append(names.size()).append("): ")
             .append(String.join(", ", names)).append('\n'));
+    if (!abstractServices.isEmpty()) {
+      out.append("abstract services, only inherited from (not started): ")
+          .append(String.join(", ", abstractServices)).append('\n');
+    }
     out.append("workers:\n");
     for (Service s : config.services()) {
       if (s.kind() instanceof ServiceKind.WorkerService w) {

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code runner compile config.capnp [const] [-o out.bin]}: writes the Cap'n Proto binary. */
-@Command(name = "compile", description = "Compile a config to its Cap'n Proto binary message.")
+@Command(name = "compile", mixinStandardHelpOptions = true,
+    description = {"Compile a config to its Cap'n Proto binary message.",
+        "Valid workerd configs compile even where this runner cannot serve them yet (see check)."})
 final class CompileCommand implements Callable<Integer> {
   @ParentCommand RunnerMain main;
   @Mixin ConfigArgs args;

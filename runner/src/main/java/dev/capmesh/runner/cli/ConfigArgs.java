@@ -4,9 +4,11 @@ import dev.capmesh.compiler.CompiledConfig;
 import dev.capmesh.compiler.ConfigCompiler;
 import dev.capmesh.compiler.ConfigException;
 import dev.capmesh.compiler.Diagnostic;
+import dev.capmesh.compiler.support.RunnerSupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Parameters;
 
@@ -40,5 +42,28 @@ final class ConfigArgs {
       main.err.println("runner: " + e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * Like {@link #compile}, and also refuses (printing where) what this runner cannot serve yet,
+   * by {@link RunnerSupport}. {@code serve} does not call this: the runner refuses the same
+   * things when it builds the workers, together with code that does not load, in one run.
+   */
+  @Nullable CompiledConfig compileServable(RunnerMain main) {
+    CompiledConfig compiled = compile(main);
+    if (compiled == null) {
+      return null;
+    }
+    List<Diagnostic> unsupported = RunnerSupport.check(compiled);
+    if (unsupported.isEmpty()) {
+      return compiled;
+    }
+    for (Diagnostic d : unsupported) {
+      main.err.print(d.format());
+    }
+    int n = unsupported.size();
+    main.err.println(n + (n == 1 ? " error" : " errors") + ": this runner cannot serve the config yet"
+        + " (it is valid: runner compile accepts it)");
+    return null;
   }
 }

@@ -27,7 +27,8 @@ import picocli.CommandLine.ParentCommand;
  * files next to it are compiled and swapped in atomically; a version with errors is reported and
  * the running one keeps serving.
  */
-@Command(name = "serve", description = "Serve the config's sockets and workers until interrupted.")
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serve the config's sockets and workers until interrupted.")
 final class ServeCommand implements Callable<Integer> {
   private static final long WATCH_INTERVAL_MS = 300;
 

@@ -1,7 +1,6 @@
 package dev.capmesh.runner.egress;
 
-import static java.util.Objects.requireNonNull;
-
+import dev.capmesh.compiler.net.NetworkRules;
 import java.net.InetAddress;
 import java.util.Arrays;
 
@@ -31,26 +30,8 @@ public final class Cidr {
    * @throws IllegalArgumentException if the text is not a CIDR block
    */
   public static Cidr parse(String text) {
-    requireNonNull(text, "text");
-    int slash = text.indexOf('/');
-    if (slash < 0) {
-      throw new IllegalArgumentException(
-          "network rule: \"" + text + "\" (expected: a CIDR block such as 10.0.0.0/8, or one of "
-              + "public, private, local, network, unix, unix-abstract)");
-    }
-    String addr = text.substring(0, slash);
-    String len = text.substring(slash + 1);
-    byte[] bytes = addr.contains(":") ? IpAddresses.parseIpv6(addr) : IpAddresses.parseDottedQuad(addr);
-    if (bytes == null || len.isEmpty() || len.length() > 3
-        || !len.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException("network rule: \"" + text + "\" (expected: a CIDR block)");
-    }
-    int bits = Integer.parseInt(len);
-    if (bits > bytes.length * 8) {
-      throw new IllegalArgumentException("network rule: \"" + text + "\" (expected: prefix length <= "
-          + bytes.length * 8 + ")");
-    }
-    return new Cidr(bytes, bits);
+    NetworkRules.Block block = NetworkRules.parseBlock(text);
+    return new Cidr(block.address(), block.bits());
   }
 
   /** The prefix length, which workerd uses as the rule's specificity. */

@@ -2,6 +2,7 @@ package dev.capmesh.runner.egress;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.capmesh.compiler.net.NetworkRules;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,10 +99,7 @@ public final class NetworkPolicy {
       switch (rule) {
         case "local" -> add(deny, LOCAL, rule, null);
         case "private" -> add(deny, PRIVATE, rule, null);
-        case "public" -> throw new IllegalArgumentException(
-            "deny: \"public\" (expected: allow \"private\" instead; workerd refuses this too)");
-        case "network" -> throw new IllegalArgumentException(
-            "deny: \"network\" (expected: allow \"local\" instead; workerd refuses this too)");
+        case "public", "network" -> throw new IllegalArgumentException(NetworkRules.problem(rule, true));
         case "unix", "unix-abstract" -> { }
         default -> deny.add(new Entry(Cidr.parse(rule), rule, null));
       }

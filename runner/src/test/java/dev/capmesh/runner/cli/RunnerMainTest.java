@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The runner CLI driven in-process: exit codes, stdout and stderr. */
 class RunnerMainTest {
@@ -60,12 +62,15 @@ class RunnerMainTest {
     assertThat(err.toString()).contains("'soon' is not a duration (write it like 200ms, 1.5s or 2m)");
   }
 
+  /** GOOD without its kvNamespace binding, which this runner cannot serve yet. */
+  private static final String SERVABLE = GOOD.replace(", (name = \"DB\", kvNamespace = \"db\")", "");
+
   @Test
   void checkPrintsASummaryAndExitsZero() throws Exception {
-    Path file = write("good.capnp", GOOD);
+    Path file = write("good.capnp", SERVABLE);
     assertThat(run(false, "check", file.toString())).isZero();
     assertThat(out.toString()).contains(": ok\n", "services: 4\n", "  worker (2): main, api\n",
-        "  kv (1): db\n", "  network (1): internet\n", "  main: 3 bindings, no outbound\n",
+        "  kv (1): db\n", "  network (1): internet\n", "  main: 2 bindings, no outbound\n",
         "  api: 0 bindings, outbound internet\n", "  http: http 127.0.0.1:8080 -> main\n");
     assertThat(err.toString()).isEmpty();
   }
@@ -136,5 +141,103 @@ class RunnerMainTest {
     assertThat(run(false, "capabilities", file.toString(), "--json")).isZero();
     assertThat(out.toString()).contains("\"service\" : \"main\"", "\"networkEgress\" : true",
         "\"via\" : [ \"api\" ]").doesNotContain("s3cr3t");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"check", "compile", "capabilities", "serve"})
+  void everyCommandPrintsItsUsageForHelpAndExitsZero(String command) {
+    assertThat(run(false, command, "--help")).isZero();
+    assertThat(out.toString()).startsWith("Usage: runner " + command + " ").contains("CONFIG", "--help");
+    assertThat(err.toString()).isEmpty();
+
+    out.getBuffer().setLength(0);
+    assertThat(run(false, command, "-h")).isZero();
+    assertThat(out.toString()).startsWith("Usage: runner " + command + " ");
+
+    out.getBuffer().setLength(0);
+    assertThat(run(false, "help", command)).isZero();
+    assertThat(out.toString()).startsWith("Usage: runner " + command + " ");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void helpWinsOverAMissingOrBrokenConfig() throws Exception {
+    Path bad = write("bad.capnp", BAD);
+    assertThat(run(false, "serve", bad.toString(), "--help")).isZero();
+    assertThat(run(false, "check", "--help", dir.resolve("absent.capnp").toString())).isZero();
+    assertThat(out.toString()).contains("Usage: runner serve ", "Usage: runner check ");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  /** Valid for workerd, but with one of each thing this runner cannot serve yet. */
+  private static final String UNSERVABLE = """
+      using Workerd = import "/workerd/workerd.capnp";
+      const config :Workerd.Config = (
+        services = [
+          (name = "main", worker = (inherit = "base", bindings = [(name = "KEY", cryptoKey = (raw = 0x"00", algorithm = (name = "HMAC"), usages = [sign]))])),
+          (name = "mod", worker = (modules = [(name = "m.js", esModule = "export default {}"), (name = "a.wasm", wasm = 0x"0061736d01000000")],
+              compatibilityDate = "2024-09-01", bindings = [(name = "SECURE", service = "secure")])),
+          (name = "secure", external = (address = "127.0.0.1:8443", https = ())),
+          (name = "files", storage = (embedded = (path = "/tmp/files"))),
+        ],
+        sockets = [(name = "raw", address = "127.0.0.1:9000", tcp = (), service = "main")],
+      );
+      const base :Workerd.Worker = (modules = [(name = "w.js", esModule = "export default {}")],
+          compatibilityDate = "2024-09-01",
+          bindings = [(name = "KEY", parameter = (type = (cryptoKey = [sign]))), (name = "FILES", r2Bucket = "files")]);
+      """;
+
+  @Test
+  void checkAndServeReportEverythingThisRunnerCannotServeAtItsLineWhileCompileAcceptsIt() throws Exception {
+    Path file = write("unservable.capnp", UNSERVABLE);
+    assertThat(run(false, "check", file.toString())).isEqualTo(1);
+    String report = err.toString();
+    assertThat(report)
+        // the filled parameter is reported where the filling binding is written
+        .contains(file + ":4:76: error: Worker \"main\"'s binding \"KEY\" is a cryptoKey binding, "
+            + "which this runner does not support yet.\n")
+        .contains(file + ":5:90: error: Worker \"mod\"'s module \"a.wasm\" is a wasm module, "
+            + "which this runner cannot load yet.\n    ")
+        .contains(file + ":7:23: error: Service \"secure\" is an external service over https, "
+            + "which this runner cannot serve yet.\n")
+        .contains(file + ":10:57: error: Socket \"raw\" is a tcp socket; this runner serves only http sockets so far.\n")
+        // inherited from the base: reported where the base writes it, for the worker that runs it
+        .contains(file + ":14:93: error: Worker \"main\"'s binding \"FILES\" is an r2Bucket binding, "
+            + "which this runner does not support yet.\n")
+        .endsWith("5 errors: this runner cannot serve the config yet (it is valid: runner compile accepts it)\n");
+    assertThat(out.toString()).isEmpty();
+
+    // serve refuses the same things (the runner reports them with code that does not load)
+    err.getBuffer().setLength(0);
+    assertThat(run(false, "serve", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("binding \"KEY\"", "binding \"FILES\"", "module \"a.wasm\"",
+        "service \"secure\"", "socket \"raw\"");
+    assertThat(out.toString()).isEmpty();
+
+    err.getBuffer().setLength(0);
+    Path bin = dir.resolve("unservable.bin");
+    assertThat(run(false, "compile", file.toString(), "-o", bin.toString())).isZero();
+    assertThat(bin).isNotEmptyFile();
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void checkAcceptsAnAbstractBaseServiceAndSaysItIsNotStarted() throws Exception {
+    Path file = write("abstract.capnp", """
+        using Workerd = import "/workerd/workerd.capnp";
+        const config :Workerd.Config = (
+          services = [
+            (name = "auth", worker = .authWorker),
+            (name = "authDev", worker = (inherit = "auth", bindings = [(name = "REALM", text = "dev")])),
+          ],
+          sockets = [(name = "http", address = "127.0.0.1:8080", http = (), service = "authDev")],
+        );
+        const authWorker :Workerd.Worker = (modules = [(name = "a.js", esModule = "export default {}")],
+            compatibilityDate = "2024-09-01", bindings = [(name = "REALM", parameter = (type = (text = void)))]);
+        """);
+    assertThat(run(false, "check", file.toString())).isZero();
+    assertThat(out.toString()).contains("services: 1\n", "  worker (1): authDev\n",
+        "abstract services, only inherited from (not started): auth\n", "  authDev: 1 binding, no outbound\n");
+    assertThat(err.toString()).isEmpty();
   }
 }

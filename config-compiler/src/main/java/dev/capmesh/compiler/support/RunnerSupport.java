@@ -1,0 +1,196 @@
+package dev.capmesh.compiler.support;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.capmesh.compiler.CompiledConfig;
+import dev.capmesh.compiler.Diagnostic;
+import dev.capmesh.compiler.model.ModelSpans;
+import dev.capmesh.schema.model.Binding;
+import dev.capmesh.schema.model.BindingKind;
+import dev.capmesh.schema.model.Config;
+import dev.capmesh.schema.model.Module;
+import dev.capmesh.schema.model.Service;
+import dev.capmesh.schema.model.ServiceDesignator;
+import dev.capmesh.schema.model.ServiceKind;
+import dev.capmesh.schema.model.Socket;
+import dev.capmesh.schema.model.Worker;
+import dev.capmesh.schema.model.WorkerCode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What of a valid config this runner cannot serve yet: the one list behind {@code bin/runner
+ * check} and {@code bin/runner serve}. The config stays valid ({@code compile} writes the same
+ * binary workerd would); these are limits of the runner, each named with where it is written.
+ *
+ * <p>It mirrors what the runner refuses when it starts: socket protocols other than http;
+ * services of kinds it does not run, where something makes it start them (a socket, a service
+ * binding, a {@code globalOutbound}); module and binding kinds it does not load; worker fields
+ * it does not implement. Only what the runner starts is judged: worker services of the resolved
+ * config (abstract services and unused {@code Worker} constants are not started). The decisions
+ * are exhaustive switches over the model's sealed kinds, so a new kind does not compile until
+ * someone says whether the runner serves it. Stateless.
+ */
+public final class RunnerSupport {
+  private RunnerSupport() {}
+
+  /**
+   * One feature the runner cannot serve.
+   *
+   * @param where the model object it is written on (for its position in {@link ModelSpans})
+   * @param field the field of {@code where} it is, or {@code ""} for the object itself
+   * @param message what, one sentence naming the worker, service, socket or binding
+   * @param hint what to do instead, if there is an obvious alternative
+   */
+  public record Unsupported(Object where, String field, String message, @Nullable String hint) {
+    public Unsupported {
+      requireNonNull(where, "where");
+      requireNonNull(field, "field");
+      requireNonNull(message, "message");
+    }
+
+    /** As an error positioned where it is written. */
+    public Diagnostic diagnostic(ModelSpans spans) {
+      return Diagnostic.error(spans.of(where, field), message, hint);
+    }
+  }
+
+  /** Everything in the resolved {@code config} this runner refuses, in config order. */
+  public static List<Unsupported> find(Config config) {
+    requireNonNull(config, "config");
+    var out = new ArrayList<Unsupported>();
+    // Services something makes the runner start; judged once each, like the runner does.
+    var used = new LinkedHashSet<String>();
+    for (Socket socket : config.sockets()) {
+      if (!(socket.protocol() instanceof Socket.Http)) {
+        out.add(new Unsupported(socket, "protocol", "Socket \"" + socket.name() + "\" is "
+            + article(socket.protocol().kindName()) + " socket; this runner serves only http sockets so far.",
+            "serve it over http = (...), e.g. behind a TLS-terminating proxy"));
+      } else {
+        used.add(socket.service().name());
+      }
+    }
+    for (Service s : config.services()) {
+      if (s.kind() instanceof ServiceKind.WorkerService ws) {
+        worker(s.name(), ws.worker(), used, out);
+      }
+    }
+    for (Service s : config.services()) {
+      String why = refusal(s.kind());
+      if (why != null && used.contains(s.name())) {
+        out.add(new Unsupported(s, "kind", "Service \"" + s.name() + "\" is " + why
+            + ", which this runner cannot serve yet.", hint(s.kind())));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@link #find} of a compiled config as errors at their source positions, in file order. */
+  public static List<Diagnostic> check(CompiledConfig compiled) {
+    requireNonNull(compiled, "compiled");
+    var out = new ArrayList<Diagnostic>();
+    for (Unsupported u : find(compiled.config())) {
+      out.add(u.diagnostic(compiled.spans()));
+    }
+    out.sort(Comparator.comparing((Diagnostic d) -> d.span().source().path())
+        .thenComparingInt(d -> d.span().start()));
+    return List.copyOf(out);
+  }
+
+  private static void worker(String name, Worker w, Set<String> used, List<Unsupported> out) {
+    String label = "Worker \"" + name + "\"";
+    if (w.code() instanceof WorkerCode.Modules m) {
+      for (Module module : m.modules()) {
+        if (!loads(module.type())) {
+          out.add(new Unsupported(module, "", label + "'s module \"" + module.name() + "\" is "
+              + article(module.type().schemaName()) + " module, which this runner cannot load yet.",
+              module.type() == Module.Type.COMMON_JS_MODULE ? "rewrite it as an esModule" : null));
+        }
+      }
+      if (!m.modules().isEmpty() && loads(m.modules().get(0).type())
+          && m.modules().get(0).type() != Module.Type.ES_MODULE) {
+        Module main = m.modules().get(0);
+        out.add(new Unsupported(main, "", label + "'s first module \"" + main.name() + "\" is "
+            + article(main.type().schemaName()) + " module; this runner needs the main module to be an esModule.",
+            "list the worker's esModule first"));
+      }
+    }
+    for (String field : w.unsupportedFields()) {
+      out.add(new Unsupported(w, field, label + " sets " + field + ", which this runner does not support yet.", null));
+    }
+    for (Binding b : w.bindings()) {
+      if (!provides(b.kind())) {
+        out.add(new Unsupported(b, "kind", label + "'s binding \"" + b.name() + "\" is "
+            + article(b.kind().kindName()) + " binding, which this runner does not support yet.", null));
+      } else if (b.kind() instanceof BindingKind.Service svc) {
+        used.add(svc.service().name());
+      }
+    }
+    w.globalOutbound().map(ServiceDesignator::name).ifPresent(used::add);
+  }
+
+  /** Whether the runner loads modules of this kind. */
+  private static boolean loads(Module.Type type) {
+    return switch (type) {
+      case ES_MODULE, TEXT, DATA, JSON -> true;
+      case COMMON_JS_MODULE, WASM, OBSOLETE, PYTHON_MODULE, PYTHON_REQUIREMENT, BUNDLED -> false;
+    };
+  }
+
+  /** Whether the runner puts a binding of this kind into {@code env}. */
+  private static boolean provides(BindingKind kind) {
+    return switch (kind) {
+      case BindingKind.Text t -> true;
+      case BindingKind.Secret s -> true;
+      case BindingKind.Json j -> true;
+      case BindingKind.Data d -> true;
+      case BindingKind.FromEnvironment e -> true;
+      case BindingKind.Service s -> true;
+      // Unfilled optional parameters are gone from a resolved worker; the rest is refused.
+      case BindingKind.Parameter p -> false;
+      case BindingKind.Unspecified u -> false;
+      case BindingKind.WasmModule w -> false;
+      case BindingKind.CryptoKey k -> false;
+      case BindingKind.KvNamespace kv -> false;
+      case BindingKind.R2Bucket r2 -> false;
+      case BindingKind.DurableObjectNamespace ns -> false;
+      case BindingKind.OtherDesignated o -> false;
+      case BindingKind.Hyperdrive h -> false;
+      case BindingKind.Wrapped w -> false;
+      case BindingKind.Other o -> false;
+    };
+  }
+
+  /** Why the runner cannot run a service of this kind ("a kv service"), or null if it can. */
+  private static @Nullable String refusal(ServiceKind kind) {
+    return switch (kind) {
+      case ServiceKind.WorkerService w -> null;
+      case ServiceKind.NetworkService n -> null;
+      case ServiceKind.DiskService d -> null;
+      case ServiceKind.ExternalService e -> switch (e.protocol()) {
+        case ServiceKind.ExternalHttp h -> null;
+        case ServiceKind.ExternalHttps h -> "an external service over https";
+        case ServiceKind.ExternalTcp t -> "an external service over tcp";
+      };
+      case ServiceKind.KvService kv -> "a kv service";
+      case ServiceKind.StorageService st -> "a storage service";
+      case ServiceKind.BucketService b -> "a bucket service";
+      case ServiceKind.AssetsService a -> "an assets service";
+      case ServiceKind.Unspecified u -> "a service of no kind";
+    };
+  }
+
+  private static @Nullable String hint(ServiceKind kind) {
+    return kind instanceof ServiceKind.ExternalService ? "use http = (...) to reach it" : null;
+  }
+
+  /** "a kv", "an https": the word with its indefinite article. */
+  private static String article(String word) {
+    return ("aeio".indexOf(Character.toLowerCase(word.charAt(0))) >= 0 || word.startsWith("r2")
+        || word.startsWith("https") ? "an " : "a ") + word;
+  }
+}

@@ -1,0 +1,2 @@
+using Workerd = import "/workerd/workerd.capnp";
+const ReplServer :Workerd.Config = ();

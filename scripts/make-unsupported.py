@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Writes config-compiler/src/test/resources/unsupported: configs that compile (valid workerd
+configs) but use what this runner cannot serve yet, with the diagnostics RunnerSupport must give.
+
+As in make-invalid-syntax.py, each expected diagnostic is written by hand here, its position
+given as a marker (a substring of the config and which occurrence of it), so expectations never
+come from the code under test. A case without diagnostics must be fully servable.
+"""
+import os, sys
+
+H = 'using Workerd = import "/workerd/workerd.capnp";\n'
+JS = 'modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01"'
+CASES = []
+
+def case(name, text, *errors):
+    CASES.append((name, text, errors))
+
+def w(extra=""):
+    return "(" + JS + (", " + extra if extra else "") + ")"
+
+case("modules-and-fields", H + '''const config :Workerd.Config = (
+  services = [
+    (name = "wasm", worker = (modules = [(name = "m.js", esModule = "export default {}"), (name = "a.wasm", wasm = 0x"0061736d01000000")], compatibilityDate = "2024-09-01")),
+    (name = "textFirst", worker = (modules = [(name = "t.txt", text = "hi"), (name = "m.js", esModule = "export default {}")], compatibilityDate = "2024-09-01")),
+    (name = "py", worker = (modules = [(name = "main.py", pythonModule = "def on_fetch(r): pass")], compatibilityDate = "2024-09-01")),
+    (name = "boxes", worker = (''' + JS + ''', containerEngine = (localDocker = (socketPath = "unix:/run/docker.sock")))),
+  ],
+);
+''',
+     ('(name = "a.wasm"', 1, 'Worker "wasm"\'s module "a.wasm" is a wasm module, which this runner cannot load yet.', None),
+     ('(name = "t.txt"', 1, 'Worker "textFirst"\'s first module "t.txt" is a text module; this runner needs the main module to be an esModule.', 'list the worker\'s esModule first'),
+     ('(name = "main.py"', 1, 'Worker "py"\'s module "main.py" is a pythonModule module, which this runner cannot load yet.', None),
+     ('containerEngine', 1, 'Worker "boxes" sets containerEngine, which this runner does not support yet.', None))
+
+case("sockets-and-services", H + '''const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = ''' + w('bindings = [(name = "API", service = "api")], globalOutbound = "tcpOut"') + '''),
+    (name = "api", external = (address = "127.0.0.1:9443", https = ())),
+    (name = "tcpOut", external = (address = "127.0.0.1:9000", tcp = ())),
+    (name = "unusedTls", external = (address = "127.0.0.1:9444", https = ())),
+    (name = "www", disk = (path = "/srv")),
+    (name = "net", network = (allow = ["public"])),
+    (name = "plain", external = (address = "127.0.0.1:8000")),
+  ],
+  sockets = [
+    (name = "web", address = "127.0.0.1:8080", http = (), service = "main"),
+    (name = "dns", address = "127.0.0.1:5353", udp = (), service = "main"),
+    (name = "static", address = "127.0.0.1:8081", service = "www"),
+  ],
+);
+''',
+     ('external = (address = "127.0.0.1:9443"', 1, 'Service "api" is an external service over https, which this runner cannot serve yet.', 'use http = (...) to reach it'),
+     ('external = (address = "127.0.0.1:9000"', 1, 'Service "tcpOut" is an external service over tcp, which this runner cannot serve yet.', 'use http = (...) to reach it'),
+     ('udp = ()', 1, 'Socket "dns" is a udp socket; this runner serves only http sockets so far.', 'serve it over http = (...), e.g. behind a TLS-terminating proxy'))
+
+case("bindings", H + '''const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = ''' + w('bindings = [(name = "T", text = "t"), (name = "S", secret = "s"), (name = "J", json = "{}"), (name = "D", data = 0x"00"), (name = "E", fromEnvironment = "HOME"), (name = "API", service = "kvMock"), (name = "KV", kvNamespace = "kvMock"), (name = "R2", r2Bucket = "disk"), (name = "Q", queue = "kvMock"), (name = "W", wasmModule = 0x"0061736d01000000")]') + '''),
+    (name = "kvMock", worker = ''' + w() + '''),
+    (name = "disk", disk = (path = "/tmp/blobs", writable = true)),
+  ],
+);
+''',
+     ('kvNamespace', 1, 'Worker "main"\'s binding "KV" is a kvNamespace binding, which this runner does not support yet.', None),
+     ('r2Bucket', 1, 'Worker "main"\'s binding "R2" is an r2Bucket binding, which this runner does not support yet.', None),
+     ('queue', 1, 'Worker "main"\'s binding "Q" is a queue binding, which this runner does not support yet.', None),
+     ('wasmModule', 1, 'Worker "main"\'s binding "W" is a wasmModule binding, which this runner does not support yet.', None))
+
+# Not started, so not judged: an abstract base service, an unused Worker constant, a kv service
+# only reached through a (refused) kvNamespace binding of a constant nobody runs.
+case("not-started", H + '''const config :Workerd.Config = (
+  services = [
+    (name = "base", worker = ''' + w('bindings = [(name = "DB", parameter = (type = (kvNamespace = void))), (name = "K", cryptoKey = (raw = 0x"00", algorithm = (name = "HMAC"), usages = [sign]))]') + '''),
+    (name = "db", kv = (embedded = (path = "/tmp/db"))),
+    (name = "main", worker = ''' + w('bindings = [(name = "T", text = "t")]') + '''),
+  ],
+  sockets = [(name = "web", address = "127.0.0.1:8080", http = (), service = "main")],
+);
+const spare :Workerd.Worker = ''' + w('bindings = [(name = "DB", kvNamespace = "db")]') + ''';
+''')
+
+def position(name, text, marker, occurrence):
+    idx = -1
+    for _ in range(occurrence):
+        idx = text.find(marker, idx + 1)
+        if idx < 0:
+            sys.exit(f"{name}: marker {marker!r} (occurrence {occurrence}) not found")
+    line = text.count("\n", 0, idx) + 1
+    col = idx - (text.rfind("\n", 0, idx) + 1) + 1
+    return line, col
+
+out = sys.argv[1] if len(sys.argv) > 1 else "config-compiler/src/test/resources/unsupported"
+os.makedirs(out, exist_ok=True)
+for name, text, errors in CASES:
+    fname = name + ".capnp"
+    with open(os.path.join(out, fname), "w") as f:
+        f.write(text)
+    lines = []
+    for marker, occ, msg, hint in errors:
+        line, col = position(name, text, marker, occ)
+        lines.append(f"{fname}:{line}:{col}: error: {msg}")
+        if hint:
+            lines.append(f"    hint: {hint}")
+    with open(os.path.join(out, name + ".errors"), "w") as f:
+        f.write("\n".join(lines) + "\n" if lines else "")
+print(f"wrote {len(CASES)} cases to {out}")
