@@ -195,6 +195,7 @@ public final class Runner implements AutoCloseable {
         .redactor(this::redact)
         .transport(transport)
         .maxBodySize(options.maxBodyBytes())
+        .connectionLimits(options.connectionLimits())
         .service(request -> dispatch(socket, request))
         .build();
   }
