@@ -1,5 +1,6 @@
 package dev.capmesh.runner.http;
 
+import dev.capmesh.runner.http.ConnectionTimer.Wait;
 import dev.capmesh.runner.http.internal.BodyPump;
 import dev.capmesh.runner.http.internal.ChannelBodyStream;
 import dev.capmesh.runner.service.BodyTooLargeException;
@@ -24,7 +25,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
@@ -63,20 +63,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> backlog = new ArrayDeque<>();
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Exchange current;
-  private @Nullable ScheduledFuture<?> timer;
-  private Wait waiting = Wait.NOTHING;
-
-  /** What the connection is waiting for from the client, and so which timeout runs. */
-  private enum Wait {
-    /** Nothing: a request is being served and the service has not asked for body bytes. */
-    NOTHING,
-    /** A keep-alive connection between requests, before any byte of the next one. */
-    IDLE,
-    /** The rest of a request's header block (connection just accepted, or bytes arrived). */
-    HEADER,
-    /** Body bytes the service asked for. */
-    BODY
-  }
+  private @Nullable ConnectionTimer timer;
 
   /** Everything about the request currently being served. */
   private static final class Exchange {
@@ -108,12 +95,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   @Override public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.timer = new ConnectionTimer(ctx.executor(), server.config.limits(), this::timedOut);
     server.connections.add(ctx.channel());
     if (server.draining) {
       ctx.close();
       return;
     }
-    await(Wait.HEADER);
+    timer.await(Wait.HEADER);
     ctx.read();
   }
 
@@ -124,8 +112,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   ChannelInboundHandlerAdapter arrivalWatch() {
     return new ChannelInboundHandlerAdapter() {
       @Override public void channelRead(ChannelHandlerContext c, Object msg) {
-        if (waiting == Wait.IDLE) {
-          await(Wait.HEADER);
+        if (timer != null && timer.waiting() == Wait.IDLE) {
+          timer.await(Wait.HEADER);
         }
         c.fireChannelRead(msg);
       }
@@ -163,7 +151,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void startExchange(HttpRequest request) {
-    await(Wait.NOTHING);
+    timer.await(Wait.NOTHING);
     String id = server.config.requestIds().get();
     var ex = new Exchange(id, request.method().name(), request.uri(),
         HttpUtil.isKeepAlive(request) && !server.draining);
@@ -250,13 +238,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   /** The service asked for body bytes and none are queued: read, and time the client. */
   private void demandBody() {
-    await(Wait.BODY);
+    timer.await(Wait.BODY);
     ctx.read();
   }
 
   private void feedBody(Exchange ex, HttpContent content) {
-    if (waiting == Wait.BODY) {
-      await(Wait.NOTHING);
+    if (timer.waiting() == Wait.BODY) {
+      timer.await(Wait.NOTHING);
     }
     try {
       ChannelBodyStream body = ex.body;
@@ -429,7 +417,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       dispatch(backlog.poll());
     }
     if (current == null && ctx.channel().isActive()) {
-      await(Wait.IDLE);
+      timer.await(Wait.IDLE);
       ctx.read();
     }
   }
@@ -457,31 +445,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Starts waiting for {@code what} with its timeout, replacing whatever ran before. */
-  private void await(Wait what) {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
-    waiting = what;
-    ConnectionLimits limits = server.config.limits();
-    var timeout = switch (what) {
-      case NOTHING -> null;
-      case IDLE -> limits.idleTimeout();
-      case HEADER -> limits.headerTimeout();
-      case BODY -> limits.bodyTimeout();
-    };
-    if (timeout != null) {
-      timer = ctx.executor().schedule(() -> timedOut(what), timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-  }
-
   private void timedOut(Wait what) {
-    if (waiting != what || !ctx.channel().isActive()) {
+    if (!ctx.channel().isActive()) {
       return;
     }
-    timer = null;
-    waiting = Wait.NOTHING;
     Exchange ex = current;
     switch (what) {
       case IDLE, HEADER -> {
@@ -511,7 +478,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override public void channelInactive(ChannelHandlerContext ctx) {
-    await(Wait.NOTHING);
+    if (timer != null) {
+      timer.await(Wait.NOTHING);
+    }
     Exchange ex = current;
     if (ex != null) {
       if (ex.body != null) {
