@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,7 +91,8 @@ final class Generation {
         if (error instanceof RuntimeException re) {
           throw re;
         }
-        throw new java.util.concurrent.CompletionException(error);
+        throw new CompletionException(error != null ? error
+            : new IllegalStateException("service " + socket + " completed without a response"));
       }
       return new ServiceResponse(response.status(), response.statusText(), response.headers(),
           new CountedBody(response.body()));
