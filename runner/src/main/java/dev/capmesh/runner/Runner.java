@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -194,13 +195,21 @@ public final class Runner implements AutoCloseable {
         .redactor(this::redact)
         .transport(transport)
         .maxBodySize(options.maxBodyBytes())
+        .connectionLimits(options.connectionLimits())
         .service(request -> dispatch(socket, request))
         .build();
   }
 
   private CompletionStage<ServiceResponse> dispatch(String socket, ServiceRequest request) {
     while (true) {
-      CompletionStage<ServiceResponse> result = current.get().serve(socket, request);
+      Generation g = current.get();
+      if (g == null) {
+        return CompletableFuture.completedFuture(
+            ServiceResponse.text(503, "the runner is shutting down\n"));
+      }
+      // null: g closed between our read of current and the request being counted; by then a
+      // newer generation is current (retire() runs only after the swap), so try again.
+      CompletionStage<ServiceResponse> result = g.serve(socket, request);
       if (result != null) {
         return result;
       }

@@ -2,6 +2,7 @@ package dev.capmesh.runner;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.capmesh.runner.http.ConnectionLimits;
 import dev.capmesh.runner.js.JsLimits;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,9 +16,10 @@ import java.util.Map;
  * @param limits per-worker limits
  * @param contextsPerWorker the most GraalJS contexts (threads) one worker uses
  * @param maxBodyBytes the largest request body a socket accepts (413 beyond)
+ * @param connectionLimits timeouts and connection caps of every socket
  */
 public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses,
-    JsLimits limits, int contextsPerWorker, long maxBodyBytes) {
+    JsLimits limits, int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits) {
 
   public RunnerOptions {
     requireNonNull(baseDirectory, "baseDirectory");
@@ -29,20 +31,30 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 1)");
     }
+    requireNonNull(connectionLimits, "connectionLimits");
   }
 
-  /** Defaults: JsLimits defaults, 2 contexts per worker, 100 MiB bodies. */
+  /** Defaults: JsLimits defaults, 2 contexts per worker, 100 MiB bodies, ConnectionLimits defaults. */
   public static RunnerOptions defaults(Path baseDirectory) {
-    return new RunnerOptions(baseDirectory, Map.of(), JsLimits.defaults(), 2, 100L << 20);
+    return new RunnerOptions(baseDirectory, Map.of(), JsLimits.defaults(), 2, 100L << 20,
+        ConnectionLimits.defaults());
   }
 
   /** The same options with these socket address overrides. */
   public RunnerOptions withSocketAddresses(Map<String, String> overrides) {
-    return new RunnerOptions(baseDirectory, overrides, limits, contextsPerWorker, maxBodyBytes);
+    return new RunnerOptions(baseDirectory, overrides, limits, contextsPerWorker, maxBodyBytes,
+        connectionLimits);
   }
 
   /** The same options with these per-worker limits. */
   public RunnerOptions withLimits(JsLimits newLimits) {
-    return new RunnerOptions(baseDirectory, socketAddresses, newLimits, contextsPerWorker, maxBodyBytes);
+    return new RunnerOptions(baseDirectory, socketAddresses, newLimits, contextsPerWorker, maxBodyBytes,
+        connectionLimits);
+  }
+
+  /** The same options with these socket timeouts and connection caps. */
+  public RunnerOptions withConnectionLimits(ConnectionLimits newLimits) {
+    return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
+        newLimits);
   }
 }

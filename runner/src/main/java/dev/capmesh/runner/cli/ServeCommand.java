@@ -4,6 +4,7 @@ import dev.capmesh.compiler.CompiledConfig;
 import dev.capmesh.runner.Runner;
 import dev.capmesh.runner.RunnerException;
 import dev.capmesh.runner.RunnerOptions;
+import dev.capmesh.runner.http.ConnectionLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,6 +65,30 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "50")
   int subrequestLimit;
 
+  @Option(names = "--header-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Time a request's header block may take to arrive; the connection is closed "
+          + "after it (default: 30s).")
+  java.time.@Nullable Duration headerTimeout;
+
+  @Option(names = "--body-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Time the server waits for the next bytes of a request body it asked for; "
+          + "then 408 and the connection closes (default: 30s).")
+  java.time.@Nullable Duration bodyTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Time a keep-alive connection may wait for its next request (default: 60s).")
+  java.time.@Nullable Duration idleTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Open connections per socket; more get a 503 and are closed (default: 10000, "
+          + "or 3/4 of the open-file limit if lower).")
+  @Nullable Integer maxConnections;
+
+  @Option(names = "--max-connections-per-ip", paramLabel = "N",
+      description = "Open connections per socket from one client address (IPv6: one /64) "
+          + "(default: 1000, or half of --max-connections if lower).")
+  @Nullable Integer maxConnectionsPerIp;
+
   @Override
   public Integer call() throws Exception {
     CompiledConfig compiled = args.compile(main);
@@ -76,9 +102,17 @@ final class ServeCommand implements Callable<Integer> {
       return RunnerMain.USAGE;
     }
     RunnerOptions defaults = RunnerOptions.defaults(base);
+    ConnectionLimits connections;
+    try {
+      connections = connectionLimits(defaults.connectionLimits());
+    } catch (IllegalArgumentException e) {
+      main.err.println("runner: " + e.getMessage());
+      main.err.flush();
+      return RunnerMain.USAGE;
+    }
     RunnerOptions options = defaults.withSocketAddresses(socketAddresses).withLimits(defaults.limits()
         .withCpuPerRequest(cpuLimit).withSubrequests(subrequestLimit)
-        .withColdStart(coldStartCpu, coldStartRequests));
+        .withColdStart(coldStartCpu, coldStartRequests)).withConnectionLimits(connections);
     Runner runner;
     try {
       runner = Runner.start(compiled.config(), version(compiled), options);
@@ -101,6 +135,33 @@ final class ServeCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The defaults with the flags given applied. With --max-connections alone, the per-address cap
+   * follows it as its default does (at most half of the total).
+   */
+  private ConnectionLimits connectionLimits(ConnectionLimits limits) {
+    if (headerTimeout != null) {
+      limits = limits.withHeaderTimeout(headerTimeout);
+    }
+    if (bodyTimeout != null) {
+      limits = limits.withBodyTimeout(bodyTimeout);
+    }
+    if (idleTimeout != null) {
+      limits = limits.withIdleTimeout(idleTimeout);
+    }
+    if (maxConnections != null) {
+      limits = limits.withMaxConnections(maxConnections);
+      if (maxConnectionsPerIp == null) {
+        limits = limits.withMaxConnectionsPerIp(Math.min(limits.maxConnectionsPerIp(),
+            Math.max(1, maxConnections / 2)));
+      }
+    }
+    if (maxConnectionsPerIp != null) {
+      limits = limits.withMaxConnectionsPerIp(maxConnectionsPerIp);
+    }
+    return limits;
   }
 
   private void printListening(Runner runner, CompiledConfig compiled) {

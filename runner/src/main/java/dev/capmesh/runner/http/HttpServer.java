@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * service pulls the request body; the response body is pulled only while the socket is
  * writable), size limits (431 for headers, 414 for the request line, 413 for bodies), 400 and a
  * closed connection for malformed input, an {@code x-request-id} on every response and one access
- * log line per request.
+ * log line per request; header, body and keep-alive timeouts and caps on open connections, in total
+ * and per client address ({@link ConnectionLimits}).
  *
  * <p>Create with {@link #builder()}, then {@link #start()}; {@link #close()} drains. Thread-safe.
  */
@@ -38,21 +39,31 @@ public final class HttpServer implements AutoCloseable {
     return q < 0 ? target : target.substring(0, q) + "?<redacted>";
   };
 
-  final Builder config;
+  /** The settings, copied from the builder at {@link Builder#build()}: later setters do not reach it. */
+  final ServerConfig config;
   private final @Nullable NettyTransport ownTransport;
   private final NettyTransport transport;
   final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   final AtomicInteger inFlight = new AtomicInteger();
+  private final ConnectionCaps caps;
   volatile boolean draining;
   private @Nullable Channel serverChannel;
 
-  private HttpServer(Builder b) {
-    this.config = b;
-    if (b.transport != null) {
-      this.transport = b.transport;
+  /** An immutable copy of a {@link Builder}'s settings. */
+  record ServerConfig(InetSocketAddress bind, HttpService service, @Nullable NettyTransport transport,
+      int ioThreads, int maxHeaderSize, int maxRequestLineLength, long maxBodySize,
+      Duration drainTimeout, ConnectionLimits limits, Function<String, String> redactor,
+      Supplier<String> requestIds) {}
+
+  private HttpServer(ServerConfig config) {
+    this.config = config;
+    this.caps = new ConnectionCaps(config.limits().maxConnections(),
+        config.limits().maxConnectionsPerIp());
+    if (config.transport() != null) {
+      this.transport = config.transport();
       this.ownTransport = null;
     } else {
-      this.ownTransport = NettyTransport.create(b.ioThreads, "http-" + b.bind.getPort());
+      this.ownTransport = NettyTransport.create(config.ioThreads(), "http-" + config.bind().getPort());
       this.transport = ownTransport;
     }
   }
@@ -72,8 +83,8 @@ public final class HttpServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     var decoder = new HttpDecoderConfig()
-        .setMaxInitialLineLength(config.maxRequestLineLength)
-        .setMaxHeaderSize(config.maxHeaderSize)
+        .setMaxInitialLineLength(config.maxRequestLineLength())
+        .setMaxHeaderSize(config.maxHeaderSize())
         .setMaxChunkSize(64 * 1024);
     var bootstrap = new ServerBootstrap()
         .group(transport.group())
@@ -83,15 +94,23 @@ public final class HttpServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<>() {
           @Override protected void initChannel(Channel ch) {
+            var key = ConnectionCaps.Key.of(ch.remoteAddress());
+            if (!caps.tryAcquire(key)) {
+              caps.refuse(ch);
+              return;
+            }
+            ch.closeFuture().addListener(f -> caps.release(key));
+            var connection = new ServerConnection(HttpServer.this);
+            ch.pipeline().addLast("arrival", connection.arrivalWatch());
             ch.pipeline().addLast("codec", new HttpServerCodec(decoder));
-            ch.pipeline().addLast("handler", new ServerConnection(HttpServer.this));
+            ch.pipeline().addLast("handler", connection);
           }
         });
     try {
-      serverChannel = bootstrap.bind(config.bind).sync().channel();
+      serverChannel = bootstrap.bind(config.bind()).sync().channel();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while binding " + config.bind, e);
+      throw new IllegalStateException("interrupted while binding " + config.bind(), e);
     }
     return (InetSocketAddress) serverChannel.localAddress();
   }
@@ -99,6 +118,16 @@ public final class HttpServer implements AutoCloseable {
   /** Requests currently being handled (for tests and metrics). */
   public int inFlight() {
     return inFlight.get();
+  }
+
+  /** Connections currently open and counted against the caps (for tests and metrics). */
+  public int openConnections() {
+    return caps.open();
+  }
+
+  /** Connections refused so far because a cap was reached (for tests and metrics). */
+  public long refusedConnections() {
+    return caps.refused();
   }
 
   /**
@@ -119,7 +148,7 @@ public final class HttpServer implements AutoCloseable {
         }
       });
     }
-    long deadline = System.nanoTime() + config.drainTimeout.toNanos();
+    long deadline = System.nanoTime() + config.drainTimeout().toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(10);
@@ -134,7 +163,10 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
-  /** Settings for an {@link HttpServer}. Not thread-safe; {@link #build()} once. */
+  /**
+   * Settings for an {@link HttpServer}. Not thread-safe; {@link #build()} copies the settings, so
+   * one builder may build several servers.
+   */
   public static final class Builder {
     InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 0);
     @Nullable HttpService service;
@@ -144,7 +176,7 @@ public final class HttpServer implements AutoCloseable {
     int maxRequestLineLength = 8 * 1024;
     long maxBodySize = 100L * 1024 * 1024;
     Duration drainTimeout = Duration.ofSeconds(10);
-    Duration idleTimeout = Duration.ofSeconds(60);
+    ConnectionLimits limits = ConnectionLimits.defaults();
     Function<String, String> redactor = REDACT_QUERY;
     Supplier<String> requestIds = () -> HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
 
@@ -203,14 +235,39 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
-    /**
-     * How long a connection may sit without a complete request header block: both idle
-     * keep-alive connections and slow senders are closed after it (default 60 s).
-     */
+    /** Timeouts and connection caps, all at once (default {@link ConnectionLimits#defaults()}). */
+    public Builder connectionLimits(ConnectionLimits limits) {
+      this.limits = requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** See {@link ConnectionLimits#headerTimeout()} (default 30 s). */
+    public Builder headerTimeout(Duration timeout) {
+      this.limits = limits.withHeaderTimeout(timeout);
+      return this;
+    }
+
+    /** See {@link ConnectionLimits#bodyTimeout()} (default 30 s). */
+    public Builder bodyTimeout(Duration timeout) {
+      this.limits = limits.withBodyTimeout(timeout);
+      return this;
+    }
+
+    /** See {@link ConnectionLimits#idleTimeout()} (default 60 s). */
     public Builder idleTimeout(Duration timeout) {
-      checkArgument(!timeout.isNegative() && !timeout.isZero(), "idleTimeout: %s (expected: > 0)",
-          timeout);
-      this.idleTimeout = timeout;
+      this.limits = limits.withIdleTimeout(timeout);
+      return this;
+    }
+
+    /** See {@link ConnectionLimits#maxConnections()}. */
+    public Builder maxConnections(int max) {
+      this.limits = limits.withMaxConnections(max);
+      return this;
+    }
+
+    /** See {@link ConnectionLimits#maxConnectionsPerIp()}. */
+    public Builder maxConnectionsPerIp(int max) {
+      this.limits = limits.withMaxConnectionsPerIp(max);
       return this;
     }
 
@@ -226,12 +283,17 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Builds the server; call {@link HttpServer#start()} next. */
+    /**
+     * Builds the server from a copy of the settings made now; call {@link HttpServer#start()}
+     * next. Changing this builder afterwards does not affect the server.
+     */
     public HttpServer build() {
-      if (service == null) {
+      HttpService s = service;
+      if (s == null) {
         throw new IllegalStateException("service: null (expected: set with service(...))");
       }
-      return new HttpServer(this);
+      return new HttpServer(new ServerConfig(bind, s, transport, ioThreads, maxHeaderSize,
+          maxRequestLineLength, maxBodySize, drainTimeout, limits, redactor, requestIds));
     }
 
     private static void checkArgument(boolean ok, String format, Object value) {

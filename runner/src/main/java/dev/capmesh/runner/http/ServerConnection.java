@@ -1,5 +1,6 @@
 package dev.capmesh.runner.http;
 
+import dev.capmesh.runner.http.ConnectionTimer.Wait;
 import dev.capmesh.runner.http.internal.BodyPump;
 import dev.capmesh.runner.http.internal.ChannelBodyStream;
 import dev.capmesh.runner.service.BodyTooLargeException;
@@ -24,7 +25,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -62,7 +63,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> backlog = new ArrayDeque<>();
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Exchange current;
-  private @Nullable ScheduledFuture<?> idleTimer;
+  private @Nullable ConnectionTimer timer;
 
   /** Everything about the request currently being served. */
   private static final class Exchange {
@@ -94,13 +95,29 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   @Override public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.timer = new ConnectionTimer(ctx.executor(), server.config.limits(), this::timedOut);
     server.connections.add(ctx.channel());
     if (server.draining) {
       ctx.close();
       return;
     }
-    armIdleTimer();
+    timer.await(Wait.HEADER);
     ctx.read();
+  }
+
+  /**
+   * A handler to put before the HTTP codec: it sees raw bytes arrive, so that the first byte of
+   * a request on an idle keep-alive connection starts the header timeout.
+   */
+  ChannelInboundHandlerAdapter arrivalWatch() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override public void channelRead(ChannelHandlerContext c, Object msg) {
+        if (timer != null && timer.waiting() == Wait.IDLE) {
+          timer.await(Wait.HEADER);
+        }
+        c.fireChannelRead(msg);
+      }
+    };
   }
 
   @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -134,8 +151,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void startExchange(HttpRequest request) {
-    cancelIdleTimer();
-    String id = server.config.requestIds.get();
+    timer.await(Wait.NOTHING);
+    String id = server.config.requestIds().get();
     var ex = new Exchange(id, request.method().name(), request.uri(),
         HttpUtil.isKeepAlive(request) && !server.draining);
     current = ex;
@@ -163,16 +180,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-    if (length > server.config.maxBodySize) {
-      sendErrorAndClose(ex, 413, "request body is larger than " + server.config.maxBodySize + " bytes");
+    if (length > server.config.maxBodySize()) {
+      sendErrorAndClose(ex, 413, "request body is larger than " + server.config.maxBodySize() + " bytes");
       return;
     }
     if (HttpUtil.is100ContinueExpected(request)) {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
     long known = chunked ? -1 : Math.max(length, 0);
-    var body = new ChannelBodyStream(ctx.executor(), ctx::read, () -> { }, server.config.maxBodySize,
-        known);
+    var body = new ChannelBodyStream(ctx.executor(), this::demandBody, () -> { },
+        server.config.maxBodySize(), known);
     ex.body = body;
 
     List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -189,7 +206,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       }
     }
     var serviceRequest = new ServiceRequest(ex.method, url, headers, body, id);
-    HttpService service = server.config.service;
+    HttpService service = server.config.service();
     CompletionStage<ServiceResponse> stage;
     try {
       stage = service.fetch(serviceRequest);
@@ -219,7 +236,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     return "http://" + host + target;
   }
 
+  /** The service asked for body bytes and none are queued: read, and time the client. */
+  private void demandBody() {
+    timer.await(Wait.BODY);
+    ctx.read();
+  }
+
   private void feedBody(Exchange ex, HttpContent content) {
+    if (timer.waiting() == Wait.BODY) {
+      timer.await(Wait.NOTHING);
+    }
     try {
       ChannelBodyStream body = ex.body;
       if (content.decoderResult().isFailure()) {
@@ -229,7 +255,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         return;
       }
       if (!body.onContent(content.content())) {
-        failInput(ex, 413, "request body is larger than " + server.config.maxBodySize + " bytes");
+        failInput(ex, 413, "request body is larger than " + server.config.maxBodySize() + " bytes");
         return;
       }
       if (content instanceof LastHttpContent) {
@@ -268,6 +294,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         LOG.warn("service failed id={} error={}", ex.id, cause.toString());
         response = ServiceResponse.text(500, "internal error, request id " + ex.id + "\n");
       }
+    }
+    if (response.status() < 200) {
+      // A 1xx is never a final response: written as one, the client would wait for the real
+      // response and read the next one in its place (workerd refuses it too).
+      LOG.warn("service returned an informational status as its final response id={} status={}",
+          ex.id, response.status());
+      response.body().cancel();
+      response = ServiceResponse.text(500, "internal error: the service answered with status "
+          + response.status() + ", which cannot be a final response (request id " + ex.id + ")\n");
     }
     try {
       writeResponse(ex, response);
@@ -371,11 +406,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     current = null;
-    while (!backlog.isEmpty() && (current == null || !current.body.isFinished())) {
+    // Feed queued messages to the exchanges they start, until one is waiting for its response
+    // with its body complete. An exchange answered early (413, 431, 400) has no body and has
+    // already closed the connection: stop there, the rest is never read.
+    while (!backlog.isEmpty() && ctx.channel().isActive()) {
+      Exchange next = current;
+      if (next != null && (next.body == null || next.body.isFinished())) {
+        break;
+      }
       dispatch(backlog.poll());
     }
-    if (current == null) {
-      armIdleTimer();
+    if (current == null && ctx.channel().isActive()) {
+      timer.await(Wait.IDLE);
       ctx.read();
     }
   }
@@ -391,7 +433,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     if (ACCESS.isInfoEnabled()) {
       long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - ex.startNanos);
       ACCESS.info("request id={} method={} target={} status={} in={} out={} ms={}", ex.id,
-          ex.method, server.config.redactor.apply(ex.target), ex.status,
+          ex.method, server.config.redactor().apply(ex.target), ex.status,
           ex.body == null ? 0 : ex.body.received(), ex.bytesOut, micros / 1000.0);
     }
   }
@@ -403,20 +445,27 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void armIdleTimer() {
-    cancelIdleTimer();
-    long nanos = server.config.idleTimeout.toNanos();
-    idleTimer = ctx.executor().schedule(() -> {
-      if (current == null) {
-        ctx.close();
+  private void timedOut(Wait what) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    Exchange ex = current;
+    switch (what) {
+      case IDLE, HEADER -> {
+        LOG.debug("connection closed waiting={} remote={}", what, ctx.channel().remoteAddress());
+        if (ex == null) {
+          ctx.close();
+        }
       }
-    }, nanos, TimeUnit.NANOSECONDS);
-  }
-
-  private void cancelIdleTimer() {
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-      idleTimer = null;
+      case BODY -> {
+        if (ex != null && ex.body != null && !ex.body.isFinished()) {
+          LOG.debug("request body timed out id={} received={}", ex.id, ex.body.received());
+          ex.body.onFailure(new TimeoutException("the client sent no request body bytes for "
+              + server.config.limits().bodyTimeout().toMillis() + " ms"));
+          failInput(ex, 408, "request body timed out");
+        }
+      }
+      case NOTHING -> { }
     }
   }
 
@@ -429,7 +478,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override public void channelInactive(ChannelHandlerContext ctx) {
-    cancelIdleTimer();
+    if (timer != null) {
+      timer.await(Wait.NOTHING);
+    }
     Exchange ex = current;
     if (ex != null) {
       if (ex.body != null) {

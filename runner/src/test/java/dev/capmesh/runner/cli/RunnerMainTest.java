@@ -66,6 +66,13 @@ class RunnerMainTest {
   private static final String SERVABLE = GOOD.replace(", (name = \"DB\", kvNamespace = \"db\")", "");
 
   @Test
+  void serveRefusesAConnectionCapBelowOneAsAUsageError() throws Exception {
+    Path file = write("good.capnp", GOOD);
+    assertThat(run(false, "serve", "--max-connections-per-ip", "0", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("maxConnectionsPerIp: 0 (expected: >= 1)");
+  }
+
+  @Test
   void checkPrintsASummaryAndExitsZero() throws Exception {
     Path file = write("good.capnp", SERVABLE);
     assertThat(run(false, "check", file.toString())).isZero();

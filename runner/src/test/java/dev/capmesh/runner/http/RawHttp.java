@@ -11,11 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A deliberately small HTTP/1.1 client over a raw socket, for tests that need byte control. */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
   final Socket socket;
   final InputStream in;
 
-  RawHttp(InetSocketAddress address) throws IOException {
+  /** Connects to {@code address}. */
+  public RawHttp(InetSocketAddress address) throws IOException {
     this(new Socket(address.getAddress(), address.getPort()));
   }
 
@@ -25,17 +26,21 @@ final class RawHttp implements AutoCloseable {
     in = socket.getInputStream();
   }
 
-  void send(String text) throws IOException {
+  /** Writes {@code text} as ISO-8859-1 bytes. */
+  public void send(String text) throws IOException {
     socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
     socket.getOutputStream().flush();
   }
 
-  record Response(int status, Map<String, String> headers, byte[] body) {
-    String header(String name) {
+  /** One response as read. */
+  public record Response(int status, Map<String, String> headers, byte[] body) {
+    /** A header's value, by case-insensitive name. */
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    String text() {
+    /** The body as UTF-8 text. */
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -73,7 +78,8 @@ final class RawHttp implements AutoCloseable {
     return new Response(status, headers, body.toByteArray());
   }
 
-  Response read() throws IOException {
+  /** Reads one response to a request that was not HEAD. */
+  public Response read() throws IOException {
     return read(false);
   }
 
