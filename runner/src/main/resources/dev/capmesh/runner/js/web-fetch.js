@@ -126,15 +126,17 @@
       const fromHost = nextFromHost;
       nextFromHost = false;
       super();
+      // A Request given as input is read through its own fields, never its (overridable) getters:
+      // a subclass must not be able to hand an unchecked method or URL to the host.
       let base = null;
-      if (input instanceof Request) base = input;
+      if (input !== null && typeof input === 'object' && #method in input) base = input;
       else {
         const url = new URL(String(input));
         if ((url.username !== '' || url.password !== '') && !fromHost) throw new TypeError(`Request URL includes credentials: ${input}`);
         this.#url = url.href;
       }
-      if (base) this.#url = base.url;
-      let method = base ? base.method : 'GET';
+      if (base) this.#url = base.#url;
+      let method = base ? base.#method : 'GET';
       if (init.method !== undefined && fromHost) method = String(init.method);
       else if (init.method !== undefined) {
         method = String(init.method);
@@ -144,11 +146,11 @@
         if (METHODS.includes(upper)) method = upper;
       }
       this.#method = method;
-      this.#headers = new Headers(init.headers !== undefined ? init.headers : base ? base.headers : undefined);
-      this.#redirect = init.redirect || (base ? base.redirect : 'follow');
+      this.#headers = new Headers(init.headers !== undefined ? init.headers : base ? base.#headers : undefined);
+      this.#redirect = init.redirect || (base ? base.#redirect : 'follow');
       if (!['follow', 'manual', 'error'].includes(this.#redirect)) throw new TypeError(`Invalid redirect value: ${this.#redirect}`);
-      this.#signal = init.signal || (base ? base.signal : new AbortController().signal);
-      this.#cf = init.cf || (base ? base.cf : undefined);
+      this.#signal = init.signal || (base ? base.#signal : new AbortController().signal);
+      this.#cf = init.cf || (base ? base.#cf : undefined);
       let extracted;
       if (init.body !== undefined && init.body !== null) {
         if (method === 'GET' || method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body.');
@@ -156,7 +158,7 @@
         if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
       } else if (base && init.body === undefined) {
         // The new request takes the body over.
-        extracted = { stream: base.body ? transferBody(base) : null, bytes: replayableBytes(base), type: null };
+        extracted = { stream: bodyStream(base) ? transferBody(base) : null, bytes: replayableBytes(base), type: null };
       } else extracted = { stream: null, bytes: null, type: null };
       initBody(this, extracted);
     }

@@ -395,4 +395,26 @@ class JsSandboxTest {
       w.close();
     }
   }
+  @Test void aRequestSubclassCannotHandTheHostAnUncheckedMethodOrUrl() throws Exception {
+    var upstream = new JsTesting.Recorder(r -> ServiceResponse.text(200, "up"));
+    JsWorker w = worker("subclass", """
+        class Sneaky extends Request {
+          get method() { return 'GET http://other.example/ HTTP/1.1\\r\\nx-smuggled: 1\\r\\n\\r\\nGET'; }
+          get url() { return 'http://user:pw@other.example/'; }
+          get headers() { return { evil: 1 }; }
+        }
+        export default { async fetch(request, env) {
+          const r = await env.UP.fetch(new Sneaky('http://up.example/path', { method: 'POST', body: 'b' }));
+          return new Response(await r.text());
+        } };
+        """, Map.of("UP", EnvBinding.Service.of(upstream)));
+    try {
+      assertThat(get(w, "http://x/").text()).isEqualTo("up");
+      assertThat(upstream.requests).hasSize(1);
+      assertThat(upstream.requests.get(0).method()).isEqualTo("POST");
+      assertThat(upstream.requests.get(0).url()).isEqualTo("http://up.example/path");
+    } finally {
+      w.close();
+    }
+  }
 }
