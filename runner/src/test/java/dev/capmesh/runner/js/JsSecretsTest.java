@@ -139,4 +139,22 @@ class JsSecretsTest {
       assertThat(line).doesNotContain("\n", "\r", "\u001b", "\u2028");
     }
   }
+  /** Characters JSON and the log escape write differently: control, separators, lone surrogates. */
+  @Test void secretsWithUnusualCharactersAreRedacted() throws Exception {
+    String odd = "tab\there\u0001ctl\u2028ls\ud800lone\"q\\b\u007fdel";
+    JsWorker w = JsWorker.builder(runtime, "odd", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(req, env) {
+          console.log(env.ODD);
+          console.log({ k: env.ODD });
+          console.log(JSON.stringify(env));
+          console.log('%o', [env.ODD]);
+          return new Response('ok');
+        } };
+        """))).binding("ODD", new EnvBinding.Secret(odd)).build();
+    JsTesting.get(w, "http://x/");
+    List<String> lines = lines();
+    assertThat(lines).hasSize(4);
+    assertThat(lines).allMatch(l -> l.contains("[REDACTED]") && !l.contains("here") && !l.contains("lone")
+        && !l.contains("del"), "redacted");
+  }
 }
