@@ -385,25 +385,22 @@
   // globals and the `constructor` of each function kind's prototype.
   function refuseCodeGeneration() {
     const refuse = () => { throw new EvalError('Code generation from strings disallowed for this context'); };
-    const stand = (name) => {
-      const f = { [name]: function () { refuse(); } }[name];
-      return f;
-    };
-    const evalStandIn = stand('eval');
-    Object.defineProperty(globalThis, 'eval', { value: evalStandIn, writable: true, configurable: true, enumerable: false });
-    const kinds = [function () {}, async function () {}, function* () {}, async function* () {}];
-    for (const example of kinds) {
+    const standIn = (name) => ({ [name]: function () { refuse(); } })[name];
+    Object.defineProperty(globalThis, 'eval', { value: standIn('eval'), writable: true, configurable: true, enumerable: false });
+    let functionStandIn = null;
+    // Function first: the other kinds' constructors inherit from it.
+    for (const example of [function () {}, async function () {}, function* () {}, async function* () {}]) {
       const proto = Object.getPrototypeOf(example);
-      const original = proto.constructor;
-      const standIn = stand(original.name);
-      Object.defineProperty(standIn, 'prototype', { value: proto, writable: false, enumerable: false, configurable: false });
-      Object.defineProperty(standIn, 'length', { value: 1, configurable: true });
-      Object.defineProperty(proto, 'constructor', { value: standIn, writable: original === Function, enumerable: false, configurable: true });
-      if (original === Function) {
-        Object.setPrototypeOf(standIn, Function.prototype);
-        Object.defineProperty(globalThis, 'Function', { value: standIn, writable: true, configurable: true, enumerable: false });
+      const isFunction = proto === Function.prototype;
+      const f = standIn(proto.constructor.name);
+      Object.defineProperty(f, 'prototype', { value: proto, writable: false, enumerable: false, configurable: false });
+      Object.defineProperty(f, 'length', { value: 1, configurable: true });
+      Object.defineProperty(proto, 'constructor', { value: f, writable: isFunction, enumerable: false, configurable: true });
+      if (isFunction) {
+        functionStandIn = f;
+        Object.defineProperty(globalThis, 'Function', { value: f, writable: true, configurable: true, enumerable: false });
       } else {
-        Object.setPrototypeOf(standIn, Object.getPrototypeOf(original));
+        Object.setPrototypeOf(f, functionStandIn);
       }
     }
   }

@@ -363,6 +363,7 @@ class JsSandboxTest {
           generator: () => (function* () {}).constructor('yield 1'),
           asyncGenerator: () => (async function* () {}).constructor('yield 1'),
           reflect: () => Reflect.construct(Function, ['return 1']),
+          inherited: () => Object.getPrototypeOf((async () => {}).constructor)('return 1'),
         };
         const out = {};
         for (const [k, f] of Object.entries(routes)) {
@@ -374,7 +375,7 @@ class JsSandboxTest {
     assertThat(result.text()).isEqualTo("{\"eval\":\"" + refused + "\",\"indirectEval\":\"" + refused
         + "\",\"Function\":\"" + refused + "\",\"FunctionCall\":\"" + refused + "\",\"viaConstructor\":\""
         + refused + "\",\"async\":\"" + refused + "\",\"generator\":\"" + refused + "\",\"asyncGenerator\":\""
-        + refused + "\",\"reflect\":\"" + refused + "\"}");
+        + refused + "\",\"reflect\":\"" + refused + "\",\"inherited\":\"" + refused + "\"}");
   }
   @Test void replacedIterationCannotSmuggleUncheckedHeaders() throws Exception {
     JsWorker w = worker("smuggler", """
