@@ -44,6 +44,12 @@ import org.jspecify.annotations.Nullable;
  * by name; nothing is started if anything fails. Not thread-safe; one use.
  */
 final class GenerationBuilder {
+  /**
+   * A {@code fromEnvironment} value at least this long is redacted like a {@code secret}: such
+   * values usually carry credentials. Shorter ones (ports, flags, "true") are not, since
+   * redacting them would blank every occurrence of such a common string in the logs.
+   */
+  static final int FROM_ENVIRONMENT_SECRET_LENGTH = 8;
   private final Config config;
   private final String version;
   private final RunnerOptions options;
@@ -189,7 +195,8 @@ final class GenerationBuilder {
     }
     JsWorker.Builder builder = JsWorker.builder(runtime, name, code)
         .limits(options.limits())
-        .poolSize(options.contextsPerWorker());
+        .poolSize(options.contextsPerWorker())
+        .compatibilityFlags(worker.compatibilityFlags());
     for (Binding b : worker.bindings()) {
       EnvBinding env = binding(name, b);
       if (env != null) {
@@ -260,8 +267,12 @@ final class GenerationBuilder {
       case BindingKind.Json j -> new EnvBinding.Json(j.json());
       case BindingKind.Data d -> new EnvBinding.Data(d.bytes());
       case BindingKind.FromEnvironment e -> {
+        // Unset: null, as in workerd. Set: treated as a secret (redacted) unless too short to be
+        // a credential (see FROM_ENVIRONMENT_SECRET_LENGTH).
         String value = environment.apply(e.variable());
-        yield value == null ? null : new EnvBinding.Text(value);
+        yield value == null ? new EnvBinding.Null()
+            : value.length() >= FROM_ENVIRONMENT_SECRET_LENGTH ? new EnvBinding.Secret(value)
+            : new EnvBinding.Text(value);
       }
       case BindingKind.Service s -> {
         HttpService target = service(s.service(), where);

@@ -8,6 +8,7 @@ import dev.capmesh.runner.egress.NettyConnector;
 import dev.capmesh.runner.http.HttpServer;
 import dev.capmesh.runner.http.NettyTransport;
 import dev.capmesh.runner.js.JsRuntime;
+import dev.capmesh.runner.service.LogText;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
 import dev.capmesh.schema.model.Binding;
@@ -142,7 +143,7 @@ public final class Runner implements AutoCloseable {
       next.close();
       throw new RunnerException(problems);
     }
-    secrets = secretValues(config);
+    secrets = secretValues(config, System::getenv);
     Generation previous = current.getAndSet(next);
     for (var e : opened.entrySet()) {
       HttpServer old = servers.put(e.getKey(), e.getValue());
@@ -165,28 +166,35 @@ public final class Runner implements AutoCloseable {
     }
   }
 
-  private static List<String> secretValues(Config config) {
-    var values = new ArrayList<String>();
+  /** Every form (see LogText.secretForms) of every secret and long fromEnvironment value. */
+  static List<String> secretValues(Config config, java.util.function.Function<String, String> environment) {
+    var values = new java.util.LinkedHashSet<String>();
     for (var service : config.services()) {
       if (service.kind() instanceof ServiceKind.WorkerService w) {
         for (Binding b : w.worker().bindings()) {
-          if (b.kind() instanceof BindingKind.Secret secret && !secret.value().isEmpty()) {
-            values.add(secret.value());
+          if (b.kind() instanceof BindingKind.Secret secret) {
+            values.addAll(LogText.secretForms(secret.value()));
+          } else if (b.kind() instanceof BindingKind.FromEnvironment e) {
+            String value = environment.apply(e.variable());
+            if (value != null && value.length() >= GenerationBuilder.FROM_ENVIRONMENT_SECRET_LENGTH) {
+              values.addAll(LogText.secretForms(value));
+            }
           }
         }
       }
     }
-    values.sort(java.util.Comparator.comparingInt(String::length).reversed());
-    return List.copyOf(values);
+    var sorted = new ArrayList<>(values);
+    sorted.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    return List.copyOf(sorted);
   }
 
-  /** Request-log redaction: query strings (the server's default) and any secret value. */
+  /** Request-log redaction: query strings (the server's default) and any secret value, escaped. */
   private String redact(String text) {
     String out = HttpServer.REDACT_QUERY.apply(text);
     for (String secret : secrets) {
       out = out.replace(secret, "[REDACTED]");
     }
-    return out;
+    return LogText.escape(out);
   }
 
   private HttpServer newServer(String socket, InetSocketAddress address) {

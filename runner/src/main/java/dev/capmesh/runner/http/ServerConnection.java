@@ -5,6 +5,7 @@ import dev.capmesh.runner.http.internal.BodyPump;
 import dev.capmesh.runner.http.internal.ChannelBodyStream;
 import dev.capmesh.runner.service.BodyTooLargeException;
 import dev.capmesh.runner.service.HttpService;
+import dev.capmesh.runner.service.LogText;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
 import io.netty.buffer.Unpooled;
@@ -433,7 +434,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     if (ACCESS.isInfoEnabled()) {
       long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - ex.startNanos);
       ACCESS.info("request id={} method={} target={} status={} in={} out={} ms={}", ex.id,
-          ex.method, server.config.redactor().apply(ex.target), ex.status,
+          LogText.escape(ex.method), LogText.escape(server.config.redactor().apply(ex.target)), ex.status,
           ex.body == null ? 0 : ex.body.received(), ex.bytesOut, micros / 1000.0);
     }
   }

@@ -33,6 +33,12 @@ public sealed interface EnvBinding {
     }
   }
 
+  /**
+   * {@code null}: what a {@code fromEnvironment} binding gives when its variable is not set, as
+   * in workerd.
+   */
+  record Null() implements EnvBinding {}
+
   /** A string whose value the runtime replaces by {@code [REDACTED]} in every log and error. */
   record Secret(String value) implements EnvBinding {
     public Secret {

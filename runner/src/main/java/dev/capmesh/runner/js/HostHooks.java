@@ -61,7 +61,9 @@ final class HostHooks {
 
   private Object log(String level, String text) {
     RequestState st = wc.current();
-    String line = wc.worker.redact(text);
+    // Redacted in every encoding, then escaped: a newline in worker output cannot start a line
+    // that looks like the runner's own.
+    String line = wc.worker.forLog(text);
     String rid = st == null ? "-" : st.requestId;
     switch (level) {
       case "error", "trace" -> console.error("worker={} requestId={} {}", wc.worker.name(), rid, line);

@@ -27,6 +27,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JsWorker implements HttpService {
 
+  /**
+   * The compatibility flag that lets a worker generate code from strings ({@code eval},
+   * {@code new Function}) at any time; without it both throw an EvalError.
+   */
+  public static final String ALLOW_EVAL_FLAG = "capmesh_allow_eval";
+
   /** The result of a JS RPC call: a clone-encoded value, or a clone-encoded error. */
   record RpcOutcome(boolean ok, String payload) {}
 
@@ -40,6 +46,7 @@ public final class JsWorker implements HttpService {
   private final AtomicInteger started = new AtomicInteger();
   private final int poolSize;
   private final Redactor redactor;
+  private final boolean allowEval;
   private final List<WorkerContext> contexts = new CopyOnWriteArrayList<>();
 
   private JsWorker(Builder b) {
@@ -50,6 +57,7 @@ public final class JsWorker implements HttpService {
     this.outbound = b.outbound;
     this.limits = b.limits;
     this.poolSize = b.poolSize;
+    this.allowEval = b.compatibilityFlags.contains(ALLOW_EVAL_FLAG);
     this.redactor = new Redactor(b.bindings.values().stream()
         .filter(v -> v instanceof EnvBinding.Secret)
         .map(v -> ((EnvBinding.Secret) v).value()).toList());
@@ -69,6 +77,7 @@ public final class JsWorker implements HttpService {
     private @Nullable HttpService outbound;
     private JsLimits limits = JsLimits.defaults();
     private int poolSize = 2;
+    private List<String> compatibilityFlags = List.of();
 
     private Builder(JsRuntime runtime, String name, WorkerCode code) {
       this.runtime = requireNonNull(runtime, "runtime");
@@ -91,6 +100,15 @@ public final class JsWorker implements HttpService {
     /** Limits; {@link JsLimits#defaults()} if not set. */
     public Builder limits(JsLimits limits) {
       this.limits = requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * The worker's compatibility flags (the config's {@code compatibilityFlags}); of these the
+     * runtime reads {@value JsWorker#ALLOW_EVAL_FLAG}. None if not set.
+     */
+    public Builder compatibilityFlags(List<String> flags) {
+      this.compatibilityFlags = List.copyOf(requireNonNull(flags, "flags"));
       return this;
     }
 
@@ -138,6 +156,16 @@ public final class JsWorker implements HttpService {
 
   String redact(String text) {
     return redactor.redact(text);
+  }
+
+  /** {@code text} redacted and with control characters escaped: ready for one log field. */
+  String forLog(String text) {
+    return redactor.forLog(text);
+  }
+
+  /** Whether the worker may generate code from strings ({@link #ALLOW_EVAL_FLAG}). */
+  boolean allowEval() {
+    return allowEval;
   }
 
   @Override public CompletionStage<ServiceResponse> fetch(ServiceRequest request) {
@@ -237,6 +265,7 @@ public final class JsWorker implements HttpService {
         case EnvBinding.Data d -> new Object[] {e.getKey(), "data",
             new String(d.bytes(), StandardCharsets.ISO_8859_1), false};
         case EnvBinding.Secret s -> new Object[] {e.getKey(), "secret", s.value(), false};
+        case EnvBinding.Null n -> new Object[] {e.getKey(), "null", null, false};
         case EnvBinding.Service s -> serviceRow(e.getKey(), s);
       };
       rows.add(ProxyArray.fromArray(row));

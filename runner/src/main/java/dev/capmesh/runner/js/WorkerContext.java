@@ -2,6 +2,7 @@ package dev.capmesh.runner.js;
 
 import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.BodyStreams;
+import dev.capmesh.runner.service.LogText;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
 import java.nio.ByteBuffer;
@@ -138,12 +139,12 @@ final class WorkerContext {
         // Out of heap (or stack) inside JavaScript: the context cannot be trusted any more.
         // Kill it so its requests get a 503 instead of waiting forever; the pool replaces it.
         log.warn("event=worker-limit-exceeded worker={} requestId={} limit=memory error={}",
-            worker.name(), st.requestId, worker.redact(String.valueOf(e.getMessage())));
+            worker.name(), st.requestId, worker.forLog(String.valueOf(e.getMessage())));
         kill("memory");
         runtime.collectSoon();
       } else if (!dead && !e.isCancelled()) {
         log.error("event=js-task-failed worker={} requestId={} error={}", worker.name(),
-            st.requestId, worker.redact(String.valueOf(e.getMessage())));
+            st.requestId, worker.forLog(String.valueOf(e.getMessage())));
       }
     } catch (IllegalStateException e) {
       if (!dead) {
@@ -244,7 +245,10 @@ final class WorkerContext {
           .allowEnvironmentAccess(EnvironmentAccess.NONE)
           .option("js.print", "false")
           .option("js.load", "false")
-          .option("js.graal-builtin", "false");
+          .option("js.graal-builtin", "false")
+          // workerd refuses code generation from strings; so does capmesh unless the worker's
+          // compatibility flags ask otherwise (JsWorker.ALLOW_EVAL_FLAG).
+          .option("js.allow-eval", String.valueOf(worker.allowEval()));
       WorkerCode code = worker.code();
       if (code instanceof WorkerCode.Modules m) {
         builder.allowIO(IOAccess.newBuilder().fileSystem(new ModuleFileSystem(m.modules())).build());
@@ -261,7 +265,8 @@ final class WorkerContext {
       Value jsApi = internal.getMember("api");
       api = jsApi;
       jsApi.invokeMember("init", worker.bindingTable(), worker.outboundHandle(),
-          ProxyObject.fromMap(Map.of("maxBodyBytes", worker.limits().maxBodyBytes())));
+          ProxyObject.fromMap(Map.of("maxBodyBytes", worker.limits().maxBodyBytes(),
+              "allowEval", worker.allowEval())));
       switch (code) {
         case WorkerCode.Modules m -> loadModules(ctx, jsApi, m.modules().get(0).name());
         case WorkerCode.ServiceWorkerScript s -> {
@@ -354,6 +359,10 @@ final class WorkerContext {
       ProxyExecutable respond = args -> {
         int status = args[0].asInt();
         String statusText = args[1].asString();
+        // The JS side refuses these first; this keeps a 1xx or a CR/LF off the wire regardless.
+        if (status < 200 || status > 599 || statusText.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+          throw new IllegalArgumentException("status: " + status + " (expected: 200 to 599, reason without control characters)");
+        }
         List<Map.Entry<String, String>> out = new ArrayList<>();
         Value flat = args[2];
         for (long i = 0; i + 1 < flat.getArraySize(); i += 2) {
@@ -368,16 +377,16 @@ final class WorkerContext {
       ProxyExecutable fail = args -> {
         st.responded = true;
         String kind = args[0].asString();
-        String message = worker.redact(args[1].asString());
-        String stack = worker.redact(args[2].asString());
+        String message = args[1].asString();
         if (kind.equals("type")) {
+          // The runtime's message names only the kind of the wrong value, never the value.
           log.error("event=worker-bad-response worker={} requestId={} error={}", worker.name(),
-              st.requestId, message);
-          response.complete(ServiceResponse.text(500, "Internal Server Error: " + message
-              + " (request id " + st.requestId + ")\n"));
+              st.requestId, worker.forLog(message));
+          response.complete(ServiceResponse.text(500, "Internal Server Error: "
+              + LogText.escape(worker.redact(message)) + " (request id " + st.requestId + ")\n"));
         } else {
           log.error("event=worker-exception worker={} requestId={} error={} stack={}", worker.name(),
-              st.requestId, message, stack);
+              st.requestId, worker.forLog(message), worker.forLog(args[2].asString()));
           response.complete(ServiceResponse.text(500, "Internal Server Error: the worker threw an "
               + "exception (request id " + st.requestId + ")\n"));
         }
@@ -447,6 +456,8 @@ final class WorkerContext {
           Value chunk = args[0];
           if (chunk.isNull()) {
             f.complete(null);
+          } else if (!chunk.hasBufferElements()) {
+            f.completeExceptionally(new IllegalStateException("a body chunk is not an ArrayBuffer"));
           } else {
             byte[] bytes = new byte[(int) chunk.getBufferSize()];
             chunk.readBuffer(0, bytes, 0, bytes.length);
@@ -456,7 +467,7 @@ final class WorkerContext {
         }, (ProxyExecutable) args -> {
           String error = worker.redact(str(args[0]));
           log.warn("event=worker-body-stream-failed worker={} requestId={} error={}", worker.name(),
-              st.requestId, error);
+              st.requestId, LogText.escape(error));
           f.completeExceptionally(new IllegalStateException(error));
           return null;
         }));

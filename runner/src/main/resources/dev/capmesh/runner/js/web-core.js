@@ -12,16 +12,40 @@
     for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
     return out;
   }
+  // Bytes handed to the host are read through intrinsics captured here, before worker code runs,
+  // from the values' internal slots: a worker that redefines `buffer` or `byteLength` on the
+  // prototypes cannot hand the host something that is not what it claims.
+  const U8 = Uint8Array;
+  const slotGetter = (proto, key) => {
+    const get = Object.getOwnPropertyDescriptor(proto, key).get;
+    return (v) => Reflect.apply(get, v, []);
+  };
+  const TYPED = Object.getPrototypeOf(Uint8Array.prototype);
+  const typedKind = slotGetter(TYPED, Symbol.toStringTag);
+  const typedBuffer = slotGetter(TYPED, 'buffer');
+  const typedOffset = slotGetter(TYPED, 'byteOffset');
+  const typedLength = slotGetter(TYPED, 'byteLength');
+  const viewBuffer = slotGetter(DataView.prototype, 'buffer');
+  const viewOffset = slotGetter(DataView.prototype, 'byteOffset');
+  const viewLength = slotGetter(DataView.prototype, 'byteLength');
+  const bufferLength = slotGetter(ArrayBuffer.prototype, 'byteLength');
+  const isArrayBufferView = ArrayBuffer.isView;
+  const isArrayBuffer = (v) => { try { bufferLength(v); return true; } catch (e) { return false; } };
   function toUint8(data, what) {
-    if (data instanceof Uint8Array) return data;
-    if (data instanceof ArrayBuffer) return new Uint8Array(data);
-    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (isArrayBufferView(data)) {
+      const kind = typedKind(data);
+      if (kind === 'Uint8Array') return data;
+      if (kind !== undefined) return new U8(typedBuffer(data), typedOffset(data), typedLength(data));
+      return new U8(viewBuffer(data), viewOffset(data), viewLength(data));
+    }
+    if (isArrayBuffer(data)) return new U8(data);
     throw new TypeError(what + ' must be an ArrayBuffer or ArrayBufferView');
   }
   // A standalone ArrayBuffer holding exactly the bytes of view (the host reads whole buffers).
   function exactBuffer(u8) {
-    if (u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength) return u8.buffer;
-    return u8.slice().buffer;
+    const buffer = typedBuffer(u8);
+    if (typedOffset(u8) === 0 && typedLength(u8) === bufferLength(buffer)) return buffer;
+    return typedBuffer(new U8(u8));
   }
   internal.latin1ToBytes = latin1ToBytes;
   internal.toUint8 = toUint8;
@@ -172,18 +196,24 @@
     constructor(message = '', name = 'Error') { super(message); this.#name = String(name); }
     get name() { return this.#name; }
     get code() { return ({ AbortError: 20, TimeoutError: 23, DataCloneError: 25, InvalidCharacterError: 5 })[this.#name] || 0; }
+    // A brand check that no property of the value can fake.
+    static { internal.isDOMException = (v) => v !== null && typeof v === 'object' && #name in v; }
   }
 
   // ---- events and abort ----
+  // Internals are module-private: #private fields reached through these functions, which are
+  // assigned in static blocks and never installed where worker code could reach them.
+  let eventStopped, abortSignal;
   class Event {
-    #type; #cancelable; #defaultPrevented = false;
+    #type; #cancelable; #defaultPrevented = false; #stopped = false;
     constructor(type, init = {}) { this.#type = String(type); this.#cancelable = !!init.cancelable; this.timeStamp = Date.now(); }
     get type() { return this.#type; }
     get cancelable() { return this.#cancelable; }
     get defaultPrevented() { return this.#defaultPrevented; }
     preventDefault() { if (this.#cancelable) this.#defaultPrevented = true; }
-    stopImmediatePropagation() { this._stopped = true; }
+    stopImmediatePropagation() { this.#stopped = true; }
     stopPropagation() {}
+    static { eventStopped = (e) => e !== null && typeof e === 'object' && #stopped in e && e.#stopped; }
   }
   class EventTarget {
     #listeners = new Map();
@@ -206,7 +236,7 @@
         if (l.once) this.removeEventListener(event.type, l.listener);
         if (typeof l.listener === 'function') l.listener.call(this, event);
         else if (l.listener && typeof l.listener.handleEvent === 'function') l.listener.handleEvent(event);
-        if (event._stopped) break;
+        if (eventStopped(event)) break;
       }
       return !event.defaultPrevented;
     }
@@ -217,7 +247,7 @@
     get aborted() { return this.#aborted; }
     get reason() { return this.#reason; }
     throwIfAborted() { if (this.#aborted) throw this.#reason; }
-    _abort(reason) {
+    #abort(reason) {
       if (this.#aborted) return;
       this.#aborted = true;
       this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
@@ -225,17 +255,18 @@
       if (typeof this.onabort === 'function') this.onabort(ev);
       this.dispatchEvent(ev);
     }
-    static abort(reason) { const s = new AbortSignal(internal); s._abort(reason); return s; }
+    static { abortSignal = (s, reason) => s.#abort(reason); }
+    static abort(reason) { const s = new AbortSignal(internal); abortSignal(s, reason); return s; }
     static timeout(ms) {
       const s = new AbortSignal(internal);
-      setTimeout(() => s._abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+      setTimeout(() => abortSignal(s, new DOMException('The operation timed out.', 'TimeoutError')), ms);
       return s;
     }
     static any(signals) {
       const s = new AbortSignal(internal);
       for (const x of signals) {
-        if (x.aborted) { s._abort(x.reason); break; }
-        x.addEventListener('abort', () => s._abort(x.reason));
+        if (x.aborted) { abortSignal(s, x.reason); break; }
+        x.addEventListener('abort', () => abortSignal(s, x.reason));
       }
       return s;
     }
@@ -243,7 +274,7 @@
   class AbortController {
     #signal = new AbortSignal(internal);
     get signal() { return this.#signal; }
-    abort(reason) { this.#signal._abort(reason); }
+    abort(reason) { abortSignal(this.#signal, reason); }
   }
 
   // ---- timers (scheduled by the host, run back on this context's thread) ----

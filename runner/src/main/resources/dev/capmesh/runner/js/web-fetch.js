@@ -2,7 +2,7 @@
 // env, WorkerEntrypoint, and the entry points the Java side calls (internal.api).
 (function (host, internal) {
   'use strict';
-  const { Headers, URL, URLSearchParams, ReadableStream, DOMException } = internal;
+  const { Headers, URL, URLSearchParams, ReadableStream, DOMException, headersFlat, headersSetGuard } = internal;
   const defineGlobal = (name, value) => Object.defineProperty(globalThis, name, {
     value, writable: true, configurable: true, enumerable: false });
   const hostStreams = new WeakMap(); // ReadableStream -> host body handle, while untouched
@@ -55,18 +55,31 @@
     return { stream: streamOfBytes(bytes), bytes, type };
   }
 
+  // Body internals, reachable only through these module-private functions (assigned in Body's
+  // static block): initBody(b, extracted), replayableBytes(b), transferBody(b), teeForClone(b).
+  let initBody, replayableBytes, transferBody, teeForClone, bodyStream;
   class Body {
-    #stream; #bytes; #used = false;
-    _initBody(extracted) { this.#stream = extracted.stream; this.#bytes = extracted.bytes; }
+    #stream = null; #bytes = null; #used = false;
+    static {
+      initBody = (b, extracted) => { b.#stream = extracted.stream; b.#bytes = extracted.bytes; };
+      replayableBytes = (b) => b.#bytes;
+      bodyStream = (b) => b.#stream;
+      // Hands the body stream over to a new Request; this one counts as used afterwards.
+      transferBody = (b) => {
+        if (b.#used || (b.#stream && b.#stream.locked)) throw new TypeError('Body has already been used');
+        b.#used = true;
+        return b.#stream;
+      };
+      teeForClone = (b) => {
+        if (b.#used || (b.#stream && b.#stream.locked)) throw new TypeError('Body has already been used');
+        if (b.#stream === null) return null;
+        const [one, two] = b.#stream.tee();
+        b.#stream = one;
+        return two;
+      };
+    }
     get body() { return this.#stream; }
     get bodyUsed() { return this.#used; }
-    _replayableBytes() { return this.#bytes; }
-    // Hands the body stream over to a new Request; this one counts as used afterwards.
-    _transferBody() {
-      if (this.#used || (this.#stream && this.#stream.locked)) throw new TypeError('Body has already been used');
-      this.#used = true;
-      return this.#stream;
-    }
     async arrayBuffer() { return (await this.#consume()).buffer; }
     async bytes() { return this.#consume(); }
     async text() { return internal.utf8Decode(await this.#consume()); }
@@ -95,13 +108,6 @@
       for (const c of chunks) { out.set(c, at); at += c.length; }
       return out;
     }
-    _markUsedForClone() {
-      if (this.#used || (this.#stream && this.#stream.locked)) throw new TypeError('Body has already been used');
-      if (this.#stream === null) return null;
-      const [a, b] = this.#stream.tee();
-      this.#stream = a;
-      return b;
-    }
   }
 
   // Only these are upper-cased (Fetch Standard "normalize a method"); PATCH stays as written.
@@ -109,22 +115,29 @@
   const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK'];
   const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
   const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
-  // Marks the init of an incoming request, which is passed on as the client sent it.
-  const FROM_HOST = Symbol('from host');
+  // Set just before the runtime constructs an incoming request, which is passed on as the client
+  // sent it (any method, credentials in the URL); the constructor reads and clears it before it
+  // runs anything a worker could observe. A flag rather than a key in `init`: a Proxy given as
+  // `init` would see any key the constructor reads, symbols included.
+  let nextFromHost = false;
   class Request extends Body {
     #method; #url; #headers; #redirect; #signal; #cf;
     constructor(input, init = {}) {
+      const fromHost = nextFromHost;
+      nextFromHost = false;
       super();
+      // A Request given as input is read through its own fields, never its (overridable) getters:
+      // a subclass must not be able to hand an unchecked method or URL to the host.
       let base = null;
-      if (input instanceof Request) base = input;
+      if (input !== null && typeof input === 'object' && #method in input) base = input;
       else {
         const url = new URL(String(input));
-        if ((url.username !== '' || url.password !== '') && !init[FROM_HOST]) throw new TypeError(`Request URL includes credentials: ${input}`);
+        if ((url.username !== '' || url.password !== '') && !fromHost) throw new TypeError(`Request URL includes credentials: ${input}`);
         this.#url = url.href;
       }
-      if (base) this.#url = base.url;
-      let method = base ? base.method : 'GET';
-      if (init.method !== undefined && init[FROM_HOST]) method = String(init.method);
+      if (base) this.#url = base.#url;
+      let method = base ? base.#method : 'GET';
+      if (init.method !== undefined && fromHost) method = String(init.method);
       else if (init.method !== undefined) {
         method = String(init.method);
         if (!TOKEN.test(method)) throw new TypeError(`Invalid method: "${method}"`);
@@ -133,11 +146,11 @@
         if (METHODS.includes(upper)) method = upper;
       }
       this.#method = method;
-      this.#headers = new Headers(init.headers !== undefined ? init.headers : base ? base.headers : undefined);
-      this.#redirect = init.redirect || (base ? base.redirect : 'follow');
+      this.#headers = new Headers(init.headers !== undefined ? init.headers : base ? base.#headers : undefined);
+      this.#redirect = init.redirect || (base ? base.#redirect : 'follow');
       if (!['follow', 'manual', 'error'].includes(this.#redirect)) throw new TypeError(`Invalid redirect value: ${this.#redirect}`);
-      this.#signal = init.signal || (base ? base.signal : new AbortController().signal);
-      this.#cf = init.cf || (base ? base.cf : undefined);
+      this.#signal = init.signal || (base ? base.#signal : new AbortController().signal);
+      this.#cf = init.cf || (base ? base.#cf : undefined);
       let extracted;
       if (init.body !== undefined && init.body !== null) {
         if (method === 'GET' || method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body.');
@@ -145,9 +158,9 @@
         if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
       } else if (base && init.body === undefined) {
         // The new request takes the body over.
-        extracted = { stream: base.body ? base._transferBody() : null, bytes: base._replayableBytes(), type: null };
+        extracted = { stream: bodyStream(base) ? transferBody(base) : null, bytes: replayableBytes(base), type: null };
       } else extracted = { stream: null, bytes: null, type: null };
-      this._initBody(extracted);
+      initBody(this, extracted);
     }
     get method() { return this.#method; }
     get url() { return this.#url; }
@@ -156,30 +169,47 @@
     get signal() { return this.#signal; }
     get cf() { return this.#cf; }
     clone() {
-      const other = this._markUsedForClone();
+      const other = teeForClone(this);
       const r = new Request(this.#url, { method: this.#method, headers: this.#headers, redirect: this.#redirect, signal: this.#signal });
-      r._initBody({ stream: other, bytes: this._replayableBytes(), type: null });
+      initBody(r, { stream: other, bytes: replayableBytes(this), type: null });
       return r;
     }
   }
 
   const REDIRECTS = [301, 302, 303, 307, 308];
+  // Builds a Response the runtime received (any status the host passed, the URL it came from,
+  // a body stream): module-private, assigned in Response's static block.
+  // isResponse is its brand check (a Proxy, or an object made with Response.prototype, is not one).
+  // responseParts reads a response's own fields, not its (overridable) getters.
+  let receivedResponse, isResponse, responseParts;
   class Response extends Body {
     #status; #statusText; #headers; #url = ''; #redirected = false; #type = 'default';
     constructor(body = null, init = {}) {
       super();
       const status = init.status === undefined ? 200 : Number(init.status);
-      if (!(status >= 200 && status <= 599) && !(init._internal && status >= 100)) throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`);
+      if (!(status >= 200 && status <= 599)) throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`);
       if (body !== null && body !== undefined && [101, 204, 205, 304].includes(status)) throw new TypeError('Response with null body status cannot have body');
       this.#status = status;
       this.#statusText = init.statusText === undefined ? '' : String(init.statusText);
       if (!REASON_PHRASE.test(this.#statusText)) throw new TypeError(`Invalid statusText: ${JSON.stringify(this.#statusText)}`);
       this.#headers = new Headers(init.headers);
-      const extracted = init._stream !== undefined ? { stream: init._stream, bytes: null, type: null } : extractBody(body);
+      const extracted = extractBody(body);
       if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
-      this._initBody(extracted);
-      if (init._url) this.#url = init._url;
-      if (init._redirected) this.#redirected = true;
+      initBody(this, extracted);
+    }
+    static {
+      isResponse = (v) => v !== null && typeof v === 'object' && #status in v;
+      responseParts = (r) => ({ status: r.#status, statusText: r.#statusText, headers: r.#headers, body: bodyStream(r) });
+      receivedResponse = (status, statusText, headers, stream, url, redirected) => {
+        const r = new Response(null);
+        r.#status = status;
+        r.#statusText = statusText;
+        r.#headers = new Headers(headers);
+        initBody(r, { stream, bytes: null, type: null });
+        r.#url = url;
+        r.#redirected = redirected;
+        return r;
+      };
     }
     static json(data, init = {}) {
       const text = JSON.stringify(data);
@@ -191,12 +221,12 @@
     static redirect(url, status = 302) {
       if (!REDIRECTS.includes(status)) throw new RangeError(`Invalid status code: ${status}`);
       const r = new Response(null, { status, headers: { location: new URL(String(url)).href } });
-      r.#headers._setGuard('immutable');
+      headersSetGuard(r.#headers, 'immutable');
       return r;
     }
     static error() {
       const r = new Response(null, { status: 200 });
-      r.#type = 'error'; r.#status = 0; r.#headers._setGuard('immutable');
+      r.#type = 'error'; r.#status = 0; headersSetGuard(r.#headers, 'immutable');
       return r;
     }
     get status() { return this.#status; }
@@ -207,14 +237,17 @@
     get redirected() { return this.#redirected; }
     get type() { return this.#type; }
     clone() {
-      const other = this._markUsedForClone();
-      return new Response(null, { status: this.#status, statusText: this.#statusText, headers: this.#headers, _stream: other, _url: this.#url, _redirected: this.#redirected, _internal: true });
+      const other = teeForClone(this);
+      const r = receivedResponse(this.#status, this.#statusText, this.#headers, other, this.#url, this.#redirected);
+      r.#type = this.#type;
+      return r;
     }
   }
 
+  // An error the host reports by constructor name: only the fixed set of standard errors.
   function hostError(name, message) {
-    const C = globalThis[name];
-    return typeof C === 'function' && C.prototype instanceof Error || C === Error ? new C(message) : new Error(message);
+    const C = internal.errorConstructor(name);
+    return new C(String(message));
   }
 
   // One hop: send req through target (a host handle), resolve with a Response.
@@ -225,7 +258,7 @@
       let settled = false;
       const onAbort = () => { if (!settled) { settled = true; reject(signal.reason); } };
       signal.addEventListener('abort', onAbort);
-      host.send(target, req.method, req.url, req.headers._flat(), bodyForHost(req.body),
+      host.send(target, req.method, req.url, headersFlat(req.headers), bodyForHost(req.body),
         (status, statusText, headers, handle) => {
           signal.removeEventListener('abort', onAbort);
           if (settled) { if (handle !== null) host.bodyCancel(handle); return; }
@@ -234,8 +267,8 @@
           for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
           const nullBody = [101, 204, 205, 304].includes(status) || req.method === 'HEAD';
           if (nullBody && handle !== null) host.bodyCancel(handle);
-          resolve(new Response(null, { status, statusText, headers: h, _internal: true,
-            _stream: nullBody || handle === null ? null : streamFromHost(handle), _url: req.url }));
+          resolve(receivedResponse(status, statusText, h, nullBody || handle === null ? null : streamFromHost(handle),
+            req.url, false));
         },
         (name, message) => { signal.removeEventListener('abort', onAbort); if (!settled) { settled = true; reject(hostError(name, message)); } });
     });
@@ -247,14 +280,14 @@
     for (let hop = 0; ; hop++) {
       const res = await sendOnce(target, req);
       if (!REDIRECTS.includes(res.status) || !res.headers.has('location') || req.redirect === 'manual') {
-        return hop === 0 ? res : new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers, _stream: res.body, _url: req.url, _redirected: true, _internal: true });
+        return hop === 0 ? res : receivedResponse(res.status, res.statusText, res.headers, res.body, req.url, true);
       }
       if (req.redirect === 'error') { res.body && res.body.cancel().catch(() => {}); throw new TypeError(`Fetch failed: redirected to ${res.headers.get('location')} but redirect mode is "error"`); }
       if (hop >= 19) { res.body && res.body.cancel().catch(() => {}); throw new TypeError('Fetch failed: too many redirects (more than 20)'); }
       res.body && res.body.cancel().catch(() => {});
       const location = new URL(res.headers.get('location'), req.url).href;
       let method = req.method;
-      let body = req._replayableBytes();
+      let body = replayableBytes(req);
       const headers = new Headers(req.headers);
       if ((res.status === 303 && method !== 'GET' && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST')) {
         method = 'GET'; body = null;
@@ -278,18 +311,27 @@
 
   // ---- service bindings ----
   const NOT_RPC = new Set(['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'toLocaleString', 'inspect', 'fetch', 'connect']);
+  // Calls method on the fetcher's RPC target (module-private, assigned in Fetcher's static block).
+  let callRpc;
   class Fetcher {
     #target;
     constructor(key, target) { if (key !== internal) throw new TypeError('Illegal constructor'); this.#target = target; }
     fetch(input, init) { try { return fetchVia(this.#target, input, init); } catch (e) { return Promise.reject(e); } }
-    _rpc(method, args) {
-      const target = this.#target;
-      return new Promise((resolve, reject) => {
-        let encoded;
-        try { encoded = internal.encodeClone(args); } catch (e) { reject(e); return; }
-        host.rpc(target, method, encoded, (result) => resolve(internal.decodeClone(result)),
-          (error) => reject(internal.decodeClone(error)));
-      });
+    static {
+      callRpc = (fetcher, method, args) => {
+        const target = fetcher.#target;
+        return new Promise((resolve, reject) => {
+          let encoded;
+          try { encoded = internal.encodeClone(args); } catch (e) { reject(e); return; }
+          // What comes back is decoded as hostile data: a decoding failure is a rejection.
+          const settle = (text, ok) => {
+            let value;
+            try { value = internal.decodeClone(text); } catch (e) { reject(e); return; }
+            if (ok) resolve(value); else reject(value);
+          };
+          host.rpc(target, method, encoded, (result) => settle(result, true), (error) => settle(error, false));
+        });
+      };
     }
   }
   function rpcStub(fetcher) {
@@ -298,7 +340,7 @@
         if (prop === 'fetch') return (input, init) => t.fetch(input, init);
         if (prop === 'toString' || prop === Symbol.toPrimitive) return () => '[object Fetcher]';
         if (typeof prop !== 'string' || NOT_RPC.has(prop)) return undefined;
-        return (...args) => t._rpc(prop, args);
+        return (...args) => callRpc(t, prop, args);
       },
       set() { return false; },
       defineProperty() { return false; },
@@ -338,15 +380,42 @@
     return typeof v === 'function' && v.prototype instanceof WorkerEntrypoint ? v : null;
   }
 
+  // The engine already refuses code generation from strings (js.allow-eval=false); these stand-ins
+  // only make the refusal read as workerd's. Every way to the constructors is replaced: the
+  // globals and the `constructor` of each function kind's prototype.
+  function refuseCodeGeneration() {
+    const refuse = () => { throw new EvalError('Code generation from strings disallowed for this context'); };
+    const standIn = (name) => ({ [name]: function () { refuse(); } })[name];
+    Object.defineProperty(globalThis, 'eval', { value: standIn('eval'), writable: true, configurable: true, enumerable: false });
+    let functionStandIn = null;
+    // Function first: the other kinds' constructors inherit from it.
+    for (const example of [function () {}, async function () {}, function* () {}, async function* () {}]) {
+      const proto = Object.getPrototypeOf(example);
+      const isFunction = proto === Function.prototype;
+      const f = standIn(proto.constructor.name);
+      Object.defineProperty(f, 'prototype', { value: proto, writable: false, enumerable: false, configurable: false });
+      Object.defineProperty(f, 'length', { value: 1, configurable: true });
+      Object.defineProperty(proto, 'constructor', { value: f, writable: isFunction, enumerable: false, configurable: true });
+      if (isFunction) {
+        functionStandIn = f;
+        Object.defineProperty(globalThis, 'Function', { value: f, writable: true, configurable: true, enumerable: false });
+      } else {
+        Object.setPrototypeOf(f, functionStandIn);
+      }
+    }
+  }
+
   internal.api = {
     init(bindings, hasOutbound, limits) {
       internal.limits = { maxBodyBytes: limits.maxBodyBytes };
+      if (!limits.allowEval) refuseCodeGeneration();
       outbound = hasOutbound;
       const e = {};
       for (let i = 0; i < bindings.length; i++) {
         const [name, kind, value, rpc] = bindings[i];
         switch (kind) {
           case 'text': case 'secret': e[name] = value; break;
+          case 'null': e[name] = null; break;
           case 'json': e[name] = JSON.parse(value); break;
           case 'data': e[name] = internal.latin1ToBytes(value).buffer; break;
           case 'service': { const f = new Fetcher(internal, value); e[name] = rpc ? rpcStub(f) : f; break; }
@@ -362,10 +431,11 @@
       const waitUntils = [];
       const h = new Headers();
       for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
-      const init = { method, headers: h, [FROM_HOST]: true };
+      const init = { method, headers: h };
       if (handle !== null && method !== 'GET' && method !== 'HEAD') init.body = streamFromHost(handle);
       let result;
       try {
+        nextFromHost = true;
         const request = new Request(url, init);
         const ctx = makeCtx(props, waitUntils);
         if (mainNamespace === null) {
@@ -386,13 +456,23 @@
           result = handlers.fetch(request, env, ctx);
         }
       } catch (e) { result = Promise.reject(e); }
-      Promise.resolve(result).then((res) => {
-        if (!(res instanceof Response)) {
-          fail('type', `The fetch handler returned ${internal.formatValue(res)} instead of a Response object`, '');
+      const failWith = (e) => { const [message, stack] = describeThrown(e); fail('exception', message, stack); };
+      Promise.resolve(result).then((res) => { try {
+        // Only the kind of a wrong value is reported: the value itself could hold anything
+        // (env, secrets), and this message reaches the client.
+        if (!isResponse(res)) {
+          fail('type', `The fetch handler returned ${describeKind(res)} instead of a Response object`, '');
           return;
         }
-        respond(res.status, res.statusText, res.headers._flat(), bodyForHost(res.body));
-      }, (e) => fail('exception', String(e && e.message !== undefined ? `${e.name}: ${e.message}` : e), String(e && e.stack || '')))
+        const { status, statusText, headers, body } = responseParts(res);
+        if (!(status >= 200 && status <= 599)) {
+          if (body) body.cancel().catch(() => {});
+          fail('type', status === 0 ? 'The fetch handler returned an error Response (Response.error()), which cannot be sent to a client'
+            : `The fetch handler returned a Response with status ${status}; a handler's response must have a status from 200 to 599`, '');
+          return;
+        }
+        respond(status, statusText, headersFlat(headers), bodyForHost(body));
+      } catch (e) { failWith(e); } }, failWith)
         .then(() => settleAll(waitUntils)).then(() => idle());
     },
     handleRpc(entrypoint, props, method, args, resolve, reject) {
@@ -406,11 +486,29 @@
         if (typeof fn !== 'function' || method in Object.prototype || method in WorkerEntrypoint.prototype && !Object.prototype.hasOwnProperty.call(cls.prototype, method)) {
           throw new TypeError(`The RPC receiver does not implement the method "${method}".`);
         }
-        return fn.apply(instance, internal.decodeClone(args));
+        const decoded = internal.decodeClone(args);
+        if (!Array.isArray(decoded)) throw new TypeError('malformed RPC arguments');
+        return Reflect.apply(fn, instance, decoded);
       })().then((r) => { let s; try { s = internal.encodeClone(r); } catch (e) { fail(e); return; } resolve(s); }, fail);
     },
   };
 
+  // [message, stack] of something thrown, for the log; the thrown value's own getters and
+  // toString may throw too, and must not stop the request from being answered.
+  function describeThrown(e) {
+    let message, stack = '';
+    try { message = String(e !== null && typeof e === 'object' && e.message !== undefined ? `${e.name}: ${e.message}` : e); }
+    catch (x) { message = 'an exception that cannot be described'; }
+    try { stack = String(e !== null && typeof e === 'object' && e.stack || ''); } catch (x) { stack = ''; }
+    return [message, stack];
+  }
+  function describeKind(v) {
+    if (v === undefined) return 'undefined';
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return 'an array';
+    const t = typeof v;
+    return t === 'object' ? 'an object' : t === 'function' ? 'a function' : `a ${t}`;
+  }
   function addEventListener(type, listener) {
     if (type === 'fetch' && typeof listener === 'function') swListeners.push(listener);
   }

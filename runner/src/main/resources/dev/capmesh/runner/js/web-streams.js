@@ -7,6 +7,8 @@
   const defineGlobal = (name, value) => Object.defineProperty(globalThis, name, {
     value, writable: true, configurable: true, enumerable: false });
 
+  // The state behind a stream, for its readers and writers only (module-private, see below).
+  let readableState, writableState;
   class ReadableStreamDefaultController {
     #s;
     constructor(key, state) { if (key !== internal) throw new TypeError('Illegal constructor'); this.#s = state; }
@@ -90,7 +92,7 @@
       }, { highWaterMark: 0 });
     }
     get locked() { return this.#s.locked; }
-    _state() { return this.#s; }
+    static { readableState = (stream) => { if (!(#s in Object(stream))) throw new TypeError('not a ReadableStream'); return stream.#s; }; }
     cancel(reason) {
       if (this.#s.locked) return Promise.reject(new TypeError('Cannot cancel a locked stream'));
       return this.#s.cancel(reason);
@@ -185,7 +187,7 @@
   class ReadableStreamDefaultReader {
     #s; #released = false;
     constructor(stream) {
-      const s = stream._state();
+      const s = readableState(stream);
       this.#s = s;
       this.closed = lockStream(s, 'ReadableStream');
     }
@@ -268,7 +270,7 @@
       }, fail);
     }
     get locked() { return this.#s.locked; }
-    _state() { return this.#s; }
+    static { writableState = (stream) => { if (!(#s in Object(stream))) throw new TypeError('not a WritableStream'); return stream.#s; }; }
     getWriter() { return new WritableStreamDefaultWriter(this); }
     abort(reason) { if (this.#s.locked) return Promise.reject(new TypeError('WritableStream is locked')); return this.#s.abort(reason); }
     close() { if (this.#s.locked) return Promise.reject(new TypeError('WritableStream is locked')); return this.#s.close(); }
@@ -277,7 +279,7 @@
   class WritableStreamDefaultWriter {
     #s; #released = false;
     constructor(stream) {
-      const s = stream._state();
+      const s = writableState(stream);
       this.#s = s;
       this.closed = lockStream(s, 'WritableStream');
     }

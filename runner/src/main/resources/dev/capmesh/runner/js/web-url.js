@@ -390,13 +390,15 @@
   const hasCredentials = (r) => r.username !== '' || r.password !== '';
   const cannotHaveCredentials = (r) => !r.hasHost || r.hostname === '' || r.protocol === 'file:';
 
+  // URLSearchParams internals shared with URL only (module-private; see the static block there).
+  let paramsReplace, paramsSetOwner;
   class URL {
     #r; #params;
     constructor(url, base) {
       const baseRec = base === undefined ? null : (base instanceof URL ? base.#r : parseURL(String(base), null));
       this.#r = parseURL(url instanceof URL ? url.href : String(url), baseRec);
       this.#params = new URLSearchParams(this.#r.query || '');
-      this.#params._owner = (q) => { this.#r.query = q === '' ? null : q; };
+      paramsSetOwner(this.#params, (q) => { this.#r.query = q === '' ? null : q; });
     }
     static canParse(url, base) { try { new URL(url, base); return true; } catch (e) { return false; } }
     static parse(url, base) { try { return new URL(url, base); } catch (e) { return null; } }
@@ -433,12 +435,12 @@
     get search() { return this.#r.query ? '?' + this.#r.query : ''; }
     set search(v) {
       const s = String(v).replace(/^\?/, '');
-      if (String(v) === '') { this.#r.query = null; this.#params._replace(''); return; }
+      if (String(v) === '') { this.#r.query = null; paramsReplace(this.#params, ''); return; }
       const r = copyRecord(this.#r);
       r.query = '';
       basicParse(s, null, r, 'query');
       this.#r = r;
-      this.#params._replace(s);
+      paramsReplace(this.#params, s);
     }
     get searchParams() { return this.#params; }
     get hash() { return this.#r.fragment ? '#' + this.#r.fragment : ''; }
@@ -463,7 +465,7 @@
       if (r.fragment !== null) out += '#' + r.fragment;
       return out;
     }
-    set href(v) { const u = new URL(v); this.#r = u.#r; this.#params._replace(this.#r.query || ''); }
+    set href(v) { const u = new URL(v); this.#r = u.#r; paramsReplace(this.#params, this.#r.query || ''); }
     toString() { return this.href; }
     toJSON() { return this.href; }
   }
@@ -503,10 +505,10 @@
     if (args.length < n) throw new TypeError(`URLSearchParams.${what}: ${n} argument${n > 1 ? 's' : ''} required, but only ${args.length} present.`);
   };
   class URLSearchParams {
-    #list = [];
+    #list = []; #owner = null;
     constructor(init = '') {
       if (init === null) init = '';
-      if (init instanceof URLSearchParams) this.#list = init.#list.map((p) => p.slice());
+      if (typeof init === 'object' && #list in init) this.#list = init.#list.map((p) => p.slice());
       else if (typeof init === 'object' && init !== null && typeof init[Symbol.iterator] === 'function') {
         for (const pair of init) {
           const p = [...pair];
@@ -515,9 +517,13 @@
         }
       } else if (typeof init === 'object' && init !== null) {
         for (const k of Object.keys(init)) this.#list.push([usv(k), usv(init[k])]);
-      } else this._replace(String(init).replace(/^\?/, ''));
+      } else this.#replace(String(init).replace(/^\?/, ''));
     }
-    _replace(q) {
+    static {
+      paramsReplace = (p, q) => p.#replace(q);
+      paramsSetOwner = (p, owner) => { p.#owner = owner; };
+    }
+    #replace(q) {
       this.#list = [];
       for (const part of q.split('&')) {
         if (part === '') continue;
@@ -525,7 +531,7 @@
         this.#list.push(eq >= 0 ? [formDecode(part.slice(0, eq)), formDecode(part.slice(eq + 1))] : [formDecode(part), '']);
       }
     }
-    #update() { if (this._owner) this._owner(this.toString()); }
+    #update() { if (this.#owner !== null) this.#owner(this.toString()); }
     get size() { return this.#list.length; }
     append(k, v) { needArgs(arguments, 2, 'append'); this.#list.push([usv(k), usv(v)]); this.#update(); }
     delete(k, v) {
@@ -574,12 +580,14 @@
     if (!TOKEN.test(name)) throw new TypeError(`Invalid header name: "${name}"`);
     return name.toLowerCase();
   }
+  // Headers internals for the runtime only (module-private; shared through `internal`).
+  let headersSetGuard, headersFlat;
   class Headers {
     #map = new Map(); // lower-case name -> array of values
     #guard = 'none';
     constructor(init) {
       if (init === undefined || init === null) return;
-      if (init instanceof Headers) { for (const [k, v] of init.#map) this.#map.set(k, v.slice()); return; }
+      if (typeof init === 'object' && #map in init) { for (const [k, v] of init.#map) this.#map.set(k, v.slice()); return; }
       if (typeof init === 'object' && typeof init[Symbol.iterator] === 'function') {
         for (const pair of init) {
           const p = [...pair];
@@ -590,7 +598,21 @@
         for (const k of Object.keys(init)) this.append(k, init[k]);
       } else throw new TypeError('Headers constructor: invalid init');
     }
-    _setGuard(g) { this.#guard = g; return this; }
+    static {
+      headersSetGuard = (h, g) => { h.#guard = g; return h; };
+      // Every field line, in insertion order of names, for handing to the host. Through
+      // intrinsics captured at load: a worker that replaced Map or Array iteration must not
+      // be able to slip an unchecked name or value into what the host sends.
+      headersFlat = (h) => {
+        const out = [];
+        const it = mapEntries(h.#map);
+        for (let r = mapIterNext(it); !r.done; r = mapIterNext(it)) {
+          const [k, vs] = [r.value[0], r.value[1]];
+          for (let i = 0; i < vs.length; i++) { out[out.length] = k; out[out.length] = vs[i]; }
+        }
+        return out;
+      };
+    }
     #check(name) {
       const k = checkName(name);
       if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers");
@@ -626,65 +648,150 @@
     *keys() { for (const [k] of this.entries()) yield k; }
     *values() { for (const [, v] of this.entries()) yield v; }
     [Symbol.iterator]() { return this.entries(); }
-    // Every field line, in insertion order of names, for handing to the host.
-    _flat() { const out = []; for (const [k, vs] of this.#map) for (const v of vs) out.push(k, v); return out; }
   }
 
   // ---- structured clone, also the wire format between workers ----
   // encode() turns a value into a tree of JSON-safe nodes: ['p', primitive] | ['u'] | ['n', 'NaN'|...]
-  // | ['r', id] (back-reference) | [tag, id, ...payload]. Anything else throws DataCloneError.
+  // | ['b', digits] | ['r', id] (back-reference) | [tag, id, ...payload]. Anything else throws
+  // DataCloneError. The encoder decides a value's type from internal slots (brand checks through
+  // intrinsics captured here, before any worker code runs), never from properties the sender
+  // controls such as `constructor` or `buffer`. The decoder treats its input as hostile: it
+  // accepts only the closed set of node shapes below, builds only plain data, and never looks a
+  // constructor up by a name it received.
+  const reflectApply = Reflect.apply;
+  const uncurry = (f) => (self, ...args) => reflectApply(f, self, args);
+  const getterOf = (proto, key) => uncurry(Object.getOwnPropertyDescriptor(proto, key).get);
+  const objectKeys = Object.keys;
+  const getPrototypeOf = Object.getPrototypeOf;
+  const defineProperty = Object.defineProperty;
+  const isArray = Array.isArray;
+  const isView = ArrayBuffer.isView;
+  const jsonStringify = JSON.stringify;
+  const jsonParse = JSON.parse;
+  const ObjectProto = Object.prototype;
+  const objectToString = uncurry(Object.prototype.toString);
+  const hasOwn = uncurry(Object.prototype.hasOwnProperty);
+  const isInteger = Number.isInteger;
+  const isFinite = Number.isFinite;
+  const objectIs = Object.is;
+  const MapC = Map, SetC = Set, DateC = Date, RegExpC = RegExp, ArrayC = Array, BigIntF = BigInt, ObjectF = Object;
+  const U8 = Uint8Array;
+  const mapHas = uncurry(Map.prototype.has), mapGet = uncurry(Map.prototype.get), mapSet = uncurry(Map.prototype.set);
+  const mapEntries = uncurry(Map.prototype.entries), mapIterNext = uncurry(getPrototypeOf(new Map().entries()).next);
+  const setAdd = uncurry(Set.prototype.add), setValues = uncurry(Set.prototype.values);
+  const setIterNext = uncurry(getPrototypeOf(new Set().values()).next);
+  const mapSize = getterOf(Map.prototype, 'size'), setSize = getterOf(Set.prototype, 'size');
+  const TypedArrayProto = getPrototypeOf(Uint8Array.prototype);
+  const typedArrayKind = getterOf(TypedArrayProto, Symbol.toStringTag);
+  const typedArrayBuffer = getterOf(TypedArrayProto, 'buffer');
+  const typedArrayOffset = getterOf(TypedArrayProto, 'byteOffset');
+  const typedArrayLength = getterOf(TypedArrayProto, 'length');
+  const dataViewBuffer = getterOf(DataView.prototype, 'buffer');
+  const dataViewOffset = getterOf(DataView.prototype, 'byteOffset');
+  const dataViewLength = getterOf(DataView.prototype, 'byteLength');
+  const arrayBufferLength = getterOf(ArrayBuffer.prototype, 'byteLength');
+  const dateGetTime = uncurry(Date.prototype.getTime);
+  const regExpSource = getterOf(RegExp.prototype, 'source');
+  const REGEXP_FLAGS = [['hasIndices', 'd'], ['global', 'g'], ['ignoreCase', 'i'], ['multiline', 'm'], ['dotAll', 's'],
+    ['unicode', 'u'], ['unicodeSets', 'v'], ['sticky', 'y']]
+    .filter(([k]) => Object.getOwnPropertyDescriptor(RegExp.prototype, k))
+    .map(([k, f]) => [getterOf(RegExp.prototype, k), f]);
+  const booleanValue = uncurry(Boolean.prototype.valueOf), numberValue = uncurry(Number.prototype.valueOf);
+  const stringValue = uncurry(String.prototype.valueOf), bigintValue = uncurry(BigInt.prototype.valueOf);
+  const symbolValue = uncurry(Symbol.prototype.valueOf);
+  const symbolToString = uncurry(Symbol.prototype.toString);
+  const StringF = String;
+  // The only constructors the decoder ever calls, by a name it received: a closed table.
+  const VIEWS = ObjectF.freeze(ObjectF.assign(ObjectF.create(null), { Int8Array, Uint8Array, Uint8ClampedArray,
+    Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+    DataView }, typeof Float16Array === 'function' ? { Float16Array } : {}));
+  const ERRORS = ObjectF.freeze(ObjectF.assign(ObjectF.create(null), { Error, EvalError, RangeError, ReferenceError,
+    SyntaxError, TypeError, URIError }));
+  internal.errorConstructor = (name) => (typeof name === 'string' && hasOwn(ERRORS, name) ? ERRORS[name] : Error);
+  // Whether f accepts v as its receiver: the intrinsic getters and valueOf methods throw a
+  // TypeError for an object without the matching internal slot.
+  function hasBrand(f, v) {
+    try { f(v); return true; } catch (e) { return false; }
+  }
   function cloneError(msg) { return new internal.DOMException(msg, 'DataCloneError'); }
+
   // plainOnly (RPC between workers): objects with a class other than Object are refused, as
   // workerd's RPC does; structuredClone copies them as plain objects, as the HTML standard says.
   function encode(value, plainOnly) {
-    const seen = new Map();
+    const seen = new MapC();
     let nextId = 0;
+    function entriesOf(v) {
+      const keys = objectKeys(v);
+      const entries = [];
+      for (let i = 0; i < keys.length; i++) entries[i] = [keys[i], enc(v[keys[i]])];
+      return entries;
+    }
     function enc(v) {
       switch (typeof v) {
         case 'undefined': return ['u'];
         case 'boolean': case 'string': return ['p', v];
-        case 'number': return Number.isFinite(v) && !Object.is(v, -0) ? ['p', v] : ['n', Object.is(v, -0) ? '-0' : String(v)];
-        case 'bigint': return ['b', v.toString()];
-        case 'symbol': throw cloneError(`${String(v)} could not be cloned.`);
-        case 'function': throw cloneError(`${v.name || 'function'} could not be cloned.`);
+        case 'number': return isFinite(v) && !objectIs(v, -0) ? ['p', v] : ['n', objectIs(v, -0) ? '-0' : StringF(v)];
+        case 'bigint': return ['b', StringF(v)];
+        case 'symbol': throw cloneError(`${symbolToString(v)} could not be cloned.`);
+        case 'function': throw cloneError('function could not be cloned.');
       }
       if (v === null) return ['p', null];
-      if (seen.has(v)) return ['r', seen.get(v)];
+      if (mapHas(seen, v)) return ['r', mapGet(seen, v)];
       const id = nextId++;
-      seen.set(v, id);
-      if (Array.isArray(v)) {
+      mapSet(seen, v, id);
+      if (isArray(v)) {
         // Own enumerable keys, so that holes stay holes and extra properties come along.
-        const entries = [];
-        for (const k of Object.keys(v)) entries.push([k, enc(v[k])]);
-        return ['a', id, v.length, entries];
+        const length = v.length;
+        return ['a', id, length, entriesOf(v)];
       }
-      if (v instanceof Date) return ['d', id, v.getTime()];
-      if (v instanceof RegExp) return ['x', id, v.source, v.flags];
-      if (v instanceof Map) return ['m', id, [...v].map(([k, x]) => [enc(k), enc(x)])];
-      if (v instanceof Set) return ['s', id, [...v].map(enc)];
-      if (v instanceof ArrayBuffer) return ['ab', id, internal.bytesToLatin1(new Uint8Array(v))];
-      if (ArrayBuffer.isView(v)) {
-        const kind = v.constructor.name;
-        if (!(kind in globalThis)) throw cloneError(`${kind} could not be cloned.`);
-        return ['v', id, kind, enc(v.buffer), v.byteOffset, kind === 'DataView' ? v.byteLength : v.length];
+      if (isView(v)) {
+        const kind = typedArrayKind(v);
+        if (kind !== undefined) return ['v', id, kind, enc(typedArrayBuffer(v)), typedArrayOffset(v), typedArrayLength(v)];
+        return ['v', id, 'DataView', enc(dataViewBuffer(v)), dataViewOffset(v), dataViewLength(v)];
       }
-      if (v instanceof Error) {
-        if (v instanceof internal.DOMException) return ['e', id, 'DOMException', String(v.message), null, v.name];
-        const name = ['EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError'].includes(v.name) ? v.name : 'Error';
-        const message = Object.prototype.hasOwnProperty.call(v, 'message') ? String(v.message) : null;
-        return ['e', id, name, message, v.stack === undefined ? null : String(v.stack)];
+      if (hasBrand(arrayBufferLength, v)) return ['ab', id, internal.bytesToLatin1(new U8(v))];
+      if (hasBrand(dateGetTime, v)) return ['d', id, dateGetTime(v)];
+      if (hasBrand(regExpSource, v)) {
+        let flags = '';
+        for (const [get, f] of REGEXP_FLAGS) if (get(v)) flags += f;
+        return ['x', id, regExpSource(v), flags];
       }
-      if (v instanceof Boolean || v instanceof Number || v instanceof String) return ['w', id, typeof v.valueOf(), v.valueOf()];
-      if (v instanceof BigInt) return ['w', id, 'bigint', String(v.valueOf())];
+      if (hasBrand(mapSize, v)) {
+        const out = [];
+        const it = mapEntries(v);
+        for (let r = mapIterNext(it); !r.done; r = mapIterNext(it)) out[out.length] = [enc(r.value[0]), enc(r.value[1])];
+        return ['m', id, out];
+      }
+      if (hasBrand(setSize, v)) {
+        const out = [];
+        const it = setValues(v);
+        for (let r = setIterNext(it); !r.done; r = setIterNext(it)) out[out.length] = enc(r.value);
+        return ['s', id, out];
+      }
+      if (internal.isDOMException(v)) return ['e', id, 'DOMException', StringF(v.message), null, StringF(v.name)];
+      if (objectToString(v) === '[object Error]') {
+        const name = StringF(v.name);
+        const message = hasOwn(v, 'message') ? StringF(v.message) : null;
+        const stack = v.stack;
+        return ['e', id, hasOwn(ERRORS, name) ? name : 'Error', message, stack === undefined ? null : StringF(stack)];
+      }
+      if (hasBrand(booleanValue, v)) return ['w', id, 'boolean', booleanValue(v)];
+      if (hasBrand(numberValue, v)) {
+        const n = numberValue(v);
+        return ['w', id, 'number', isFinite(n) && !objectIs(n, -0) ? n : objectIs(n, -0) ? '-0' : StringF(n)];
+      }
+      if (hasBrand(stringValue, v)) return ['w', id, 'string', stringValue(v)];
+      if (hasBrand(bigintValue, v)) return ['w', id, 'bigint', StringF(bigintValue(v))];
+      if (hasBrand(symbolValue, v)) throw cloneError('Symbol object could not be cloned.');
       // Any other ordinary object is cloned as a plain object of its own enumerable properties;
       // objects with internal state (platform objects, promises, weak collections) cannot be.
-      const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null && (plainOnly || notCloneable(v))) {
-        throw cloneError(`${(v.constructor && v.constructor.name) || 'object'} object could not be cloned.`);
+      const proto = getPrototypeOf(v);
+      if (proto !== ObjectProto && proto !== null && (plainOnly || notCloneable(v))) {
+        const ctor = proto && hasOwn(proto, 'constructor') ? proto.constructor : undefined;
+        const name = typeof ctor === 'function' && typeof ctor.name === 'string' ? ctor.name : 'object';
+        throw cloneError(`${name} object could not be cloned.`);
       }
-      const entries = [];
-      for (const k of Object.keys(v)) entries.push([k, enc(v[k])]);
-      return ['o', id, entries];
+      return ['o', id, entriesOf(v)];
     }
     return enc(value);
   }
@@ -699,50 +806,141 @@
     }
     return false;
   }
+
+  const BIGINT_TEXT = /^-?[0-9]+$/;
+  const FLAGS_TEXT = /^[dgimsuvy]*$/;
+  const NUMBER_WORDS = ObjectF.freeze(ObjectF.assign(ObjectF.create(null), { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 }));
+  const WRAPPED = ObjectF.freeze(ObjectF.assign(ObjectF.create(null), { boolean: 'boolean', string: 'string', number: 'number' }));
+  const dataProperty = (o, k, value) => defineProperty(o, k, { value, writable: true, enumerable: true, configurable: true });
   function decode(node) {
-    const refs = new Map();
+    const refs = new MapC();
+    const bad = () => { throw cloneError('malformed clone data'); };
+    const isId = (x) => typeof x === 'number' && isInteger(x) && x >= 0;
+    const isLength = (x) => typeof x === 'number' && isInteger(x) && x >= 0 && x <= 0xffffffff;
+    const isNode = (x) => isArray(x) && x.length >= 1;
+    function entries(list, into) {
+      if (!isArray(list)) bad();
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i];
+        if (!isArray(e) || e.length !== 2 || typeof e[0] !== 'string') bad();
+        dataProperty(into, e[0], dec(e[1]));
+      }
+    }
     function dec(n) {
-      switch (n[0]) {
+      if (!isNode(n)) bad();
+      const tag = n[0];
+      switch (tag) {
         case 'u': return undefined;
-        case 'p': return n[1];
-        case 'n': return n[1] === '-0' ? -0 : Number(n[1]);
-        case 'b': return BigInt(n[1]);
-        case 'r': return refs.get(n[1]);
+        case 'p': {
+          const v = n[1];
+          if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && isFinite(v))) return v;
+          return bad();
+        }
+        case 'n': return typeof n[1] === 'string' && hasOwn(NUMBER_WORDS, n[1]) ? NUMBER_WORDS[n[1]] : bad();
+        case 'b': return typeof n[1] === 'string' && BIGINT_TEXT.test(n[1]) ? BigIntF(n[1]) : bad();
+        case 'r': return isId(n[1]) && mapHas(refs, n[1]) ? mapGet(refs, n[1]) : bad();
       }
       const id = n[1];
+      if (!isId(id)) bad();
       let out;
-      switch (n[0]) {
-        case 'a': out = new Array(n[2]); refs.set(id, out); for (const [k, x] of n[3]) out[k] = dec(x); return out;
-        case 'd': out = new Date(n[2]); break;
-        case 'x': out = new RegExp(n[2], n[3]); break;
-        case 'm': out = new Map(); refs.set(id, out); for (const [k, x] of n[2]) out.set(dec(k), dec(x)); return out;
-        case 's': out = new Set(); refs.set(id, out); for (const x of n[2]) out.add(dec(x)); return out;
-        case 'ab': out = internal.latin1ToBytes(n[2]).buffer; break;
-        case 'v': { const C = globalThis[n[2]]; out = new C(dec(n[3]), n[4], n[5]); break; }
-        case 'e': { if (n[2] === 'DOMException') { out = new internal.DOMException(n[3], n[5]); break; }
-          const C = ['EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError'].includes(n[2]) ? globalThis[n[2]] : Error;
-          out = n[3] === null ? new C() : new C(n[3]); if (n[4] !== null) Object.defineProperty(out, 'stack', { value: n[4], writable: true, configurable: true }); break; }
-        case 'w': out = Object(n[2] === 'bigint' ? BigInt(n[3]) : n[3]); break;
-        case 'o': out = {}; refs.set(id, out); for (const [k, x] of n[2]) out[k] = dec(x); return out;
-        default: throw cloneError('malformed clone data');
+      switch (tag) {
+        case 'a': {
+          if (!isLength(n[2])) bad();
+          out = new ArrayC(n[2]);
+          mapSet(refs, id, out);
+          if (!isArray(n[3])) bad();
+          for (let i = 0; i < n[3].length; i++) {
+            const e = n[3][i];
+            if (!isArray(e) || e.length !== 2 || typeof e[0] !== 'string' || e[0] === 'length') bad();
+            dataProperty(out, e[0], dec(e[1]));
+          }
+          return out;
+        }
+        case 'o': out = {}; mapSet(refs, id, out); entries(n[2], out); return out;
+        case 'd': if (typeof n[2] !== 'number') bad(); out = new DateC(n[2]); break;
+        case 'x':
+          if (typeof n[2] !== 'string' || typeof n[3] !== 'string' || !FLAGS_TEXT.test(n[3])) bad();
+          out = new RegExpC(n[2], n[3]);
+          break;
+        case 'm': {
+          out = new MapC();
+          mapSet(refs, id, out);
+          if (!isArray(n[2])) bad();
+          for (let i = 0; i < n[2].length; i++) {
+            const e = n[2][i];
+            if (!isArray(e) || e.length !== 2) bad();
+            mapSet(out, dec(e[0]), dec(e[1]));
+          }
+          return out;
+        }
+        case 's': {
+          out = new SetC();
+          mapSet(refs, id, out);
+          if (!isArray(n[2])) bad();
+          for (let i = 0; i < n[2].length; i++) setAdd(out, dec(n[2][i]));
+          return out;
+        }
+        case 'ab': if (typeof n[2] !== 'string') bad(); out = internal.latin1ToBytes(n[2]).buffer; break;
+        case 'v': {
+          const kind = n[2];
+          if (typeof kind !== 'string' || !hasOwn(VIEWS, kind) || !isId(n[4]) || !isLength(n[5])) bad();
+          const buffer = dec(n[3]);
+          if (!hasBrand(arrayBufferLength, buffer)) bad();
+          out = new VIEWS[kind](buffer, n[4], n[5]);
+          break;
+        }
+        case 'e': {
+          const message = n[3];
+          if (message !== null && typeof message !== 'string') bad();
+          if (n[2] === 'DOMException') {
+            if (typeof n[5] !== 'string') bad();
+            out = new internal.DOMException(message === null ? '' : message, n[5]);
+            break;
+          }
+          if (typeof n[2] !== 'string' || !hasOwn(ERRORS, n[2]) || (n[4] !== null && typeof n[4] !== 'string')) bad();
+          const C = ERRORS[n[2]];
+          out = message === null ? new C() : new C(message);
+          if (n[4] !== null) defineProperty(out, 'stack', { value: n[4], writable: true, configurable: true });
+          break;
+        }
+        case 'w': {
+          const kind = n[2], v = n[3];
+          if (kind === 'bigint' && typeof v === 'string' && BIGINT_TEXT.test(v)) out = ObjectF(BigIntF(v));
+          else if (kind === 'number' && typeof v === 'string' && hasOwn(NUMBER_WORDS, v)) out = ObjectF(NUMBER_WORDS[v]);
+          else if (typeof kind === 'string' && hasOwn(WRAPPED, kind) && typeof v === kind) out = ObjectF(v);
+          else bad();
+          break;
+        }
+        default: bad();
       }
-      refs.set(id, out);
+      mapSet(refs, id, out);
       return out;
     }
     return dec(node);
+  }
+  // Wire text in, plain data out; any failure (including a stack overflow on absurd nesting)
+  // is a DataCloneError, never something the sender chose.
+  function decodeWire(text) {
+    if (typeof text !== 'string') throw cloneError('malformed clone data');
+    try {
+      return decode(jsonParse(text));
+    } catch (e) {
+      if (internal.isDOMException(e) && e.name === 'DataCloneError') throw e;
+      throw cloneError('malformed clone data');
+    }
   }
   internal.bytesToLatin1 = function (u8) {
     const parts = [];
     for (let i = 0; i < u8.length; i += 8192) parts.push(String.fromCharCode.apply(null, u8.subarray(i, i + 8192)));
     return parts.join('');
   };
-  internal.encodeClone = (v) => JSON.stringify(encode(v, true));
-  internal.decodeClone = (s) => decode(JSON.parse(s));
+  internal.encodeClone = (v) => jsonStringify(encode(v, true));
+  internal.decodeClone = decodeWire;
   function structuredClone(value, options) {
     if (arguments.length === 0) throw new TypeError("structuredClone: 1 argument required, but only 0 present.");
     return decode(encode(value, false));
   }
 
-  Object.assign(internal, { URL, URLSearchParams, Headers });
+  Object.assign(internal, { URL, URLSearchParams, Headers, headersSetGuard, headersFlat });
   for (const [k, v] of Object.entries({ URL, URLSearchParams, Headers, structuredClone })) defineGlobal(k, v);
 })

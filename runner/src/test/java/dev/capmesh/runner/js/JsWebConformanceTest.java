@@ -74,6 +74,8 @@ class JsWebConformanceTest {
             WorkerCode.modules(WorkerModule.esModule("main.js", source)))
         .limits(JsLimits.defaults().withCpuPerRequest(Duration.ofSeconds(60)))
         .poolSize(1)
+        // The structured-clone cases are JavaScript expressions, turned into values with new Function.
+        .compatibilityFlags(java.util.List.of(JsWorker.ALLOW_EVAL_FLAG))
         .build();
     try {
       var result = JsTesting.get(worker, "http://conformance.test/");
