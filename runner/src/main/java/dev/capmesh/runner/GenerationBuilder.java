@@ -86,7 +86,11 @@ final class GenerationBuilder {
             + " sockets are not supported by this runner yet (use http)");
         continue;
       }
-      HttpService target = service(socket.service(), "socket \"" + socket.name() + "\"");
+      String usedBy = "socket \"" + socket.name() + "\"";
+      HttpService target = service(socket.service(), usedBy);
+      if (target != null) {
+        target = entrypoint(target, socket.service(), usedBy);
+      }
       if (target != null) {
         socketTargets.put(socket.name(), target);
       }
@@ -265,12 +269,43 @@ final class GenerationBuilder {
       }
       case BindingKind.Service s -> {
         HttpService target = service(s.service(), where);
+        if (target instanceof LateBound) {
+          // A cycle: the target worker is not built yet, so JsWorker cannot see it is one.
+          target = entrypoint(target, s.service(), where);
+          yield target == null ? null : EnvBinding.Service.of(target);
+        }
         yield target == null ? null : new EnvBinding.Service(target,
             s.service().entrypoint().orElse(null), s.service().propsJson().orElse(null));
       }
       default -> {
         problems.add(where + ": " + b.kind().kindName()
             + " bindings are not supported by this runner yet");
+        yield null;
+      }
+    };
+  }
+
+  /**
+   * What serves HTTP for {@code designator}: {@code target} itself when the designator names
+   * the default entrypoint without props, else the fetch handler of the named export (a
+   * {@code WorkerEntrypoint} class or an object with {@code fetch}) with {@code props} as
+   * {@code ctx.props}. Null after a reported problem (an entrypoint or props on a service that
+   * is not a worker).
+   */
+  private @Nullable HttpService entrypoint(HttpService target, ServiceDesignator designator,
+      String usedBy) {
+    String entrypoint = designator.entrypoint().orElse(null);
+    String props = designator.propsJson().orElse(null);
+    if (entrypoint == null && props == null) {
+      return target;
+    }
+    return switch (target) {
+      case JsWorker w -> request -> w.dispatch(request, entrypoint, props);
+      case LateBound late -> request -> late.fetch(request, entrypoint, props);
+      default -> {
+        problems.add(usedBy + " names " + (entrypoint != null ? "entrypoint \"" + entrypoint + "\""
+            : "props") + " of service \"" + designator.name() + "\", which is not a worker; only "
+            + "workers have entrypoints and props");
         yield null;
       }
     };
@@ -286,9 +321,17 @@ final class GenerationBuilder {
     }
 
     @Override public CompletionStage<ServiceResponse> fetch(ServiceRequest request) {
+      return fetch(request, null, null);
+    }
+
+    CompletionStage<ServiceResponse> fetch(ServiceRequest request, @Nullable String entrypoint,
+        @Nullable String props) {
       HttpService t = target;
       if (t == null) {
         return CompletableFuture.completedFuture(ServiceResponse.text(503, "service " + name + " is not ready\n"));
+      }
+      if ((entrypoint != null || props != null) && t instanceof JsWorker w) {
+        return w.dispatch(request, entrypoint, props);
       }
       return t.fetch(request);
     }
