@@ -277,12 +277,45 @@ final class GenerationBuilder {
         yield target == null ? null : new EnvBinding.Service(target,
             s.service().entrypoint().orElse(null), s.service().propsJson().orElse(null));
       }
+      case BindingKind.KvNamespace kv when designatesProtocolTarget(kv.service()) -> {
+        problems.add(protocolRefusal(worker, b, kv.service(), "KV"));
+        yield null;
+      }
+      case BindingKind.R2Bucket r2 when designatesProtocolTarget(r2.service()) -> {
+        problems.add(protocolRefusal(worker, b, r2.service(), "R2"));
+        yield null;
+      }
       default -> {
         problems.add(where + ": " + b.kind().kindName()
             + " bindings are not supported by this runner yet");
         yield null;
       }
     };
+  }
+
+  /** Whether a kvNamespace/r2Bucket designator names a worker, external or disk service. */
+  private boolean designatesProtocolTarget(ServiceDesignator designator) {
+    Service target = byName.get(designator.name());
+    return target != null && (target.kind() instanceof ServiceKind.WorkerService
+        || target.kind() instanceof ServiceKind.ExternalService
+        || target.kind() instanceof ServiceKind.DiskService);
+  }
+
+  /**
+   * The refusal of a kvNamespace/r2Bucket binding served by workerd's HTTP protocol for that
+   * binding (a worker or external service) or by a store in a disk directory.
+   */
+  private String protocolRefusal(String worker, Binding b, ServiceDesignator designator,
+      String protocol) {
+    Service target = byName.get(designator.name());
+    String how = target.kind() instanceof ServiceKind.DiskService
+        ? (protocol.equals("R2") ? "an " : "a ") + protocol + " store in a disk directory is"
+        : "the workerd " + protocol + " protocol is";
+    return "worker \"" + worker + "\": " + b.kind().kindName() + " binding \"" + b.name()
+        + "\" designates " + target.kind().kindName()
+        + (target.kind() instanceof ServiceKind.WorkerService ? "" : " service")
+        + " \"" + target.name() + "\": " + how
+        + " not supported by this runner yet";
   }
 
   /**
