@@ -228,6 +228,7 @@ final class GenerationBuilder {
         for (Module module : m.modules()) {
           WorkerModule.Kind kind = switch (module.type()) {
             case ES_MODULE -> WorkerModule.Kind.ES_MODULE;
+            case COMMON_JS_MODULE -> WorkerModule.Kind.COMMON_JS;
             case TEXT -> WorkerModule.Kind.TEXT;
             case DATA -> WorkerModule.Kind.DATA;
             case JSON -> WorkerModule.Kind.JSON;
@@ -238,7 +239,8 @@ final class GenerationBuilder {
                 + module.type().schemaName() + " module, which this runner does not support yet");
             continue;
           }
-          modules.add(new WorkerModule(module.name(), kind, module.bytes()));
+          modules.add(new WorkerModule(module.name(), kind, module.bytes(),
+              kind == WorkerModule.Kind.COMMON_JS ? module.namedExports() : List.of()));
         }
         try {
           yield modules.isEmpty() ? null : new WorkerCode.Modules(modules);
