@@ -276,6 +276,10 @@ final class GenerationBuilder {
           target = entrypoint(target, s.service(), where);
           yield target == null ? null : EnvBinding.Service.of(target);
         }
+        if (target != null && !(target instanceof JsWorker)
+            && entrypoint(target, s.service(), where) == null) {
+          yield null; // an entrypoint or props on a service that is not a worker: reported
+        }
         yield target == null ? null : new EnvBinding.Service(target,
             s.service().entrypoint().orElse(null), s.service().propsJson().orElse(null));
       }

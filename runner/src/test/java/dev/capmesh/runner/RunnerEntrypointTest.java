@@ -114,4 +114,24 @@ class RunnerEntrypointTest {
         .hasMessageContaining("socket \"files\" names entrypoint \"admin\" of service \"files\", "
             + "which is not a worker");
   }
+
+  @Test
+  void propsOnABindingToAServiceThatIsNotAWorkerAreRefusedByName() throws Exception {
+    var config = TestRunners.compile(dir, """
+        using Workerd = import "/workerd/workerd.capnp";
+        const config :Workerd.Config = (
+          services = [
+            (name = "main", worker = (compatibilityDate = "2024-09-01",
+                modules = [(name = "m.js", esModule = "export default {}")],
+                bindings = [(name = "FILES", service = (name = "files", props = (json = "{}")))])),
+            (name = "files", disk = (path = ".")),
+          ],
+          sockets = [(name = "http", address = "*:1", http = (), service = "main")],
+        );
+        """);
+    assertThatThrownBy(() -> TestRunners.start(dir, config).close())
+        .isInstanceOf(RunnerException.class)
+        .hasMessageContaining("worker \"main\"'s binding \"FILES\" names props of service "
+            + "\"files\", which is not a worker");
+  }
 }
