@@ -92,7 +92,11 @@ final class GenerationBuilder {
             + " sockets are not supported by this runner yet (use http)");
         continue;
       }
-      HttpService target = service(socket.service(), "socket \"" + socket.name() + "\"");
+      String usedBy = "socket \"" + socket.name() + "\"";
+      HttpService target = service(socket.service(), usedBy);
+      if (target != null) {
+        target = entrypoint(target, socket.service(), usedBy);
+      }
       if (target != null) {
         socketTargets.put(socket.name(), target);
       }
@@ -231,6 +235,7 @@ final class GenerationBuilder {
         for (Module module : m.modules()) {
           WorkerModule.Kind kind = switch (module.type()) {
             case ES_MODULE -> WorkerModule.Kind.ES_MODULE;
+            case COMMON_JS_MODULE -> WorkerModule.Kind.COMMON_JS;
             case TEXT -> WorkerModule.Kind.TEXT;
             case DATA -> WorkerModule.Kind.DATA;
             case JSON -> WorkerModule.Kind.JSON;
@@ -241,7 +246,8 @@ final class GenerationBuilder {
                 + module.type().schemaName() + " module, which this runner does not support yet");
             continue;
           }
-          modules.add(new WorkerModule(module.name(), kind, module.bytes()));
+          modules.add(new WorkerModule(module.name(), kind, module.bytes(),
+              kind == WorkerModule.Kind.COMMON_JS ? module.namedExports() : List.of()));
         }
         try {
           yield modules.isEmpty() ? null : new WorkerCode.Modules(modules);
@@ -276,12 +282,80 @@ final class GenerationBuilder {
       }
       case BindingKind.Service s -> {
         HttpService target = service(s.service(), where);
+        if (target instanceof LateBound) {
+          // A cycle: the target worker is not built yet, so JsWorker cannot see it is one.
+          target = entrypoint(target, s.service(), where);
+          yield target == null ? null : EnvBinding.Service.of(target);
+        }
+        if (target != null && !(target instanceof JsWorker)
+            && entrypoint(target, s.service(), where) == null) {
+          yield null; // an entrypoint or props on a service that is not a worker: reported
+        }
         yield target == null ? null : new EnvBinding.Service(target,
             s.service().entrypoint().orElse(null), s.service().propsJson().orElse(null));
+      }
+      case BindingKind.KvNamespace kv when designatesProtocolTarget(kv.service()) -> {
+        problems.add(protocolRefusal(worker, b, kv.service(), "KV"));
+        yield null;
+      }
+      case BindingKind.R2Bucket r2 when designatesProtocolTarget(r2.service()) -> {
+        problems.add(protocolRefusal(worker, b, r2.service(), "R2"));
+        yield null;
       }
       default -> {
         problems.add(where + ": " + b.kind().kindName()
             + " bindings are not supported by this runner yet");
+        yield null;
+      }
+    };
+  }
+
+  /** Whether a kvNamespace/r2Bucket designator names a worker, external or disk service. */
+  private boolean designatesProtocolTarget(ServiceDesignator designator) {
+    Service target = byName.get(designator.name());
+    return target != null && (target.kind() instanceof ServiceKind.WorkerService
+        || target.kind() instanceof ServiceKind.ExternalService
+        || target.kind() instanceof ServiceKind.DiskService);
+  }
+
+  /**
+   * The refusal of a kvNamespace/r2Bucket binding served by workerd's HTTP protocol for that
+   * binding (a worker or external service) or by a store in a disk directory.
+   */
+  private String protocolRefusal(String worker, Binding b, ServiceDesignator designator,
+      String protocol) {
+    Service target = byName.get(designator.name());
+    String how = target.kind() instanceof ServiceKind.DiskService
+        ? (protocol.equals("R2") ? "an " : "a ") + protocol + " store in a disk directory is"
+        : "the workerd " + protocol + " protocol is";
+    return "worker \"" + worker + "\": " + b.kind().kindName() + " binding \"" + b.name()
+        + "\" designates " + target.kind().kindName()
+        + (target.kind() instanceof ServiceKind.WorkerService ? "" : " service")
+        + " \"" + target.name() + "\": " + how
+        + " not supported by this runner yet";
+  }
+
+  /**
+   * What serves HTTP for {@code designator}: {@code target} itself when the designator names
+   * the default entrypoint without props, else the fetch handler of the named export (a
+   * {@code WorkerEntrypoint} class or an object with {@code fetch}) with {@code props} as
+   * {@code ctx.props}. Null after a reported problem (an entrypoint or props on a service that
+   * is not a worker).
+   */
+  private @Nullable HttpService entrypoint(HttpService target, ServiceDesignator designator,
+      String usedBy) {
+    String entrypoint = designator.entrypoint().orElse(null);
+    String props = designator.propsJson().orElse(null);
+    if (entrypoint == null && props == null) {
+      return target;
+    }
+    return switch (target) {
+      case JsWorker w -> request -> w.dispatch(request, entrypoint, props);
+      case LateBound late -> request -> late.fetch(request, entrypoint, props);
+      default -> {
+        problems.add(usedBy + " names " + (entrypoint != null ? "entrypoint \"" + entrypoint + "\""
+            : "props") + " of service \"" + designator.name() + "\", which is not a worker; only "
+            + "workers have entrypoints and props");
         yield null;
       }
     };
@@ -297,9 +371,17 @@ final class GenerationBuilder {
     }
 
     @Override public CompletionStage<ServiceResponse> fetch(ServiceRequest request) {
+      return fetch(request, null, null);
+    }
+
+    CompletionStage<ServiceResponse> fetch(ServiceRequest request, @Nullable String entrypoint,
+        @Nullable String props) {
       HttpService t = target;
       if (t == null) {
         return CompletableFuture.completedFuture(ServiceResponse.text(503, "service " + name + " is not ready\n"));
+      }
+      if ((entrypoint != null || props != null) && t instanceof JsWorker w) {
+        return w.dispatch(request, entrypoint, props);
       }
       return t.fetch(request);
     }

@@ -77,6 +77,18 @@ class SamplesServeTest {
   }
 
   @Test
+  void commonJsWorkerWithANamedEntrypointSocket() throws Exception {
+    try (var runner = ServedRunner.serve(sample("commonjs-admin"), List.of("http", "admin"))) {
+      HttpResponse<String> hello = runner.get("http", "/ada");
+      assertThat(hello.statusCode()).as(hello.body()).isEqualTo(200);
+      assertThat(hello.body()).isEqualTo("Hello, ada, from CommonJS\n");
+      HttpResponse<String> admin = runner.get("admin", "/");
+      assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
+      assertThat(admin.body()).isEqualTo("capmesh admin (role: operator)\n");
+    }
+  }
+
+  @Test
   void ssrfDispatchReachesOnlyBoundServices() throws Exception {
     try (var runner = ServedRunner.serve(sample("ssrf-dispatch"), List.of("http"))) {
       assertThat(runner.get("http", "/users/7").body()).isEqualTo("users handled /users/7\n");

@@ -47,9 +47,34 @@ public final class Cidr {
   /** Whether {@code address} lies inside this block. */
   public boolean matches(InetAddress address) {
     byte[] candidate = isIpv4() ? IpAddresses.effectiveBytes(address) : address.getAddress();
-    if (candidate.length != prefix.length) {
-      return false;
+    return candidate.length == prefix.length && startsWith(candidate);
+  }
+
+  /** Whether every address of {@code other} lies inside this block (same address family). */
+  boolean contains(Cidr other) {
+    return other.prefix.length == prefix.length && other.bits >= bits && startsWith(other.prefix);
+  }
+
+  /** Whether this block and {@code other} share an address (same address family). */
+  boolean intersects(Cidr other) {
+    return contains(other) || other.contains(this);
+  }
+
+  /** One half of this block ({@code upper} false: the lower half); only below full length. */
+  Cidr half(boolean upper) {
+    byte[] p = prefix.clone();
+    if (upper) {
+      p[bits / 8] |= (byte) (0x80 >> (bits % 8));
     }
+    return new Cidr(p, bits + 1);
+  }
+
+  /** Whether the block is a single address. */
+  boolean isSingleAddress() {
+    return bits == prefix.length * 8;
+  }
+
+  private boolean startsWith(byte[] candidate) {
     int full = bits / 8;
     for (int i = 0; i < full; i++) {
       if (candidate[i] != prefix[i]) {

@@ -71,6 +71,7 @@ public final class NetworkPolicy {
   private final List<Entry> allow = new ArrayList<>();
   private final List<Entry> deny = new ArrayList<>();
   private final List<Cidr> reserved;
+  private final boolean allowsSomeAddress;
 
   private NetworkPolicy(List<String> allowRules, List<String> denyRules) {
     this.allowRules = List.copyOf(allowRules);
@@ -105,6 +106,56 @@ public final class NetworkPolicy {
       }
     }
     this.reserved = RESERVED.stream().map(Cidr::parse).toList();
+    this.allowsSomeAddress = computeAllowsSomeAddress();
+  }
+
+  /**
+   * Whether some address passes {@link #check}. An address x passes when, with B its most
+   * specific matching allow block, no deny block at least as specific as B and no reserved block
+   * contains it. Such an x lies in B and outside every deny block at least as specific as B, so
+   * it is enough to look, for each allow block A, for an address of A (of A's family) outside
+   * the deny blocks at least as specific as A and the reserved blocks. IPv4 blocks also match
+   * IPv4-mapped IPv6 addresses; ignoring that here can only answer true where the exact answer
+   * is false, never the reverse, so a policy reported as allowing nothing really allows nothing.
+   */
+  private boolean computeAllowsSomeAddress() {
+    for (Entry a : allow) {
+      var covering = new ArrayList<Cidr>(reserved);
+      for (Entry d : deny) {
+        if (d.cidr().specificity() >= a.cidr().specificity()) {
+          covering.add(d.cidr());
+        }
+      }
+      if (!covered(a.cidr(), covering)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the union of {@code blocks} contains every address of {@code block}. */
+  private static boolean covered(Cidr block, List<Cidr> blocks) {
+    var inside = new ArrayList<Cidr>();
+    for (Cidr c : blocks) {
+      if (c.contains(block)) {
+        return true;
+      }
+      if (c.intersects(block)) {
+        inside.add(c); // strictly inside block
+      }
+    }
+    if (inside.isEmpty() || block.isSingleAddress()) {
+      return false;
+    }
+    return covered(block.half(false), inside) && covered(block.half(true), inside);
+  }
+
+  /**
+   * Whether any address at all can pass this policy. When false, a name need not (and must not)
+   * be resolved: whatever it resolves to is refused.
+   */
+  public boolean allowsSomeAddress() {
+    return allowsSomeAddress;
   }
 
   private static void add(List<Entry> list, List<String> blocks, String rule, @Nullable String by) {

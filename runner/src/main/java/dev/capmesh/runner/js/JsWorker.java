@@ -172,8 +172,12 @@ public final class JsWorker implements HttpService {
     return dispatch(request, null, null);
   }
 
-  /** Serves {@code request} with the fetch handler of export {@code entrypoint} (null: default). */
-  CompletableFuture<ServiceResponse> dispatch(ServiceRequest request, @Nullable String entrypoint,
+  /**
+   * Serves {@code request} with the fetch handler of export {@code entrypoint} (null: the
+   * default export); {@code propsJson} (a JSON object, or null for {@code {}}) becomes
+   * {@code ctx.props}.
+   */
+  public CompletableFuture<ServiceResponse> dispatch(ServiceRequest request, @Nullable String entrypoint,
       @Nullable String propsJson) {
     var response = new CompletableFuture<ServiceResponse>();
     WorkerContext wc = pick();

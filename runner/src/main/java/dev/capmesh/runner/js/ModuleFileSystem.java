@@ -24,7 +24,8 @@ import java.util.Set;
  * The only "file system" a worker context sees: its own modules, read-only, at {@code /<name>},
  * plus the built-in {@code cloudflare:workers}. GraalJS resolves import specifiers through it,
  * so relative and absolute imports between modules work while no host file is reachable.
- * Non-JavaScript modules are served as generated ES modules with one default export.
+ * Non-JavaScript modules are served as generated ES modules with one default export; a
+ * CommonJS module is served as an ES module that runs it through {@link CommonJs}.
  */
 final class ModuleFileSystem implements org.graalvm.polyglot.io.FileSystem {
   private static final Path ROOT = Path.of("/");
@@ -49,7 +50,30 @@ final class ModuleFileSystem implements org.graalvm.polyglot.io.FileSystem {
       case JSON -> "export default JSON.parse(" + jsString(m.text()) + ");\n";
       case DATA -> "export default " + WORKERS_GLOBAL + ".base64ToBuffer(\""
           + Base64.getEncoder().encodeToString(m.content()) + "\");\n";
+      case COMMON_JS -> commonJsFacade(m);
     };
+  }
+
+  /**
+   * The ES module importers of a CommonJS module see: its {@code module.exports} as the default
+   * export (running it on first use, see {@link CommonJs}) and the declared named exports as
+   * they are once it has run.
+   */
+  private static String commonJsFacade(WorkerModule m) {
+    var out = new StringBuilder("const exports_ = " + CommonJs.GLOBAL + ".load("
+        + jsString("/" + m.name()) + ");\nexport default exports_;\n");
+    var seen = new java.util.HashSet<String>();
+    int i = 0;
+    for (String name : m.namedExports()) {
+      if (name.equals("default") || !seen.add(name)) {
+        continue; // module.exports is the default export already
+      }
+      out.append("const named").append(i).append("_ = exports_ == null ? undefined : exports_[")
+          .append(jsString(name)).append("];\nexport { named").append(i).append("_ as ")
+          .append(jsString(name)).append(" };\n");
+      i++;
+    }
+    return out.toString();
   }
 
   /** A JavaScript string literal with the same value as {@code s}. */

@@ -10,14 +10,16 @@ public sealed interface WorkerCode {
 
   /**
    * A worker in ES module syntax. The first module is the main one; it must be an
-   * {@link WorkerModule.Kind#ES_MODULE}.
+   * {@link WorkerModule.Kind#ES_MODULE} or a {@link WorkerModule.Kind#COMMON_JS} module (whose
+   * {@code module.exports} is then the default export, and so the default handlers).
    */
   record Modules(List<WorkerModule> modules) implements WorkerCode {
     public Modules {
       modules = List.copyOf(modules);
-      if (modules.isEmpty() || modules.get(0).kind() != WorkerModule.Kind.ES_MODULE) {
-        throw new IllegalArgumentException(
-            "modules: " + modules + " (expected: the first module is an ES module)");
+      if (modules.isEmpty() || (modules.get(0).kind() != WorkerModule.Kind.ES_MODULE
+          && modules.get(0).kind() != WorkerModule.Kind.COMMON_JS)) {
+        throw new IllegalArgumentException("modules: " + modules
+            + " (expected: the first module is an ES module or a CommonJS module)");
       }
       var names = new HashSet<String>();
       for (WorkerModule m : modules) {

@@ -285,6 +285,9 @@ final class WorkerContext {
   }
 
   private void loadModules(Context ctx, Value jsApi, String mainName) {
+    if (worker.code() instanceof WorkerCode.Modules m) {
+      CommonJs.install(ctx, m.modules());
+    }
     var error = new String[1];
     var loaded = new boolean[1];
     Value promise = ctx.eval("js", "import(" + ModuleFileSystem.jsString("/" + mainName) + ")");

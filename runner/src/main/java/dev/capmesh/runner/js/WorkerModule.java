@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One module of a worker written in ES module syntax.
@@ -13,8 +14,11 @@ import java.util.Arrays;
  *     anywhere)
  * @param kind how the content is exposed to importers
  * @param content the module's bytes (UTF-8 text for every kind except {@link Kind#DATA})
+ * @param namedExports for a {@link Kind#COMMON_JS} module, the properties of its
+ *     {@code module.exports} that importers also see as named exports (workerd's
+ *     {@code namedExports}); empty for other kinds
  */
-public record WorkerModule(String name, Kind kind, byte[] content) {
+public record WorkerModule(String name, Kind kind, byte[] content, List<String> namedExports) {
 
   /** How a module's content is exposed to code that imports it. */
   public enum Kind {
@@ -25,17 +29,32 @@ public record WorkerModule(String name, Kind kind, byte[] content) {
     /** Binary data; the default export is an ArrayBuffer. */
     DATA,
     /** JSON; the default export is the parsed value. */
-    JSON
+    JSON,
+    /**
+     * JavaScript in CommonJS syntax ({@code module.exports}, {@code require}); the default
+     * export is {@code module.exports} once the module has run.
+     */
+    COMMON_JS
   }
 
   public WorkerModule {
     requireNonNull(name, "name");
     requireNonNull(kind, "kind");
     content = requireNonNull(content, "content").clone();
+    namedExports = List.copyOf(namedExports);
+    if (kind != Kind.COMMON_JS && !namedExports.isEmpty()) {
+      throw new IllegalArgumentException("namedExports: " + namedExports
+          + " (expected: none for a " + kind + " module)");
+    }
     if (name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.contains(":")) {
       throw new IllegalArgumentException(
           "name: " + name + " (expected: a relative module path without ':' or '\\')");
     }
+  }
+
+  /** A module without named exports. */
+  public WorkerModule(String name, Kind kind, byte[] content) {
+    this(name, kind, content, List.of());
   }
 
   /** A JavaScript ES module. */
@@ -51,6 +70,12 @@ public record WorkerModule(String name, Kind kind, byte[] content) {
   /** A JSON module; {@code json} is its source text. */
   public static WorkerModule json(String name, String json) {
     return new WorkerModule(name, Kind.JSON, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A CommonJS module; {@code namedExports} as in {@link WorkerModule}. */
+  public static WorkerModule commonJs(String name, String source, String... namedExports) {
+    return new WorkerModule(name, Kind.COMMON_JS, source.getBytes(StandardCharsets.UTF_8),
+        List.of(namedExports));
   }
 
   /** A binary data module. */
@@ -69,7 +94,7 @@ public record WorkerModule(String name, Kind kind, byte[] content) {
 
   @Override public boolean equals(Object o) {
     return o instanceof WorkerModule m && m.name.equals(name) && m.kind == kind
-        && Arrays.equals(m.content, content);
+        && Arrays.equals(m.content, content) && m.namedExports.equals(namedExports);
   }
 
   @Override public int hashCode() {

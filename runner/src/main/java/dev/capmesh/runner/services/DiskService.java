@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -47,9 +48,17 @@ import org.jspecify.annotations.Nullable;
  *       {@code writable} both are 405. Other methods: 501.
  *   <li>A path is refused (404 for reads, 403 for writes) when a segment, after percent-decoding,
  *       is {@code .} or {@code ..}, contains {@code /}, {@code \} or NUL, or starts with a dot
- *       while {@code allowDotfiles} is false. Whatever passes is resolved with
- *       {@link Path#toRealPath} and must still lie under the root's real path, so symlinks that
- *       point outside can never be followed.
+ *       while {@code allowDotfiles} is false. Whatever passes is walked one component at a time
+ *       without following links; a symlink is followed only when its real target lies under the
+ *       root's real path and (without {@code allowDotfiles}) has no dot-named component below
+ *       the root. PUT creates missing directories only inside directories already checked, so
+ *       nothing is ever created, written, read or deleted outside the root through a link.
+ *   <li>Races: the checks and the file operations are separate system calls (Java has no
+ *       {@code openat}), so a process that can write to the directory could swap a checked
+ *       directory for a symlink in between. The service itself never creates symlinks (PUT
+ *       writes regular files and real directories and renames over a link instead of through
+ *       it; DELETE removes a link, not its target), so a worker cannot stage that race, and the
+ *       last component is always opened without following links.
  * </ul>
  *
  * <p>All file system work runs on {@code blockingExecutor}, never on the caller's thread.
@@ -205,31 +214,90 @@ public final class DiskService implements HttpService {
     }
   }
 
-  private Path lexical(List<String> segments) {
-    Path p = root;
-    for (String s : segments) {
-      p = p.resolve(s);
-    }
-    return p;
-  }
-
-  /** The real path of an existing node, or null when it does not exist or escapes the root. */
-  private @Nullable Path inside(Path p) {
+  /**
+   * Walks {@code segments} down from the root, one component at a time, and returns the real
+   * path of the node they name, or null when it does not exist or may not be reached. Each
+   * component is examined without following links; a symlink is followed only when its real
+   * target lies under the root and, without {@code allowDotfiles}, has no dot-named component
+   * below the root. With {@code create}, a missing directory component is created inside the
+   * directory already checked (never through a link).
+   */
+  private @Nullable Path walk(List<String> segments, boolean create) {
+    Path at = root;
     try {
-      Path real = p.toRealPath();
-      return real.startsWith(root) ? real : null;
+      for (String segment : segments) {
+        if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+          return null;
+        }
+        at = step(at, segment, create);
+        if (at == null) {
+          return null;
+        }
+      }
+      return at;
     } catch (IOException e) {
       return null;
     }
   }
 
+  /** One component of {@link #walk}: {@code dir} is a checked real directory under the root. */
+  private @Nullable Path step(Path dir, String segment, boolean create) throws IOException {
+    Path child = dir.resolve(segment);
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      if (!create) {
+        return null;
+      }
+      try {
+        return Files.createDirectory(child); // mkdir: never follows a link at child
+      } catch (FileAlreadyExistsException raced) {
+        return step(dir, segment, false);
+      }
+    }
+    if (!attrs.isSymbolicLink()) {
+      return child;
+    }
+    Path real;
+    try {
+      real = child.toRealPath();
+    } catch (IOException dangling) {
+      return null; // a dangling link: never create what it points to
+    }
+    return reachable(real) ? real : null;
+  }
+
+  /** Whether a real path may be served: under the root, and no hidden component unless allowed. */
+  private boolean reachable(Path real) {
+    if (!real.startsWith(root)) {
+      return false;
+    }
+    if (!allowDotfiles) {
+      for (Path part : root.relativize(real)) {
+        if (part.toString().startsWith(".")) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The checked real directory that holds the last segment, or null; see {@link #walk}. */
+  private @Nullable Path parentOf(List<String> segments, boolean create) {
+    Path parent = walk(segments.subList(0, segments.size() - 1), create);
+    return parent != null && Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS) ? parent : null;
+  }
+
   private ServiceResponse read(List<String> segments, boolean head) {
-    Path real = inside(lexical(segments));
+    Path real = walk(segments, false);
     if (real == null) {
       return ServiceResponse.text(404, "Not Found");
     }
     try {
-      BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class);
+      // NOFOLLOW: a link put in place of the checked node since the walk is not followed.
+      BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
       String modified = HTTP_DATE.format(attrs.lastModifiedTime().toInstant());
       if (attrs.isRegularFile()) {
         List<Map.Entry<String, String>> headers = List.of(
@@ -312,19 +380,17 @@ public final class DiskService implements HttpService {
 
   private CompletionStage<ServiceResponse> put(List<String> segments, BodyStream body) {
     return CompletableFuture.supplyAsync(() -> {
-      Path target = lexical(segments);
-      try {
-        Files.createDirectories(target.getParent());
-      } catch (IOException e) {
+      Path parent = parentOf(segments, true);
+      if (parent == null) {
         return null;
       }
-      Path parent = inside(target.getParent());
-      if (parent == null || (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS))) {
+      Path target = parent.resolve(segments.get(segments.size() - 1));
+      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         return null;
       }
       try {
         Path temp = Files.createTempFile(parent, ".capmesh-put-", ".tmp");
-        return new Upload(parent.resolve(target.getFileName()), temp,
+        return new Upload(target, temp,
             FileChannel.open(temp, StandardOpenOption.WRITE));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -380,12 +446,11 @@ public final class DiskService implements HttpService {
   }
 
   private ServiceResponse delete(List<String> segments) {
-    Path target = lexical(segments);
-    Path parent = inside(target.getParent());
+    Path parent = parentOf(segments, false);
     if (parent == null) {
       return ServiceResponse.text(404, "Not Found");
     }
-    Path victim = parent.resolve(target.getFileName());
+    Path victim = parent.resolve(segments.get(segments.size() - 1));
     try {
       if (!Files.exists(victim, LinkOption.NOFOLLOW_LINKS)) {
         return ServiceResponse.text(404, "Not Found");

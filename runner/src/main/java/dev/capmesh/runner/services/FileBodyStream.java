@@ -39,7 +39,7 @@ final class FileBodyStream implements BodyStream {
     }
     try {
       if (channel == null) {
-        channel = FileChannel.open(path, StandardOpenOption.READ);
+        channel = FileChannel.open(path, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
       }
       var buf = ByteBuffer.allocate((int) Math.min(CHUNK, length - position));
       int n = channel.read(buf, position);

@@ -31,8 +31,9 @@ import java.util.concurrent.CompletionStage;
  * service, the address and the rule; no connection is attempted. Redirects are not followed: the
  * caller (the worker's {@code fetch}) follows them, and every hop comes back here to be checked
  * again. The names {@code localhost} and {@code *.localhost} always mean the loopback addresses and
- * are never sent to DNS. https is not supported yet and is refused with a message saying so.
- * Thread-safe.
+ * are never sent to DNS, and no name is sent to DNS when the policy allows no address at all
+ * ({@link NetworkPolicy#allowsSomeAddress()}). https is not supported yet and is refused with a
+ * message saying so. Thread-safe.
  */
 public final class NetworkService implements HttpService {
   private static final List<InetAddress> LOOPBACK = List.of(
@@ -68,6 +69,14 @@ public final class NetworkService implements HttpService {
       return CompletableFuture.failedFuture(new EgressRefusedException("network \"" + name
           + "\" cannot fetch " + url.scheme() + "://" + url.hostHeader()
           + ": https egress is not supported yet"));
+    }
+    if (url.host() instanceof HostParser.Name n && !n.isLocalhost() && !policy.allowsSomeAddress()) {
+      // Whatever the name resolves to is refused: do not let the lookup itself leave the runner.
+      request.body().cancel();
+      return CompletableFuture.failedFuture(new EgressRefusedException("network \"" + name
+          + "\" refused " + n.name() + ": no address can pass its rules (allow = "
+          + quoted(policy.allowRules()) + ", deny = " + quoted(policy.denyRules())
+          + "), so the name was not resolved"));
     }
     return addresses(url.host())
         .thenCompose(addresses -> {
@@ -108,6 +117,11 @@ public final class NetworkService implements HttpService {
         return list;
       });
     };
+  }
+
+  private static String quoted(List<String> rules) {
+    return rules.stream().map(r -> "\"" + r + "\"")
+        .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
   }
 
   private String refusal(HostParser.Host host, NetworkPolicy.Decision decision) {

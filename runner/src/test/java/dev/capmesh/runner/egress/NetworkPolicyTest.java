@@ -122,4 +122,35 @@ class NetworkPolicyTest {
     assertThatThrownBy(() -> NetworkPolicy.of(List.of(rule), List.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
   }
+
+  @ParameterizedTest(name = "allow=[{0}] deny=[{1}] allows something: {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      |  | false
+      unix unix-abstract |  | false
+      10.0.0.0/8 | 10.0.0.0/8 | false
+      10.0.0.0/8 | 10.0.0.0/8 10.0.0.0/7 | false
+      local | local | false
+      private | private local | false
+      224.0.0.0/4 |  | false
+      255.255.255.255/32 |  | false
+      127.0.0.0/8 | 127.0.0.0/9 127.128.0.0/9 | false
+      127.0.0.0/8 ::1/128 | 127.0.0.0/10 127.64.0.0/10 127.128.0.0/9 ::1/128 | false
+      224.0.0.0/3 |  | false
+      ::1/128 | ::/0 | true
+      10.0.0.0/8 | 10.0.0.0/7 | true
+      ::1/128 | ::1/128 | false
+      public |  | true
+      network |  | true
+      local |  | true
+      10.0.0.0/8 | 10.0.0.0/9 | true
+      127.0.0.0/8 | 127.0.0.0/9 127.128.0.0/10 | true
+      127.0.0.1/32 | 127.0.0.0/8 | true
+      10.1.0.0/16 | 10.0.0.0/8 | true
+      ::/0 | 0.0.0.0/0 | true
+      192.0.0.0/23 |  | true
+      """)
+  void allowsSomeAddressOnlyWhenSomeAddressPasses(String allow, String deny, boolean expected) {
+    var policy = NetworkPolicy.of(list(allow == null ? "" : allow), list(deny == null ? "" : deny));
+    assertThat(policy.allowsSomeAddress()).isEqualTo(expected);
+  }
 }

@@ -1,0 +1,1 @@
+exports.greet = (who) => `Hello, ${who}, from CommonJS`;
