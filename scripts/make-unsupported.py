@@ -28,7 +28,7 @@ case("modules-and-fields", H + '''const config :Workerd.Config = (
 );
 ''',
      ('(name = "a.wasm"', 1, 'Worker "wasm"\'s module "a.wasm" is a wasm module, which this runner cannot load yet.', None),
-     ('(name = "t.txt"', 1, 'Worker "textFirst"\'s first module "t.txt" is a text module; this runner needs the main module to be an esModule.', 'list the worker\'s esModule first'),
+     ('(name = "t.txt"', 1, 'Worker "textFirst"\'s first module "t.txt" is a text module; this runner needs the main module to be an esModule or a commonJsModule.', 'list the worker\'s main JavaScript module first'),
      ('(name = "main.py"', 1, 'Worker "py"\'s module "main.py" is a pythonModule module, which this runner cannot load yet.', None),
      ('containerEngine', 1, 'Worker "boxes" sets containerEngine, which this runner does not support yet.', None))
 
@@ -77,6 +77,15 @@ case("not-started", H + '''const config :Workerd.Config = (
   sockets = [(name = "web", address = "127.0.0.1:8080", http = (), service = "main")],
 );
 const spare :Workerd.Worker = ''' + w('bindings = [(name = "DB", kvNamespace = "db")]') + ''';
+''')
+
+# Servable: a commonJsModule as the main module, requiring another one.
+case("commonjs-main", H + '''const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = (modules = [(name = "main.js", commonJsModule = "module.exports = { fetch() { return new Response(require('./lib.js').x); } };"), (name = "lib.js", commonJsModule = "exports.x = 'hi';")], compatibilityDate = "2024-09-01")),
+  ],
+  sockets = [(name = "web", address = "127.0.0.1:8080", http = (), service = "main")],
+);
 ''')
 
 def position(name, text, marker, occurrence):

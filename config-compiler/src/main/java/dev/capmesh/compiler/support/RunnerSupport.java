@@ -108,15 +108,16 @@ public final class RunnerSupport {
         if (!loads(module.type())) {
           out.add(new Unsupported(module, "", label + "'s module \"" + module.name() + "\" is "
               + article(module.type().schemaName()) + " module, which this runner cannot load yet.",
-              module.type() == Module.Type.COMMON_JS_MODULE ? "rewrite it as an esModule" : null));
+              null));
         }
       }
       if (!m.modules().isEmpty() && loads(m.modules().get(0).type())
-          && m.modules().get(0).type() != Module.Type.ES_MODULE) {
+          && m.modules().get(0).type() != Module.Type.ES_MODULE
+          && m.modules().get(0).type() != Module.Type.COMMON_JS_MODULE) {
         Module main = m.modules().get(0);
         out.add(new Unsupported(main, "", label + "'s first module \"" + main.name() + "\" is "
-            + article(main.type().schemaName()) + " module; this runner needs the main module to be an esModule.",
-            "list the worker's esModule first"));
+            + article(main.type().schemaName()) + " module; this runner needs the main module to be an esModule or a commonJsModule.",
+            "list the worker's main JavaScript module first"));
       }
     }
     for (String field : w.unsupportedFields()) {
@@ -136,8 +137,8 @@ public final class RunnerSupport {
   /** Whether the runner loads modules of this kind. */
   private static boolean loads(Module.Type type) {
     return switch (type) {
-      case ES_MODULE, TEXT, DATA, JSON -> true;
-      case COMMON_JS_MODULE, WASM, OBSOLETE, PYTHON_MODULE, PYTHON_REQUIREMENT, BUNDLED -> false;
+      case ES_MODULE, COMMON_JS_MODULE, TEXT, DATA, JSON -> true;
+      case WASM, OBSOLETE, PYTHON_MODULE, PYTHON_REQUIREMENT, BUNDLED -> false;
     };
   }
 
