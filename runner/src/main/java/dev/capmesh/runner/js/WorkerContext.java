@@ -2,6 +2,7 @@ package dev.capmesh.runner.js;
 
 import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.BodyStreams;
+import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
 import java.nio.ByteBuffer;
@@ -16,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import com.oracle.truffle.api.TruffleContext;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
@@ -46,31 +48,45 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerContext {
   private static final Logger log = LoggerFactory.getLogger(WorkerContext.class);
-  private static final long BACKGROUND_CPU_NANOS = 10_000_000_000L;
+  /** Background work (timers set outside any request) may use the per-request CPU limit per window. */
+  private static final long BACKGROUND_WINDOW_NANOS = 1_000_000_000L;
 
   final JsWorker worker;
   private final JsRuntime runtime;
   private final ExecutorService executor;
   private final Set<RequestState> inflight = ConcurrentHashMap.newKeySet();
-  private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
-
-  /** A pending timer and the request it was set for (null: outside any request). */
-  private record Timer(ScheduledFuture<?> future, @Nullable RequestState owner) {}
+  private final Timers timers;
+  /** Loading the code: charged to the worker's {@link LoadBudget}. */
+  private final RequestState loading;
+  /** Tasks outside any request after loading; its CPU count restarts every window. */
   private final RequestState background;
+  /** Context thread only. */
+  private long backgroundWindowStart;
   final CompletableFuture<Void> ready = new CompletableFuture<>();
   private volatile long threadId = -1;
   private volatile @Nullable RequestState current;
   private volatile long taskStartCpu;
   private volatile boolean dead;
   private volatile String deathReason = "";
-  private @Nullable Context context;
+  /** The reason requests that find the context dead are given ("load-failed" during a load). */
+  private volatile String toldReason = "";
+  /** Written by the context thread once, read by whoever kills the context. */
+  @GuardedBy("this") private @Nullable Context context;
+  private volatile @Nullable TruffleContext truffleContext;
+  /** Confined to the context thread. */
   private @Nullable Value api;
-  private int nextTimer = 1;
+  /** When the load may start (System.nanoTime): the worker's reload backoff. */
+  private final long loadNotBefore;
 
-  WorkerContext(JsWorker worker, JsRuntime runtime) {
+  WorkerContext(JsWorker worker, JsRuntime runtime, long loadDelayNanos) {
     this.worker = worker;
     this.runtime = runtime;
-    this.background = new RequestState("background", BACKGROUND_CPU_NANOS, 1, (r, c) -> {}, () -> {});
+    this.loadNotBefore = System.nanoTime() + loadDelayNanos;
+    this.loading = new RequestState("load", RequestBudget.root(), worker.loadBudget().loadCpuLimitNanos(), 1,
+        (r, c) -> {}, () -> {});
+    this.background = new RequestState("background", RequestBudget.root(), worker.limits().cpuPerRequest().toNanos(),
+        1, (r, c) -> {}, () -> {});
+    this.timers = new Timers(runtime.scheduler(), this::execute);
     this.executor = Executors.newSingleThreadExecutor(r -> {
       var t = new Thread(r, "capmesh-js-" + worker.name());
       t.setDaemon(true);
@@ -78,7 +94,11 @@ final class WorkerContext {
       return t;
     });
     runtime.register(this);
-    execute(background, this::init);
+    execute(loading, this::loadCode);
+  }
+
+  private boolean isRequest(@Nullable RequestState st) {
+    return st != null && st != loading && st != background;
   }
 
   int load() {
@@ -94,7 +114,7 @@ final class WorkerContext {
   void execute(@Nullable RequestState state, Runnable task) {
     RequestState st = state == null ? background : state;
     if (dead) {
-      st.kill(deathReason, false);
+      st.kill(toldReason, false);
       return;
     }
     st.queued.incrementAndGet();
@@ -105,7 +125,7 @@ final class WorkerContext {
       });
     } catch (RejectedExecutionException e) {
       st.queued.decrementAndGet();
-      st.kill(deathReason, false);
+      st.kill(toldReason, false);
     }
   }
 
@@ -125,10 +145,17 @@ final class WorkerContext {
 
   private void runTask(RequestState st, Runnable task) {
     if (dead) {
-      st.kill(deathReason, false);
+      st.kill(toldReason, false);
       return;
     }
     long start = runtime.threadCpuNanos(threadId);
+    if (st == background) {
+      long now = System.nanoTime();
+      if (now - backgroundWindowStart > BACKGROUND_WINDOW_NANOS) {
+        backgroundWindowStart = now;
+        st.cpuNanos = 0;
+      }
+    }
     taskStartCpu = start;
     current = st;
     try {
@@ -160,7 +187,7 @@ final class WorkerContext {
       current = null;
       st.cpuNanos += runtime.threadCpuNanos(threadId) - start;
     }
-    if (st != background && !dead && st.waitsOnNothing()) {
+    if (isRequest(st) && !dead && st.waitsOnNothing()) {
       neverAnswers(st);
     }
   }
@@ -182,8 +209,8 @@ final class WorkerContext {
       return;
     }
     long used = st.cpuNanos + runtime.threadCpuNanos(threadId) - start;
-    // Loading code and timers outside any request get a larger allowance (BACKGROUND_CPU_NANOS):
-    // a cold context runs interpreted until the JIT catches up.
+    // Loading gets the worker's load allowance (10 s by default: a cold context runs interpreted
+    // until the JIT catches up); background work the per-request limit per window.
     if (used > st.cpuLimitNanos) {
       kill("cpu");
     }
@@ -198,18 +225,24 @@ final class WorkerContext {
   /** Closes the Context, cancelling what runs in it, and fails every request it was serving. */
   void kill(String reason) {
     RequestState culprit;
+    Context c;
+    boolean duringLoad;
     synchronized (this) {
       if (dead) {
         return;
       }
-      deathReason = reason;
-      dead = true;
       culprit = current;
+      c = context;
+      duringLoad = culprit == loading;
+      deathReason = reason;
+      // Requests waiting for a load that was stopped learn why the worker cannot run.
+      toldReason = duringLoad && !reason.equals("shutdown") ? "load-failed" : reason;
+      dead = true;
     }
+    truffleContext = null;
     runtime.unregister(this);
-    worker.contextDied(this);
-    timers.values().forEach(t -> t.future().cancel(false));
-    Context c = context;
+    worker.contextDied(this, reason, duringLoad ? loadError(reason) : null);
+    timers.cancelAll();
     if (c != null) {
       try {
         c.close(true);
@@ -217,13 +250,16 @@ final class WorkerContext {
         log.debug("event=context-close-failed worker={}", worker.name(), e);
       }
     }
+    synchronized (this) {
+      context = null; // what the closed context held must not stay reachable through us
+    }
     executor.shutdown();
-    if (culprit != null && culprit != background && !reason.equals("shutdown")) {
+    if (isRequest(culprit) && !reason.equals("shutdown")) {
       log.warn("event=worker-limit-exceeded worker={} requestId={} limit={}", worker.name(),
           culprit.requestId, reason);
     }
     for (RequestState st : List.copyOf(inflight)) {
-      st.kill(reason, st == culprit);
+      st.kill(toldReason, st == culprit);
     }
     inflight.clear();
     ready.completeExceptionally(new JsLoadException(
@@ -231,6 +267,55 @@ final class WorkerContext {
   }
 
   // ---------------------------------------------------------------- loading
+
+  /** The first task: waits out the worker's reload backoff, then loads the code and charges it. */
+  private void loadCode() {
+    for (long wait; (wait = loadNotBefore - System.nanoTime()) > 0 && !dead; ) {
+      LockSupport.parkNanos(wait);
+    }
+    if (dead) {
+      return;
+    }
+    worker.loadBudget().loadStarted();
+    long start = runtime.threadCpuNanos(threadId);
+    init();
+    if (ready.isDone() && !ready.isCompletedExceptionally()) {
+      worker.loadBudget().loadFinished(runtime.threadCpuNanos(threadId) - start);
+    }
+  }
+
+  /**
+   * Makes the new Context visible to {@link #kill}, or closes it when a kill came first (the
+   * kill could not see it). Returns whether loading should go on.
+   */
+  private boolean publish(Context ctx) {
+    boolean published;
+    synchronized (this) {
+      published = !dead;
+      if (published) {
+        context = ctx;
+      }
+    }
+    if (!published) {
+      ctx.close(true);
+      return false;
+    }
+    HeapMeter.Meter meter = runtime.memory().meter();
+    if (meter != null) {
+      ctx.enter();
+      try {
+        truffleContext = meter.enteredContext();
+      } finally {
+        ctx.leave();
+      }
+    }
+    return true;
+  }
+
+  /** The Truffle view of this context, for measuring the heap it retains; null before loading. */
+  @Nullable TruffleContext truffleContext() {
+    return dead ? null : truffleContext;
+  }
 
   private void init() {
     try {
@@ -252,7 +337,9 @@ final class WorkerContext {
         builder.allowIO(IOAccess.NONE);
       }
       Context ctx = builder.build();
-      context = ctx;
+      if (!publish(ctx)) {
+        return;
+      }
       Value internal = ctx.eval("js", "({})");
       ProxyObject hooks = new HostHooks(this, runtime).asProxy();
       for (Source s : runtime.webSources()) {
@@ -300,10 +387,29 @@ final class WorkerContext {
     }
   }
 
+  /** Why the load stopped: the error it failed with, or the limit that stopped it. */
+  private String loadError(String reason) {
+    if (ready.isCompletedExceptionally()) {
+      try {
+        ready.getNow(null);
+      } catch (java.util.concurrent.CompletionException e) {
+        String m = String.valueOf(e.getCause().getMessage());
+        String prefix = "worker \"" + worker.name() + "\": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+      }
+    }
+    return loadStoppedMessage(reason);
+  }
+
+  private static String seconds(long nanos) {
+    return java.math.BigDecimal.valueOf(nanos / 1_000_000L, 3).stripTrailingZeros().toPlainString();
+  }
+
   /** Why loading stopped when the context was closed under it. */
-  private static String loadStoppedMessage(String reason) {
+  private String loadStoppedMessage(String reason) {
+    long loadCpuLimitNanos = worker.loadBudget().loadCpuLimitNanos();
     return switch (reason) {
-      case "cpu" -> "its top-level code used more than the " + BACKGROUND_CPU_NANOS / 1_000_000_000L
+      case "cpu" -> "its top-level code used more than the " + seconds(loadCpuLimitNanos)
           + " s of CPU time allowed for loading (an endless loop when the module is evaluated?)";
       case "memory" -> "the runner ran low on memory while loading it";
       case "shutdown" -> "the runner is shutting down";
@@ -413,8 +519,10 @@ final class WorkerContext {
     });
   }
 
+  /** {@code st} is over (answered, body sent, waitUntil settled): its pending timers end too. */
   void finished(RequestState st) {
     inflight.remove(st);
+    timers.endOf(st);
   }
 
   private Value api() {
@@ -472,42 +580,17 @@ final class WorkerContext {
   // ---------------------------------------------------------------- timers (context thread)
 
   int setTimer(long delayMs, boolean repeat, Value callback) {
-    int id = nextTimer++;
     RequestState st = current;
-    Runnable fire = () -> execute(st, () -> {
-      if (repeat) {
-        if (!timers.containsKey(id)) {
-          return;
-        }
-      } else {
-        Timer t = timers.remove(id);
-        if (t == null) {
-          return; // cleared meanwhile
-        }
-        if (t.owner() != null) {
-          t.owner().closed();
-        }
-      }
-      callback.execute();
-    });
-    ScheduledFuture<?> f = repeat
-        ? runtime.scheduler().scheduleAtFixedRate(fire, delayMs, delayMs, TimeUnit.MILLISECONDS)
-        : runtime.scheduler().schedule(fire, delayMs, TimeUnit.MILLISECONDS);
-    if (st != null) {
-      st.opened();
-    }
-    timers.put(id, new Timer(f, st));
-    return id;
+    return timers.set(isRequest(st) ? st : null, delayMs, repeat, callback);
   }
 
   void clearTimer(int id) {
-    Timer t = timers.remove(id);
-    if (t != null) {
-      t.future().cancel(false);
-      if (t.owner() != null) {
-        t.owner().closed();
-      }
-    }
+    timers.clear(id);
+  }
+
+  /** Timers pending in this context (tests). */
+  int pendingTimers() {
+    return timers.pending();
   }
 
   @Nullable RequestState current() {
