@@ -3,6 +3,7 @@ package dev.capmesh.runner.js;
 import com.oracle.truffle.api.TruffleContext;
 import com.oracle.truffle.api.instrumentation.TruffleInstrument;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.graalvm.polyglot.Context;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,9 +31,14 @@ final class HeapMeter extends TruffleInstrument {
       this.env = env;
     }
 
-    /** The Truffle view of the context entered on the calling thread, or null if none is. */
-    @Nullable TruffleContext enteredContext() {
-      return env.getEnteredContext();
+    /** The Truffle view of {@code context}; call it on the thread that may enter the context. */
+    @Nullable TruffleContext truffleView(Context context) {
+      context.enter();
+      try {
+        return env.getEnteredContext();
+      } finally {
+        context.leave();
+      }
     }
 
     /**

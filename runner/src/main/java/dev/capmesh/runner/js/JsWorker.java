@@ -58,7 +58,7 @@ public final class JsWorker implements HttpService {
     this.outbound = b.outbound;
     this.limits = b.limits;
     this.poolSize = b.poolSize;
-    this.loadBudget = new LoadBudget(b.name, b.loadCpuLimit.toNanos(), System::nanoTime);
+    this.loadBudget = new LoadBudget(b.name, b.loadCpuLimit.toNanos(), b.clock);
     this.redactor = new Redactor(b.bindings.values().stream()
         .filter(v -> v instanceof EnvBinding.Secret)
         .map(v -> ((EnvBinding.Secret) v).value()).toList());
@@ -79,6 +79,7 @@ public final class JsWorker implements HttpService {
     private JsLimits limits = JsLimits.defaults();
     private int poolSize = 2;
     private Duration loadCpuLimit = DEFAULT_LOAD_CPU_LIMIT;
+    private java.util.function.LongSupplier clock = System::nanoTime;
 
     private Builder(JsRuntime runtime, String name, WorkerCode code) {
       this.runtime = requireNonNull(runtime, "runtime");
@@ -124,6 +125,12 @@ public final class JsWorker implements HttpService {
         throw new IllegalArgumentException("loadCpuLimit: " + limit + " (expected: > 0)");
       }
       this.loadCpuLimit = limit;
+      return this;
+    }
+
+    /** The clock (nanoseconds) reload backoffs are measured with; tests pass a fake one. */
+    Builder clock(java.util.function.LongSupplier nanoClock) {
+      this.clock = requireNonNull(nanoClock, "nanoClock");
       return this;
     }
 

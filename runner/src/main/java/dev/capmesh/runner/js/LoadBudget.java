@@ -41,6 +41,18 @@ final class LoadBudget {
     this.clock = clock;
   }
 
+  /** Parks the calling thread until {@code notBefore} (System.nanoTime) or until {@code stop}. */
+  static void awaitTurn(long notBefore, java.util.function.BooleanSupplier stop) {
+    for (long wait; (wait = notBefore - System.nanoTime()) > 0 && !stop.getAsBoolean(); ) {
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+    }
+  }
+
+  /** {@code nanos} as seconds with up to three decimals: "10", "0.3". */
+  static String seconds(long nanos) {
+    return java.math.BigDecimal.valueOf(nanos / 1_000_000L, 3).stripTrailingZeros().toPlainString();
+  }
+
   long loadCpuLimitNanos() {
     return loadCpuLimitNanos;
   }

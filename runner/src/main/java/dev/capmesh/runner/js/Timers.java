@@ -115,9 +115,4 @@ final class Timers {
     }
     byOwner.clear();
   }
-
-  /** Timers pending now (tests). */
-  int pending() {
-    return byId.size();
-  }
 }

@@ -14,10 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.LockSupport;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.oracle.truffle.api.TruffleContext;
 import org.graalvm.polyglot.Context;
@@ -38,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One polyglot Context of a worker and the single thread that runs it.
  *
- * <p>Threading: every use of the Context happens in a task on {@link #executor}, a
+ * <p>Threading: every use of the Context happens in a task on its {@link EventLoop}, a
  * single-thread executor owned by this object. Java-side completions (a body chunk arrived, a
  * subrequest answered, a timer fired) never touch the Context directly: they post a task with
  * {@link #execute}. The task queue is the context's event loop; GraalJS drains the promise job
@@ -46,26 +42,14 @@ import org.slf4j.LoggerFactory;
  * charged the thread CPU time the task used; the runtime's watchdog calls {@link #checkCpu} and
  * closes the Context when the running request is over budget.
  */
-final class WorkerContext {
+final class WorkerContext implements EventLoop.Host {
   private static final Logger log = LoggerFactory.getLogger(WorkerContext.class);
-  /** Background work (timers set outside any request) may use the per-request CPU limit per window. */
-  private static final long BACKGROUND_WINDOW_NANOS = 1_000_000_000L;
-
   final JsWorker worker;
   private final JsRuntime runtime;
-  private final ExecutorService executor;
+  private final EventLoop loop;
   private final Set<RequestState> inflight = ConcurrentHashMap.newKeySet();
   private final Timers timers;
-  /** Loading the code: charged to the worker's {@link LoadBudget}. */
-  private final RequestState loading;
-  /** Tasks outside any request after loading; its CPU count restarts every window. */
-  private final RequestState background;
-  /** Context thread only. */
-  private long backgroundWindowStart;
   final CompletableFuture<Void> ready = new CompletableFuture<>();
-  private volatile long threadId = -1;
-  private volatile @Nullable RequestState current;
-  private volatile long taskStartCpu;
   private volatile boolean dead;
   private volatile String deathReason = "";
   /** The reason requests that find the context dead are given ("load-failed" during a load). */
@@ -82,51 +66,32 @@ final class WorkerContext {
     this.worker = worker;
     this.runtime = runtime;
     this.loadNotBefore = System.nanoTime() + loadDelayNanos;
-    this.loading = new RequestState("load", RequestBudget.root(), worker.loadBudget().loadCpuLimitNanos(), 1,
+    var loading = new RequestState("load", RequestBudget.root(), worker.loadBudget().loadCpuLimitNanos(), 1,
         (r, c) -> {}, () -> {});
-    this.background = new RequestState("background", RequestBudget.root(), worker.limits().cpuPerRequest().toNanos(),
-        1, (r, c) -> {}, () -> {});
-    this.timers = new Timers(runtime.scheduler(), this::execute);
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      var t = new Thread(r, "capmesh-js-" + worker.name());
-      t.setDaemon(true);
-      threadId = t.threadId();
-      return t;
-    });
+    var background = new RequestState("background", RequestBudget.root(),
+        worker.limits().cpuPerRequest().toNanos(), 1, (r, c) -> {}, () -> {});
+    this.loop = new EventLoop("capmesh-js-" + worker.name(), runtime, loading, background, this);
+    this.timers = new Timers(runtime.scheduler(), loop::execute);
     runtime.register(this);
     execute(loading, this::loadCode);
-  }
-
-  private boolean isRequest(@Nullable RequestState st) {
-    return st != null && st != loading && st != background;
   }
 
   int load() {
     return inflight.size();
   }
 
-  boolean isDead() {
+  @Override public boolean isDead() {
     return dead;
+  }
+
+  @Override public String toldReason() {
+    return toldReason;
   }
 
   // ---------------------------------------------------------------- event loop
 
   void execute(@Nullable RequestState state, Runnable task) {
-    RequestState st = state == null ? background : state;
-    if (dead) {
-      st.kill(toldReason, false);
-      return;
-    }
-    st.queued.incrementAndGet();
-    try {
-      executor.execute(() -> {
-        st.queued.decrementAndGet();
-        runTask(st, task);
-      });
-    } catch (RejectedExecutionException e) {
-      st.queued.decrementAndGet();
-      st.kill(toldReason, false);
-    }
+    loop.execute(state, task);
   }
 
   /**
@@ -143,24 +108,9 @@ final class WorkerContext {
     });
   }
 
-  private void runTask(RequestState st, Runnable task) {
-    if (dead) {
-      st.kill(toldReason, false);
-      return;
-    }
-    long start = runtime.threadCpuNanos(threadId);
-    if (st == background) {
-      long now = System.nanoTime();
-      if (now - backgroundWindowStart > BACKGROUND_WINDOW_NANOS) {
-        backgroundWindowStart = now;
-        st.cpuNanos = 0;
-      }
-    }
-    taskStartCpu = start;
-    current = st;
-    try {
-      task.run();
-    } catch (PolyglotException e) {
+  /** A task of {@code st} threw: out of memory stops the context; the rest is logged. */
+  @Override public void taskFailed(RequestState st, Throwable error) {
+    if (error instanceof PolyglotException e) {
       if (!dead && e.isResourceExhausted()) {
         // Out of heap (or stack) inside JavaScript: the context cannot be trusted any more.
         // Kill it so its requests get a 503 instead of waiting forever; the pool replaces it.
@@ -172,28 +122,20 @@ final class WorkerContext {
         log.error("event=js-task-failed worker={} requestId={} error={}", worker.name(),
             st.requestId, worker.redact(String.valueOf(e.getMessage())));
       }
-    } catch (IllegalStateException e) {
+    } else if (error instanceof IllegalStateException e) {
       if (!dead) {
         log.error("event=js-task-failed worker={} requestId={}", worker.name(), st.requestId, e);
       }
-    } catch (OutOfMemoryError | StackOverflowError e) {
-      if (!dead) {
-        log.warn("event=worker-limit-exceeded worker={} requestId={} limit=memory error={}",
-            worker.name(), st.requestId, e.toString());
-        kill("memory");
-        runtime.collectSoon();
-      }
-    } finally {
-      current = null;
-      st.cpuNanos += runtime.threadCpuNanos(threadId) - start;
-    }
-    if (isRequest(st) && !dead && st.waitsOnNothing()) {
-      neverAnswers(st);
+    } else if (!dead) {
+      log.warn("event=worker-limit-exceeded worker={} requestId={} limit=memory error={}",
+          worker.name(), st.requestId, error.toString());
+      kill("memory");
+      runtime.collectSoon();
     }
   }
 
   /** {@code st}'s handler is waiting on a promise that nothing left can settle: answer for it. */
-  private void neverAnswers(RequestState st) {
+  @Override public void neverAnswers(RequestState st) {
     log.warn("event=worker-never-answers worker={} requestId={} detail=\"the handler's promise is "
         + "pending and no I/O or timer of this request is left to settle it\"", worker.name(), st.requestId);
     st.responded = true;
@@ -203,21 +145,13 @@ final class WorkerContext {
 
   /** Called by the watchdog thread. */
   void checkCpu() {
-    RequestState st = current;
-    long start = taskStartCpu;
-    if (st == null || dead) {
-      return;
-    }
-    long used = st.cpuNanos + runtime.threadCpuNanos(threadId) - start;
-    // Loading gets the worker's load allowance (10 s by default: a cold context runs interpreted
-    // until the JIT catches up); background work the per-request limit per window.
-    if (used > st.cpuLimitNanos) {
+    if (!dead && loop.overCpuLimit()) {
       kill("cpu");
     }
   }
 
   void killIfRunning(String reason) {
-    if (current != null) {
+    if (loop.current() != null) {
       kill(reason);
     }
   }
@@ -231,9 +165,9 @@ final class WorkerContext {
       if (dead) {
         return;
       }
-      culprit = current;
+      culprit = loop.current();
       c = context;
-      duringLoad = culprit == loading;
+      duringLoad = culprit == loop.loading;
       deathReason = reason;
       // Requests waiting for a load that was stopped learn why the worker cannot run.
       toldReason = duringLoad && !reason.equals("shutdown") ? "load-failed" : reason;
@@ -253,8 +187,8 @@ final class WorkerContext {
     synchronized (this) {
       context = null; // what the closed context held must not stay reachable through us
     }
-    executor.shutdown();
-    if (isRequest(culprit) && !reason.equals("shutdown")) {
+    loop.shutdown();
+    if (loop.isRequest(culprit) && !reason.equals("shutdown")) {
       log.warn("event=worker-limit-exceeded worker={} requestId={} limit={}", worker.name(),
           culprit.requestId, reason);
     }
@@ -270,17 +204,15 @@ final class WorkerContext {
 
   /** The first task: waits out the worker's reload backoff, then loads the code and charges it. */
   private void loadCode() {
-    for (long wait; (wait = loadNotBefore - System.nanoTime()) > 0 && !dead; ) {
-      LockSupport.parkNanos(wait);
-    }
+    LoadBudget.awaitTurn(loadNotBefore, this::isDead);
     if (dead) {
       return;
     }
     worker.loadBudget().loadStarted();
-    long start = runtime.threadCpuNanos(threadId);
+    long start = loop.threadCpuNanos();
     init();
     if (ready.isDone() && !ready.isCompletedExceptionally()) {
-      worker.loadBudget().loadFinished(runtime.threadCpuNanos(threadId) - start);
+      worker.loadBudget().loadFinished(loop.threadCpuNanos() - start);
     }
   }
 
@@ -301,14 +233,7 @@ final class WorkerContext {
       return false;
     }
     HeapMeter.Meter meter = runtime.memory().meter();
-    if (meter != null) {
-      ctx.enter();
-      try {
-        truffleContext = meter.enteredContext();
-      } finally {
-        ctx.leave();
-      }
-    }
+    truffleContext = meter == null ? null : meter.truffleView(ctx);
     return true;
   }
 
@@ -401,15 +326,11 @@ final class WorkerContext {
     return loadStoppedMessage(reason);
   }
 
-  private static String seconds(long nanos) {
-    return java.math.BigDecimal.valueOf(nanos / 1_000_000L, 3).stripTrailingZeros().toPlainString();
-  }
-
   /** Why loading stopped when the context was closed under it. */
   private String loadStoppedMessage(String reason) {
     long loadCpuLimitNanos = worker.loadBudget().loadCpuLimitNanos();
     return switch (reason) {
-      case "cpu" -> "its top-level code used more than the " + seconds(loadCpuLimitNanos)
+      case "cpu" -> "its top-level code used more than the " + LoadBudget.seconds(loadCpuLimitNanos)
           + " s of CPU time allowed for loading (an endless loop when the module is evaluated?)";
       case "memory" -> "the runner ran low on memory while loading it";
       case "shutdown" -> "the runner is shutting down";
@@ -580,21 +501,16 @@ final class WorkerContext {
   // ---------------------------------------------------------------- timers (context thread)
 
   int setTimer(long delayMs, boolean repeat, Value callback) {
-    RequestState st = current;
-    return timers.set(isRequest(st) ? st : null, delayMs, repeat, callback);
+    RequestState st = loop.current();
+    return timers.set(loop.isRequest(st) ? st : null, delayMs, repeat, callback);
   }
 
   void clearTimer(int id) {
     timers.clear(id);
   }
 
-  /** Timers pending in this context (tests). */
-  int pendingTimers() {
-    return timers.pending();
-  }
-
   @Nullable RequestState current() {
-    return current;
+    return loop.current();
   }
 
   static String latin1(byte[] bytes) {
