@@ -1,6 +1,7 @@
 package dev.capmesh.runner.js;
 
 import dev.capmesh.runner.service.BodyStreams;
+import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -13,6 +14,7 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.graalvm.polyglot.proxy.ProxyObject;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,14 +119,24 @@ final class HostHooks {
     return WorkerContext.latin1(bytes);
   }
 
-  private boolean overSubrequestLimit(RequestState st, Value reject) {
+  /**
+   * Why {@code st} may not make one more subrequest (to a worker when {@code toWorker}), or null
+   * if it may; a null answer has taken the subrequest from the per-request and shared budgets.
+   */
+  private @Nullable String refusal(RequestState st, boolean toWorker) {
     int limit = wc.worker.limits().subrequests();
     if (st.subrequests.incrementAndGet() > limit) {
-      reject.execute("Error", "Too many subrequests: this worker may make at most " + limit
-          + " fetch or RPC calls per request (request id " + st.requestId + ")");
-      return true;
+      return "Too many subrequests: this worker may make at most " + limit
+          + " fetch or RPC calls per request (request id " + st.requestId + ")";
     }
-    return false;
+    if (toWorker && st.budget.nextHopTooDeep()) {
+      return RequestBudget.depthError() + " (request id " + st.requestId + ")";
+    }
+    if (!st.budget.tryAcquire()) {
+      return "Too many subrequests: the request and the calls it caused across workers may make at "
+          + "most " + st.budget.total() + " fetch or RPC calls in total (request id " + st.requestId + ")";
+    }
+    return null;
   }
 
   private Object send(Value targetValue, String method, String url, Value flatHeaders, Value body,
@@ -134,7 +146,12 @@ final class HostHooks {
       throw new IllegalArgumentException("not a fetch target");
     }
     RequestState st = wc.current();
-    if (st == null || overSubrequestLimit(st, reject)) {
+    if (st == null) {
+      return null;
+    }
+    String refused = refusal(st, target.rpcWorker != null);
+    if (refused != null) {
+      reject.execute("Error", refused);
       return null;
     }
     List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -143,7 +160,8 @@ final class HostHooks {
           flatHeaders.getArrayElement(i + 1).asString()));
     }
     var request = new ServiceRequest(method, url, headers,
-        body.isNull() ? BodyStreams.empty() : wc.bodyFromJs(st, body), st.requestId);
+        body.isNull() ? BodyStreams.empty() : wc.bodyFromJs(st, body), st.requestId,
+        st.budget.nextHop());
     st.opened();
     target.http.fetch(request).whenComplete((response, error) -> wc.resume(st, () -> {
       if (error != null) {
@@ -170,14 +188,14 @@ final class HostHooks {
     if (st == null) {
       return null;
     }
-    int limit = wc.worker.limits().subrequests();
-    if (st.subrequests.incrementAndGet() > limit) {
-      reject.execute(JsWorker.errorPayload("Too many subrequests: this worker may make at most "
-          + limit + " fetch or RPC calls per request (request id " + st.requestId + ")"));
+    String refused = refusal(st, true);
+    if (refused != null) {
+      reject.execute(JsWorker.errorPayload(refused));
       return null;
     }
     st.opened();
-    target.rpcWorker.callRpc(target.entrypoint, target.propsJson, method, argsJson, st.requestId)
+    target.rpcWorker.callRpc(target.entrypoint, target.propsJson, method, argsJson, st.requestId,
+            st.budget.nextHop())
         .whenComplete((outcome, error) -> wc.resume(st, () -> {
           if (error != null) {
             reject.execute(JsWorker.errorPayload("RPC call failed: " + error.getMessage()));

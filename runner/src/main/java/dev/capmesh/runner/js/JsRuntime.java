@@ -4,16 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.Source;
@@ -30,32 +28,27 @@ public final class JsRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
   private static final List<String> WEB_SOURCES =
       List.of("web-core.js", "web-url.js", "web-streams.js", "web-fetch.js");
-  /** Old-generation use (after GC) above which running contexts are closed. */
-  private static final double MEMORY_HIGH_WATER = 0.90;
-
   private final Engine engine;
   private final List<Source> webSources;
-  private final ScheduledExecutorService scheduler;
+  private final ScheduledThreadPoolExecutor scheduler;
   private final SecureRandom random = new SecureRandom();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Set<WorkerContext> live = ConcurrentHashMap.newKeySet();
-  private final List<MemoryPoolMXBean> heapPools;
+  private final MemoryGuard memory;
 
   private JsRuntime(Engine engine) {
     this.engine = engine;
     this.webSources = WEB_SOURCES.stream().map(JsRuntime::loadSource).toList();
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
       var t = new Thread(r, "capmesh-js-scheduler");
       t.setDaemon(true);
       return t;
     });
-    this.heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-        // Only the old generation: eden and survivor spaces are routinely full after a young
-        // collection, which says nothing about the heap running out. Of the heap pools, only
-        // the old generation supports a usage threshold (Serial, Parallel and G1 alike).
-        .filter(p -> p.getType() == MemoryType.HEAP && p.isUsageThresholdSupported()
-            && p.isCollectionUsageThresholdSupported() && p.getUsage().getMax() > 0)
-        .toList();
+    // A cleared timer must leave the queue now, not when its delay would have expired: otherwise
+    // a worker that sets and clears long timers fills the heap with cancelled tasks.
+    scheduler.setRemoveOnCancelPolicy(true);
+    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.memory = new MemoryGuard(engine);
     scheduler.scheduleAtFixedRate(this::watch, 10, 10, TimeUnit.MILLISECONDS);
   }
 
@@ -181,6 +174,15 @@ public final class JsRuntime implements AutoCloseable {
     return scheduler;
   }
 
+  /** Tasks waiting in the timer scheduler, the watchdog included (tests). */
+  int scheduledTasks() {
+    return scheduler.getQueue().size();
+  }
+
+  MemoryGuard memory() {
+    return memory;
+  }
+
   SecureRandom random() {
     return random;
   }
@@ -202,14 +204,7 @@ public final class JsRuntime implements AutoCloseable {
       for (WorkerContext c : live) {
         c.checkCpu();
       }
-      if (memoryHigh()) {
-        // Community GraalJS has no per-context heap limit: when the old generation is still
-        // nearly full after a collection, stop whatever is running (it is the likely allocator).
-        for (WorkerContext c : live) {
-          c.killIfRunning("memory");
-        }
-        collectSoon();
-      }
+      memory.check(live);
     } catch (RuntimeException e) {
       log.warn("event=watchdog-failed", e);
     }
@@ -218,9 +213,9 @@ public final class JsRuntime implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong lastCollection = new java.util.concurrent.atomic.AtomicLong();
 
   /**
-   * After contexts were killed for memory, collect promptly: until the next old-generation
-   * collection the pools still report the dead contexts' garbage, and the watchdog would go on
-   * stopping innocent requests. At most once every 500 ms, off the watchdog thread.
+   * After a context ran out of memory and was killed, collect promptly: until the next
+   * old-generation collection the pools still report the dead context's garbage. At most once
+   * every 500 ms, off the watchdog thread.
    */
   void collectSoon() {
     long now = System.nanoTime();
@@ -228,16 +223,6 @@ public final class JsRuntime implements AutoCloseable {
     if (now - last > 500_000_000L && lastCollection.compareAndSet(last, now)) {
       Thread.ofPlatform().daemon().name("capmesh-gc").start(System::gc);
     }
-  }
-
-  private boolean memoryHigh() {
-    for (MemoryPoolMXBean p : heapPools) {
-      var after = p.getCollectionUsage();
-      if (after != null && after.getMax() > 0 && after.getUsed() > after.getMax() * MEMORY_HIGH_WATER) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Source loadSource(String name) {
@@ -255,6 +240,7 @@ public final class JsRuntime implements AutoCloseable {
   /** Stops timers and the watchdog, closes every live context and the Engine. */
   @Override public void close() {
     scheduler.shutdownNow();
+    memory.close();
     for (WorkerContext c : live) {
       c.kill("shutdown");
     }

@@ -3,9 +3,11 @@ package dev.capmesh.runner.js;
 import static java.util.Objects.requireNonNull;
 
 import dev.capmesh.runner.service.HttpService;
+import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * the worker's {@code fetch} handler. Each context serves several requests concurrently on its
  * own thread (like one isolate's event loop); a new request goes to the least busy context, and
  * a new context is started while every existing one is busy and the pool is not full. A context
- * that exceeds a limit is closed and replaced on demand. Thread-safe.
+ * that exceeds a limit is closed and replaced on demand, after the backoff its {@link LoadBudget}
+ * sets: loading the code is charged to the worker, so a worker that keeps being stopped cannot
+ * make the runner reload it over and over. Thread-safe.
  */
 public final class JsWorker implements HttpService {
 
@@ -35,6 +39,9 @@ public final class JsWorker implements HttpService {
 
   /** The result of a JS RPC call: a clone-encoded value, or a clone-encoded error. */
   record RpcOutcome(boolean ok, String payload) {}
+
+  /** The CPU time one load of a worker's code may use unless the builder sets another. */
+  public static final Duration DEFAULT_LOAD_CPU_LIMIT = Duration.ofSeconds(10);
 
   private final JsRuntime runtime;
   private final String name;
@@ -48,6 +55,7 @@ public final class JsWorker implements HttpService {
   private final Redactor redactor;
   private final boolean allowEval;
   private final List<WorkerContext> contexts = new CopyOnWriteArrayList<>();
+  private final LoadBudget loadBudget;
 
   private JsWorker(Builder b) {
     this.runtime = b.runtime;
@@ -58,6 +66,7 @@ public final class JsWorker implements HttpService {
     this.limits = b.limits;
     this.poolSize = b.poolSize;
     this.allowEval = b.compatibilityFlags.contains(ALLOW_EVAL_FLAG);
+    this.loadBudget = new LoadBudget(b.name, b.loadCpuLimit.toNanos(), b.clock);
     this.redactor = new Redactor(b.bindings.values().stream()
         .filter(v -> v instanceof EnvBinding.Secret)
         .map(v -> ((EnvBinding.Secret) v).value()).toList());
@@ -78,6 +87,8 @@ public final class JsWorker implements HttpService {
     private JsLimits limits = JsLimits.defaults();
     private int poolSize = 2;
     private List<String> compatibilityFlags = List.of();
+    private Duration loadCpuLimit = DEFAULT_LOAD_CPU_LIMIT;
+    private java.util.function.LongSupplier clock = System::nanoTime;
 
     private Builder(JsRuntime runtime, String name, WorkerCode code) {
       this.runtime = requireNonNull(runtime, "runtime");
@@ -122,13 +133,33 @@ public final class JsWorker implements HttpService {
     }
 
     /**
+     * The CPU time one load of the code (evaluating its modules' top-level code) may use;
+     * {@link #DEFAULT_LOAD_CPU_LIMIT} if not set. Over it, the load fails, and a worker that was
+     * already running is marked failed until its reload backoff is over.
+     */
+    public Builder loadCpuLimit(Duration limit) {
+      requireNonNull(limit, "limit");
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("loadCpuLimit: " + limit + " (expected: > 0)");
+      }
+      this.loadCpuLimit = limit;
+      return this;
+    }
+
+    /** The clock (nanoseconds) reload backoffs are measured with; tests pass a fake one. */
+    Builder clock(java.util.function.LongSupplier nanoClock) {
+      this.clock = requireNonNull(nanoClock, "nanoClock");
+      return this;
+    }
+
+    /**
      * Loads the code in a first context and returns the worker.
      *
      * @throws JsLoadException if the code does not load (syntax error, missing module, ...)
      */
     public JsWorker build() {
       var worker = new JsWorker(this);
-      WorkerContext first = worker.newContext();
+      WorkerContext first = worker.newContext(0);
       try {
         first.ready.join();
       } catch (CompletionException e) {
@@ -148,6 +179,20 @@ public final class JsWorker implements HttpService {
 
   JsLimits limits() {
     return limits;
+  }
+
+  LoadBudget loadBudget() {
+    return loadBudget;
+  }
+
+  /** How many times the code was loaded (tests). */
+  int loads() {
+    return loadBudget.loads();
+  }
+
+  /** Contexts not stopped (tests). */
+  int liveContexts() {
+    return (int) contexts.stream().filter(c -> !c.isDead()).count();
   }
 
   WorkerCode code() {
@@ -180,21 +225,40 @@ public final class JsWorker implements HttpService {
   public CompletableFuture<ServiceResponse> dispatch(ServiceRequest request, @Nullable String entrypoint,
       @Nullable String propsJson) {
     var response = new CompletableFuture<ServiceResponse>();
+    if (request.budget().depth() > RequestBudget.MAX_DEPTH) {
+      response.completeExceptionally(new IllegalStateException(RequestBudget.depthError()));
+      return response;
+    }
     WorkerContext wc = pick();
+    if (wc == null) {
+      response.complete(ServiceResponse.text(503, "Service Unavailable: "
+          + loadBudget.unavailableMessage(request.requestId()) + "\n"));
+      return response;
+    }
     var st = new RequestState[1];
-    st[0] = new RequestState(request.requestId(), nextCpuLimit(), 2, (reason, culprit) -> response.complete(
-        limitResponse(reason, culprit, request.requestId())), () -> wc.finished(st[0]));
+    st[0] = new RequestState(request.requestId(), request.budget(), nextCpuLimit(), 2,
+        (reason, culprit) -> response.complete(limitResponse(reason, culprit, request.requestId())),
+        () -> wc.finished(st[0]));
     wc.startFetch(st[0], request, entrypoint, propsJson, response);
     return response;
   }
 
   CompletableFuture<RpcOutcome> callRpc(@Nullable String entrypoint, @Nullable String propsJson,
-      String method, String argsJson, String requestId) {
+      String method, String argsJson, String requestId, RequestBudget budget) {
     var outcome = new CompletableFuture<RpcOutcome>();
+    if (budget.depth() > RequestBudget.MAX_DEPTH) {
+      outcome.complete(new RpcOutcome(false, errorPayload(RequestBudget.depthError())));
+      return outcome;
+    }
     WorkerContext wc = pick();
+    if (wc == null) {
+      outcome.complete(new RpcOutcome(false, errorPayload(loadBudget.unavailableMessage(requestId))));
+      return outcome;
+    }
     var st = new RequestState[1];
-    st[0] = new RequestState(requestId, nextCpuLimit(), 1, (reason, culprit) -> outcome.complete(new RpcOutcome(false,
-        errorPayload(limitMessage(reason, culprit, requestId)))), () -> wc.finished(st[0]));
+    st[0] = new RequestState(requestId, budget, nextCpuLimit(), 1, (reason, culprit) -> outcome.complete(
+        new RpcOutcome(false, errorPayload(limitMessage(reason, culprit, requestId)))),
+        () -> wc.finished(st[0]));
     wc.startRpc(st[0], entrypoint, propsJson, method, argsJson, outcome);
     return outcome;
   }
@@ -210,7 +274,7 @@ public final class JsWorker implements HttpService {
     return limits.cpuPerRequest().toNanos();
   }
 
-  private static ServiceResponse limitResponse(String reason, boolean culprit, String requestId) {
+  private ServiceResponse limitResponse(String reason, boolean culprit, String requestId) {
     // A handler that can never answer is the worker's own bug (500, as in workerd); the rest
     // are the runner protecting itself (503).
     return reason.equals("hung")
@@ -218,13 +282,15 @@ public final class JsWorker implements HttpService {
         : ServiceResponse.text(503, "Service Unavailable: " + limitMessage(reason, culprit, requestId) + "\n");
   }
 
-  private static String limitMessage(String reason, boolean culprit, String requestId) {
+  private String limitMessage(String reason, boolean culprit, String requestId) {
     String what = switch (reason) {
+      case "load-failed" -> loadBudget.unavailableReason();
       case "hung" -> "the worker will never produce a response: its handler is waiting on a promise "
           + "that nothing left in this request can settle";
       case "cpu" -> culprit ? "the worker exceeded its CPU time limit"
           : "the worker was restarted because another request exceeded its CPU time limit";
-      case "memory" -> "the worker was stopped because the runner is low on memory";
+      case "memory" -> "the worker was stopped because the runner is low on memory and this "
+          + "worker held the most of it";
       case "shutdown" -> "the runner is shutting down";
       default -> "the worker could not run (" + reason + ")";
     };
@@ -236,27 +302,39 @@ public final class JsWorker implements HttpService {
     return "[\"e\",0,\"Error\"," + ModuleFileSystem.jsString(message) + ",null]";
   }
 
-  private synchronized WorkerContext pick() {
+  /**
+   * The least busy live context; a new one when all are busy and the pool has room, or when none
+   * is left. A replacement waits out the reload backoff: requests queue behind its load when it is
+   * due soon; null (answer 503) when it is not. While a backoff runs the pool does not grow, so
+   * the code is loaded at most once per backoff period.
+   */
+  private synchronized @Nullable WorkerContext pick() {
     WorkerContext best = null;
     for (WorkerContext c : contexts) {
       if (!c.isDead() && (best == null || c.load() < best.load())) {
         best = c;
       }
     }
-    if (best == null || (best.load() > 0 && contexts.size() < poolSize)) {
-      best = newContext();
+    long delay = loadBudget.delayNanos();
+    if (best == null) {
+      return delay > LoadBudget.MAX_WAIT_NANOS ? null : newContext(delay);
+    }
+    if (best.load() > 0 && contexts.size() < poolSize && delay == 0) {
+      best = newContext(0);
     }
     return best;
   }
 
-  private synchronized WorkerContext newContext() {
-    var c = new WorkerContext(this, runtime);
+  private synchronized WorkerContext newContext(long loadDelayNanos) {
+    var c = new WorkerContext(this, runtime, loadDelayNanos);
     contexts.add(c);
     return c;
   }
 
-  void contextDied(WorkerContext c) {
+  /** {@code c} was stopped for {@code reason}; {@code loadError} set if it was still loading. */
+  void contextDied(WorkerContext c, String reason, @Nullable String loadError) {
     contexts.remove(c);
+    loadBudget.stopped(reason, loadError);
   }
 
   /** [[name, kind, value, rpc], ...] for the JS side's env setup. */

@@ -1,5 +1,6 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.runner.service.RequestBudget;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,11 +14,15 @@ import java.util.function.BiConsumer;
  */
 final class RequestState {
   final String requestId;
+  /** The budget of the incoming request this one belongs to, shared across hops. */
+  final RequestBudget budget;
   /** The CPU time this request may use (the cold-start allowance for a worker's first ones). */
   final long cpuLimitNanos;
   final AtomicInteger subrequests = new AtomicInteger();
   /** CPU nanoseconds of finished tasks; written only by the context thread. */
   volatile long cpuNanos;
+  /** Set when the request is over (answered, body sent, waitUntil settled): its timers end. */
+  volatile boolean ended;
   private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   /** Asynchronous operations started for this request that will post a task back (I/O, timers). */
   private final AtomicInteger outstanding = new AtomicInteger();
@@ -34,9 +39,10 @@ final class RequestState {
    * @param parts how many parts must end before the request counts as finished (for fetch: the
    *     handler with its waitUntil promises, and the response body)
    */
-  RequestState(String requestId, long cpuLimitNanos, int parts, BiConsumer<String, Boolean> onKill,
-      Runnable onFinish) {
+  RequestState(String requestId, RequestBudget budget, long cpuLimitNanos, int parts,
+      BiConsumer<String, Boolean> onKill, Runnable onFinish) {
     this.requestId = requestId;
+    this.budget = budget;
     this.cpuLimitNanos = cpuLimitNanos;
     this.openParts = new AtomicInteger(parts);
     this.onKill = onKill;

@@ -3,6 +3,7 @@ package dev.capmesh.runner.js;
 import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.BodyStreams;
 import dev.capmesh.runner.service.LogText;
+import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
 import java.nio.ByteBuffer;
@@ -14,11 +15,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import com.oracle.truffle.api.TruffleContext;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
@@ -37,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One polyglot Context of a worker and the single thread that runs it.
  *
- * <p>Threading: every use of the Context happens in a task on {@link #executor}, a
+ * <p>Threading: every use of the Context happens in a task on its {@link EventLoop}, a
  * single-thread executor owned by this object. Java-side completions (a body chunk arrived, a
  * subrequest answered, a timer fired) never touch the Context directly: they post a task with
  * {@link #execute}. The task queue is the context's event loop; GraalJS drains the promise job
@@ -45,69 +43,56 @@ import org.slf4j.LoggerFactory;
  * charged the thread CPU time the task used; the runtime's watchdog calls {@link #checkCpu} and
  * closes the Context when the running request is over budget.
  */
-final class WorkerContext {
+final class WorkerContext implements EventLoop.Host {
   private static final Logger log = LoggerFactory.getLogger(WorkerContext.class);
-  private static final long BACKGROUND_CPU_NANOS = 10_000_000_000L;
-
   final JsWorker worker;
   private final JsRuntime runtime;
-  private final ExecutorService executor;
+  private final EventLoop loop;
   private final Set<RequestState> inflight = ConcurrentHashMap.newKeySet();
-  private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
-
-  /** A pending timer and the request it was set for (null: outside any request). */
-  private record Timer(ScheduledFuture<?> future, @Nullable RequestState owner) {}
-  private final RequestState background;
+  private final Timers timers;
   final CompletableFuture<Void> ready = new CompletableFuture<>();
-  private volatile long threadId = -1;
-  private volatile @Nullable RequestState current;
-  private volatile long taskStartCpu;
   private volatile boolean dead;
   private volatile String deathReason = "";
-  private @Nullable Context context;
+  /** The reason requests that find the context dead are given ("load-failed" during a load). */
+  private volatile String toldReason = "";
+  /** Written by the context thread once, read by whoever kills the context. */
+  @GuardedBy("this") private @Nullable Context context;
+  private volatile @Nullable TruffleContext truffleContext;
+  /** Confined to the context thread. */
   private @Nullable Value api;
-  private int nextTimer = 1;
+  /** When the load may start (System.nanoTime): the worker's reload backoff. */
+  private final long loadNotBefore;
 
-  WorkerContext(JsWorker worker, JsRuntime runtime) {
+  WorkerContext(JsWorker worker, JsRuntime runtime, long loadDelayNanos) {
     this.worker = worker;
     this.runtime = runtime;
-    this.background = new RequestState("background", BACKGROUND_CPU_NANOS, 1, (r, c) -> {}, () -> {});
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      var t = new Thread(r, "capmesh-js-" + worker.name());
-      t.setDaemon(true);
-      threadId = t.threadId();
-      return t;
-    });
+    this.loadNotBefore = System.nanoTime() + loadDelayNanos;
+    var loading = new RequestState("load", RequestBudget.root(), worker.loadBudget().loadCpuLimitNanos(), 1,
+        (r, c) -> {}, () -> {});
+    var background = new RequestState("background", RequestBudget.root(),
+        worker.limits().cpuPerRequest().toNanos(), 1, (r, c) -> {}, () -> {});
+    this.loop = new EventLoop("capmesh-js-" + worker.name(), runtime, loading, background, this);
+    this.timers = new Timers(runtime.scheduler(), loop::execute);
     runtime.register(this);
-    execute(background, this::init);
+    execute(loading, this::loadCode);
   }
 
   int load() {
     return inflight.size();
   }
 
-  boolean isDead() {
+  @Override public boolean isDead() {
     return dead;
+  }
+
+  @Override public String toldReason() {
+    return toldReason;
   }
 
   // ---------------------------------------------------------------- event loop
 
   void execute(@Nullable RequestState state, Runnable task) {
-    RequestState st = state == null ? background : state;
-    if (dead) {
-      st.kill(deathReason, false);
-      return;
-    }
-    st.queued.incrementAndGet();
-    try {
-      executor.execute(() -> {
-        st.queued.decrementAndGet();
-        runTask(st, task);
-      });
-    } catch (RejectedExecutionException e) {
-      st.queued.decrementAndGet();
-      st.kill(deathReason, false);
-    }
+    loop.execute(state, task);
   }
 
   /**
@@ -124,17 +109,9 @@ final class WorkerContext {
     });
   }
 
-  private void runTask(RequestState st, Runnable task) {
-    if (dead) {
-      st.kill(deathReason, false);
-      return;
-    }
-    long start = runtime.threadCpuNanos(threadId);
-    taskStartCpu = start;
-    current = st;
-    try {
-      task.run();
-    } catch (PolyglotException e) {
+  /** A task of {@code st} threw: out of memory stops the context; the rest is logged. */
+  @Override public void taskFailed(RequestState st, Throwable error) {
+    if (error instanceof PolyglotException e) {
       if (!dead && e.isResourceExhausted()) {
         // Out of heap (or stack) inside JavaScript: the context cannot be trusted any more.
         // Kill it so its requests get a 503 instead of waiting forever; the pool replaces it.
@@ -146,28 +123,20 @@ final class WorkerContext {
         log.error("event=js-task-failed worker={} requestId={} error={}", worker.name(),
             st.requestId, worker.forLog(String.valueOf(e.getMessage())));
       }
-    } catch (IllegalStateException e) {
+    } else if (error instanceof IllegalStateException e) {
       if (!dead) {
         log.error("event=js-task-failed worker={} requestId={}", worker.name(), st.requestId, e);
       }
-    } catch (OutOfMemoryError | StackOverflowError e) {
-      if (!dead) {
-        log.warn("event=worker-limit-exceeded worker={} requestId={} limit=memory error={}",
-            worker.name(), st.requestId, e.toString());
-        kill("memory");
-        runtime.collectSoon();
-      }
-    } finally {
-      current = null;
-      st.cpuNanos += runtime.threadCpuNanos(threadId) - start;
-    }
-    if (st != background && !dead && st.waitsOnNothing()) {
-      neverAnswers(st);
+    } else if (!dead) {
+      log.warn("event=worker-limit-exceeded worker={} requestId={} limit=memory error={}",
+          worker.name(), st.requestId, error.toString());
+      kill("memory");
+      runtime.collectSoon();
     }
   }
 
   /** {@code st}'s handler is waiting on a promise that nothing left can settle: answer for it. */
-  private void neverAnswers(RequestState st) {
+  @Override public void neverAnswers(RequestState st) {
     log.warn("event=worker-never-answers worker={} requestId={} detail=\"the handler's promise is "
         + "pending and no I/O or timer of this request is left to settle it\"", worker.name(), st.requestId);
     st.responded = true;
@@ -177,21 +146,13 @@ final class WorkerContext {
 
   /** Called by the watchdog thread. */
   void checkCpu() {
-    RequestState st = current;
-    long start = taskStartCpu;
-    if (st == null || dead) {
-      return;
-    }
-    long used = st.cpuNanos + runtime.threadCpuNanos(threadId) - start;
-    // Loading code and timers outside any request get a larger allowance (BACKGROUND_CPU_NANOS):
-    // a cold context runs interpreted until the JIT catches up.
-    if (used > st.cpuLimitNanos) {
+    if (!dead && loop.overCpuLimit()) {
       kill("cpu");
     }
   }
 
   void killIfRunning(String reason) {
-    if (current != null) {
+    if (loop.current() != null) {
       kill(reason);
     }
   }
@@ -199,18 +160,24 @@ final class WorkerContext {
   /** Closes the Context, cancelling what runs in it, and fails every request it was serving. */
   void kill(String reason) {
     RequestState culprit;
+    Context c;
+    boolean duringLoad;
     synchronized (this) {
       if (dead) {
         return;
       }
+      culprit = loop.current();
+      c = context;
+      duringLoad = culprit == loop.loading;
       deathReason = reason;
+      // Requests waiting for a load that was stopped learn why the worker cannot run.
+      toldReason = duringLoad && !reason.equals("shutdown") ? "load-failed" : reason;
       dead = true;
-      culprit = current;
     }
+    truffleContext = null;
     runtime.unregister(this);
-    worker.contextDied(this);
-    timers.values().forEach(t -> t.future().cancel(false));
-    Context c = context;
+    worker.contextDied(this, reason, duringLoad ? loadError(reason) : null);
+    timers.cancelAll();
     if (c != null) {
       try {
         c.close(true);
@@ -218,13 +185,16 @@ final class WorkerContext {
         log.debug("event=context-close-failed worker={}", worker.name(), e);
       }
     }
-    executor.shutdown();
-    if (culprit != null && culprit != background && !reason.equals("shutdown")) {
+    synchronized (this) {
+      context = null; // what the closed context held must not stay reachable through us
+    }
+    loop.shutdown();
+    if (loop.isRequest(culprit) && !reason.equals("shutdown")) {
       log.warn("event=worker-limit-exceeded worker={} requestId={} limit={}", worker.name(),
           culprit.requestId, reason);
     }
     for (RequestState st : List.copyOf(inflight)) {
-      st.kill(reason, st == culprit);
+      st.kill(toldReason, st == culprit);
     }
     inflight.clear();
     ready.completeExceptionally(new JsLoadException(
@@ -232,6 +202,46 @@ final class WorkerContext {
   }
 
   // ---------------------------------------------------------------- loading
+
+  /** The first task: waits out the worker's reload backoff, then loads the code and charges it. */
+  private void loadCode() {
+    LoadBudget.awaitTurn(loadNotBefore, this::isDead);
+    if (dead) {
+      return;
+    }
+    worker.loadBudget().loadStarted();
+    long start = loop.threadCpuNanos();
+    init();
+    if (ready.isDone() && !ready.isCompletedExceptionally()) {
+      worker.loadBudget().loadFinished(loop.threadCpuNanos() - start);
+    }
+  }
+
+  /**
+   * Makes the new Context visible to {@link #kill}, or closes it when a kill came first (the
+   * kill could not see it). Returns whether loading should go on.
+   */
+  private boolean publish(Context ctx) {
+    boolean published;
+    synchronized (this) {
+      published = !dead;
+      if (published) {
+        context = ctx;
+      }
+    }
+    if (!published) {
+      ctx.close(true);
+      return false;
+    }
+    HeapMeter.Meter meter = runtime.memory().meter();
+    truffleContext = meter == null ? null : meter.truffleView(ctx);
+    return true;
+  }
+
+  /** The Truffle view of this context, for measuring the heap it retains; null before loading. */
+  @Nullable TruffleContext truffleContext() {
+    return dead ? null : truffleContext;
+  }
 
   private void init() {
     try {
@@ -256,7 +266,9 @@ final class WorkerContext {
         builder.allowIO(IOAccess.NONE);
       }
       Context ctx = builder.build();
-      context = ctx;
+      if (!publish(ctx)) {
+        return;
+      }
       Value internal = ctx.eval("js", "({})");
       ProxyObject hooks = new HostHooks(this, runtime).asProxy();
       for (Source s : runtime.webSources()) {
@@ -308,10 +320,25 @@ final class WorkerContext {
     }
   }
 
+  /** Why the load stopped: the error it failed with, or the limit that stopped it. */
+  private String loadError(String reason) {
+    if (ready.isCompletedExceptionally()) {
+      try {
+        ready.getNow(null);
+      } catch (java.util.concurrent.CompletionException e) {
+        String m = String.valueOf(e.getCause().getMessage());
+        String prefix = "worker \"" + worker.name() + "\": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+      }
+    }
+    return loadStoppedMessage(reason);
+  }
+
   /** Why loading stopped when the context was closed under it. */
-  private static String loadStoppedMessage(String reason) {
+  private String loadStoppedMessage(String reason) {
+    long loadCpuLimitNanos = worker.loadBudget().loadCpuLimitNanos();
     return switch (reason) {
-      case "cpu" -> "its top-level code used more than the " + BACKGROUND_CPU_NANOS / 1_000_000_000L
+      case "cpu" -> "its top-level code used more than the " + LoadBudget.seconds(loadCpuLimitNanos)
           + " s of CPU time allowed for loading (an endless loop when the module is evaluated?)";
       case "memory" -> "the runner ran low on memory while loading it";
       case "shutdown" -> "the runner is shutting down";
@@ -425,8 +452,10 @@ final class WorkerContext {
     });
   }
 
+  /** {@code st} is over (answered, body sent, waitUntil settled): its pending timers end too. */
   void finished(RequestState st) {
     inflight.remove(st);
+    timers.endOf(st);
   }
 
   private Value api() {
@@ -486,46 +515,16 @@ final class WorkerContext {
   // ---------------------------------------------------------------- timers (context thread)
 
   int setTimer(long delayMs, boolean repeat, Value callback) {
-    int id = nextTimer++;
-    RequestState st = current;
-    Runnable fire = () -> execute(st, () -> {
-      if (repeat) {
-        if (!timers.containsKey(id)) {
-          return;
-        }
-      } else {
-        Timer t = timers.remove(id);
-        if (t == null) {
-          return; // cleared meanwhile
-        }
-        if (t.owner() != null) {
-          t.owner().closed();
-        }
-      }
-      callback.execute();
-    });
-    ScheduledFuture<?> f = repeat
-        ? runtime.scheduler().scheduleAtFixedRate(fire, delayMs, delayMs, TimeUnit.MILLISECONDS)
-        : runtime.scheduler().schedule(fire, delayMs, TimeUnit.MILLISECONDS);
-    if (st != null) {
-      st.opened();
-    }
-    timers.put(id, new Timer(f, st));
-    return id;
+    RequestState st = loop.current();
+    return timers.set(loop.isRequest(st) ? st : null, delayMs, repeat, callback);
   }
 
   void clearTimer(int id) {
-    Timer t = timers.remove(id);
-    if (t != null) {
-      t.future().cancel(false);
-      if (t.owner() != null) {
-        t.owner().closed();
-      }
-    }
+    timers.clear(id);
   }
 
   @Nullable RequestState current() {
-    return current;
+    return loop.current();
   }
 
   static String latin1(byte[] bytes) {

@@ -14,10 +14,12 @@ import java.util.Map;
  * @param body the request body, possibly empty
  * @param requestId the runner-wide id of the incoming request this one belongs to (for logs and
  *     audit records)
+ * @param budget the subrequest budget and depth of the incoming request this one belongs to,
+ *     shared across hops between workers
  */
 public record ServiceRequest(
     String method, String url, List<Map.Entry<String, String>> headers, BodyStream body,
-    String requestId) {
+    String requestId, RequestBudget budget) {
 
   public ServiceRequest {
     requireNonNull(method, "method");
@@ -25,5 +27,12 @@ public record ServiceRequest(
     headers = List.copyOf(headers);
     requireNonNull(body, "body");
     requireNonNull(requestId, "requestId");
+    requireNonNull(budget, "budget");
+  }
+
+  /** A request that arrived from outside: a fresh {@link RequestBudget#root()}. */
+  public ServiceRequest(String method, String url, List<Map.Entry<String, String>> headers,
+      BodyStream body, String requestId) {
+    this(method, url, headers, body, requestId, RequestBudget.root());
   }
 }

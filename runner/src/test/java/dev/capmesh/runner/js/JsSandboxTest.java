@@ -4,6 +4,7 @@ import static dev.capmesh.runner.js.JsTesting.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.capmesh.runner.service.BodyStreams;
+import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,7 @@ class JsSandboxTest {
   }
 
   private JsWorker.RpcOutcome rpc(String method, String wireArgs) throws Exception {
-    return victim.callRpc(null, null, method, wireArgs, JsTesting.nextId()).get(30, TimeUnit.SECONDS);
+    return victim.callRpc(null, null, method, wireArgs, JsTesting.nextId(), RequestBudget.root()).get(30, TimeUnit.SECONDS);
   }
 
   private String probe() throws Exception {
@@ -127,7 +128,7 @@ class JsSandboxTest {
         """, Map.of());
     JsWorker caller = worker("caller", VICTIM, Map.of("OTHER", EnvBinding.Service.of(attacker)));
     try {
-      JsWorker.RpcOutcome out = caller.callRpc(null, null, "callBack", "[\"a\",0,0,[]]", JsTesting.nextId())
+      JsWorker.RpcOutcome out = caller.callRpc(null, null, "callBack", "[\"a\",0,0,[]]", JsTesting.nextId(), RequestBudget.root())
           .get(30, TimeUnit.SECONDS);
       assertThat(out.payload()).isEqualTo("[\"p\",\"clean\"]");
     } finally {
@@ -148,7 +149,7 @@ class JsSandboxTest {
         "let v; try { v = await this.env.OTHER.give(); } catch (e) { v = e; }"),
         Map.of("OTHER", EnvBinding.Service.of(attacker)));
     try {
-      JsWorker.RpcOutcome out = caller.callRpc(null, null, "callBack", "[\"a\",0,0,[]]", JsTesting.nextId())
+      JsWorker.RpcOutcome out = caller.callRpc(null, null, "callBack", "[\"a\",0,0,[]]", JsTesting.nextId(), RequestBudget.root())
           .get(30, TimeUnit.SECONDS);
       assertThat(out.payload()).isEqualTo("[\"p\",\"clean\"]");
     } finally {
@@ -341,7 +342,7 @@ class JsSandboxTest {
       assertThat(get(w, "http://x/relay").status()).isEqualTo(500);
       assertThat(get(w, "http://x/error").status()).isEqualTo(500);
       ServiceResponse sneaky = w.fetch(new ServiceRequest("GET", "http://x/sneaky", List.of(), BodyStreams.empty(),
-          JsTesting.nextId())).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          JsTesting.nextId(), RequestBudget.root())).toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(sneaky.status()).isEqualTo(200);
       assertThat(sneaky.statusText()).isEmpty();
       assertThat(new String(BodyStreams.readAll(sneaky.body(), 1024).get(30, TimeUnit.SECONDS),

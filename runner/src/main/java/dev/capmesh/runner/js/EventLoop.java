@@ -1,0 +1,136 @@
+package dev.capmesh.runner.js;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.graalvm.polyglot.PolyglotException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The event loop of one context: its single thread, the queue of tasks posted to it, and the CPU
+ * time each task is charged to. Every task runs on behalf of one {@link RequestState}: a request,
+ * the load of the code ({@link #loading}, the worker's load allowance), or background work outside
+ * any request ({@link #background}, the per-request CPU limit per {@value #BACKGROUND_WINDOW_NANOS}
+ * ns window). The runtime's watchdog asks {@link #overCpuLimit} from its own thread.
+ */
+final class EventLoop {
+  /** Background work may use the per-request CPU limit in every window of this length. */
+  static final long BACKGROUND_WINDOW_NANOS = 1_000_000_000L;
+
+  /** What the loop needs from the context it runs. */
+  interface Host {
+    /** Whether the context was stopped; tasks posted after that fail their request at once. */
+    boolean isDead();
+
+    /** The reason a request that finds the context stopped is given. */
+    String toldReason();
+
+    /** A task threw {@code error} (a {@link PolyglotException} or a JVM error) for {@code st}. */
+    void taskFailed(RequestState st, Throwable error);
+
+    /** {@code st} can no longer answer: nothing it waits on is left. */
+    void neverAnswers(RequestState st);
+  }
+
+  final RequestState loading;
+  final RequestState background;
+  private final JsRuntime runtime;
+  private final Host host;
+  private final ExecutorService executor;
+  private volatile long threadId = -1;
+  private volatile @Nullable RequestState current;
+  private volatile long taskStartCpu;
+  /** Loop thread only. */
+  private long backgroundWindowStart;
+
+  EventLoop(String threadName, JsRuntime runtime, RequestState loading, RequestState background, Host host) {
+    this.runtime = runtime;
+    this.loading = loading;
+    this.background = background;
+    this.host = host;
+    this.executor = Executors.newSingleThreadExecutor(r -> {
+      var t = new Thread(r, threadName);
+      t.setDaemon(true);
+      threadId = t.threadId();
+      return t;
+    });
+  }
+
+  /** Whether {@code st} is a request (not the load, not background work). */
+  boolean isRequest(@Nullable RequestState st) {
+    return st != null && st != loading && st != background;
+  }
+
+  /** What the loop's thread runs now, or null between tasks. */
+  @Nullable RequestState current() {
+    return current;
+  }
+
+  /** CPU time the loop's thread has used so far. */
+  long threadCpuNanos() {
+    return runtime.threadCpuNanos(threadId);
+  }
+
+  /** Posts {@code task} for {@code state} (null: background work). */
+  void execute(@Nullable RequestState state, Runnable task) {
+    RequestState st = state == null ? background : state;
+    if (host.isDead()) {
+      st.kill(host.toldReason(), false);
+      return;
+    }
+    st.queued.incrementAndGet();
+    try {
+      executor.execute(() -> {
+        st.queued.decrementAndGet();
+        runTask(st, task);
+      });
+    } catch (RejectedExecutionException e) {
+      st.queued.decrementAndGet();
+      st.kill(host.toldReason(), false);
+    }
+  }
+
+  private void runTask(RequestState st, Runnable task) {
+    if (host.isDead()) {
+      st.kill(host.toldReason(), false);
+      return;
+    }
+    long start = threadCpuNanos();
+    if (st == background) {
+      long now = System.nanoTime();
+      if (now - backgroundWindowStart > BACKGROUND_WINDOW_NANOS) {
+        backgroundWindowStart = now;
+        st.cpuNanos = 0;
+      }
+    }
+    taskStartCpu = start;
+    current = st;
+    try {
+      task.run();
+    } catch (PolyglotException | IllegalStateException | OutOfMemoryError | StackOverflowError e) {
+      host.taskFailed(st, e);
+    } finally {
+      current = null;
+      st.cpuNanos += threadCpuNanos() - start;
+    }
+    if (isRequest(st) && !host.isDead() && st.waitsOnNothing()) {
+      host.neverAnswers(st);
+    }
+  }
+
+  /**
+   * Whether the task running now has taken its state over its CPU limit (called by the
+   * watchdog). The load gets the worker's load allowance (10 s by default: a cold context runs
+   * interpreted until the JIT catches up); background work the per-request limit per window.
+   */
+  boolean overCpuLimit() {
+    RequestState st = current;
+    long start = taskStartCpu;
+    return st != null && st.cpuNanos + threadCpuNanos() - start > st.cpuLimitNanos;
+  }
+
+  /** Lets the queued tasks run (they find the context dead) and ends the thread. */
+  void shutdown() {
+    executor.shutdown();
+  }
+}
