@@ -50,6 +50,9 @@
   internal.latin1ToBytes = latin1ToBytes;
   internal.toUint8 = toUint8;
   internal.exactBuffer = exactBuffer;
+  // The same slot readers for the clone codec (web-url.js), so both read one set of intrinsics.
+  internal.slots = Object.freeze({ typedKind, typedBuffer, typedOffset, typedByteLength: typedLength,
+    typedLength: slotGetter(TYPED, 'length'), viewBuffer, viewOffset, viewLength, bufferLength });
 
   function utf8Encode(str) {
     str = String(str);

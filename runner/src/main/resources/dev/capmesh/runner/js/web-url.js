@@ -681,15 +681,9 @@
   const setAdd = uncurry(Set.prototype.add), setValues = uncurry(Set.prototype.values);
   const setIterNext = uncurry(getPrototypeOf(new Set().values()).next);
   const mapSize = getterOf(Map.prototype, 'size'), setSize = getterOf(Set.prototype, 'size');
-  const TypedArrayProto = getPrototypeOf(Uint8Array.prototype);
-  const typedArrayKind = getterOf(TypedArrayProto, Symbol.toStringTag);
-  const typedArrayBuffer = getterOf(TypedArrayProto, 'buffer');
-  const typedArrayOffset = getterOf(TypedArrayProto, 'byteOffset');
-  const typedArrayLength = getterOf(TypedArrayProto, 'length');
-  const dataViewBuffer = getterOf(DataView.prototype, 'buffer');
-  const dataViewOffset = getterOf(DataView.prototype, 'byteOffset');
-  const dataViewLength = getterOf(DataView.prototype, 'byteLength');
-  const arrayBufferLength = getterOf(ArrayBuffer.prototype, 'byteLength');
+  const { typedKind: typedArrayKind, typedBuffer: typedArrayBuffer, typedOffset: typedArrayOffset,
+    typedLength: typedArrayLength, viewBuffer: dataViewBuffer, viewOffset: dataViewOffset,
+    viewLength: dataViewLength, bufferLength: arrayBufferLength } = internal.slots;
   const dateGetTime = uncurry(Date.prototype.getTime);
   const regExpSource = getterOf(RegExp.prototype, 'source');
   const REGEXP_FLAGS = [['hasIndices', 'd'], ['global', 'g'], ['ignoreCase', 'i'], ['multiline', 'm'], ['dotAll', 's'],
