@@ -175,11 +175,23 @@ final class GenerationBuilder {
               + " are not supported by this runner yet (use http)");
           yield null;
         }
-        yield new ExternalService(name, e.address(), false, resolver, connector);
+        try {
+          yield new ExternalService(name, e.address(), false, resolver, connector);
+        } catch (IllegalArgumentException ex) {
+          problems.add(ex.getMessage());
+          yield null;
+        }
       }
-      case ServiceKind.DiskService d ->
-          new DiskService(options.baseDirectory().resolve(d.path()).normalize(), d.writable(),
-              d.allowDotfiles(), blocking);
+      case ServiceKind.DiskService d -> {
+        Path root = options.baseDirectory().resolve(d.path()).normalize();
+        try {
+          yield new DiskService(root, d.writable(), d.allowDotfiles(), blocking);
+        } catch (IllegalArgumentException ex) {
+          problems.add("service \"" + name + "\": disk path \"" + d.path() + "\" ("
+              + root + ") is not an existing directory");
+          yield null;
+        }
+      }
       default -> {
         problems.add("service \"" + name + "\": " + service.kind().kindName()
             + " services are not supported by this runner yet");
