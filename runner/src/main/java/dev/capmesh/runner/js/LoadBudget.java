@@ -105,6 +105,11 @@ final class LoadBudget {
     notBefore = now + backoffNanos;
   }
 
+  /** Stops counted since strikes were last forgotten (tests). */
+  synchronized int strikes() {
+    return strikes;
+  }
+
   /** How many loads have started (tests). */
   synchronized int loads() {
     return loads;
