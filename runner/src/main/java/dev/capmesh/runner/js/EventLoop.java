@@ -40,8 +40,8 @@ final class EventLoop {
   private volatile long threadId = -1;
   private volatile @Nullable RequestState current;
   private volatile long taskStartCpu;
-  /** Loop thread only. */
-  private long backgroundWindowStart;
+  /** Loop thread only (the constructor's write is published by the executor's start). */
+  private long backgroundWindowStart = System.nanoTime();
 
   EventLoop(String threadName, JsRuntime runtime, RequestState loading, RequestState background, Host host) {
     this.runtime = runtime;
