@@ -13,15 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
- * An idle worker holding most of the heap must not make other workers fail: the holder is
- * stopped. Runs {@link MemoryHolderMain} in a child JVM with a 256 MiB heap and the same JVM
- * options (Graal JIT) as this one.
+ * Issue 7: an idle worker holding most of the heap (just below the level at which the runtime
+ * acts) must not make other workers fail once their ordinary allocations push the heap over it:
+ * the holder is stopped, not whoever runs. Runs {@link MemoryHolderMain} in a child JVM with a
+ * 256 MiB heap and the same JVM options (Graal JIT) as this one.
  */
 class JsMemoryIsolationTest {
 
-  @Test void theWorkerHoldingTheHeapIsStoppedNotTheOneServing() throws Exception {
+  @Test @Timeout(180) void theWorkerHoldingTheHeapIsStoppedNotTheOneServing() throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -49,13 +51,17 @@ class JsMemoryIsolationTest {
       }
     }
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(child.exitValue()).as(output.toString()).isZero();
-    assertThat(facts).as(output.toString()).containsKey("holderFilled");
-    // Every request of the worker that holds nothing was answered.
-    assertThat(facts.get("innocentNon200")).as(output.toString()).isEqualTo("0");
-    assertThat(facts.get("innocentLoads")).as(output.toString()).isEqualTo("1");
-    // The holder was stopped.
-    assertThat(facts.get("holderLiveContexts")).as(output.toString()).isEqualTo("0");
-    assertThat(Integer.parseInt(facts.get("stoppedForMemory"))).as(output.toString()).isPositive();
+    String out = output.toString();
+    System.out.print(out);
+    assertThat(child.exitValue()).as(out).isZero();
+    // The scenario was set up: the holder filled most of the old generation, below the mark.
+    assertThat(facts.get("holderFillStatus")).as(out).isEqualTo("200");
+    assertThat(Integer.parseInt(facts.get("holderFilledPercent"))).as(out).isBetween(78, 89);
+    // Every request of the worker that holds nothing was answered, by the one load of its code.
+    assertThat(facts.get("innocentNon200")).as(out).isEqualTo("0");
+    assertThat(facts.get("innocentInstances")).as(out).isEqualTo("1");
+    // The holder was stopped: the heap came back, and the holder no longer holds anything.
+    assertThat(facts.get("heapRelieved")).as(out).isEqualTo("true");
+    assertThat(facts.get("holderStillHolds")).as(out).isEqualTo("false");
   }
 }
