@@ -199,8 +199,12 @@ class GenerationTest {
           Thread.onSpinWait();
         }
         if (!closing.get() && retired.inFlight() == 0) {
-          // the last request may still be between its count and its close: give it a moment
-          Thread.sleep(1);
+          // The last request may still be between its count and its close (on a busy machine
+          // its thread can be descheduled there): wait for the close, up to a generous deadline.
+          long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+          while (!closing.get() && System.nanoTime() < grace) {
+            Thread.yield();
+          }
           if (!closing.get()) {
             leaks.incrementAndGet();
           }
