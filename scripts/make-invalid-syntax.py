@@ -7,6 +7,9 @@ this script turns the marker into line:column, so expectations never come from t
 """
 import os, sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_cases import write_cases  # noqa: E402
+
 H = 'using Workerd = import "/workerd/workerd.capnp";\n'
 CASES = []
 
@@ -135,33 +138,4 @@ case("names-capnp-style", H + 'struct lowerStruct { Field @0 :Text; my_field @1 
      ('My_ann', 1, UNDERSCORE, "write 'myAnn'"),
      ('my_config', 1, UNDERSCORE, "write 'myConfig'"))
 
-def position(name, text, marker, occurrence):
-    if occurrence == 0 and marker != "<EOF>":
-        return 1, 1
-    idx = -1
-    if marker == "<EOF>":
-        occurrence = 0
-        idx = len(text)
-    for _ in range(occurrence):
-        idx = text.find(marker, idx + 1)
-        if idx < 0:
-            sys.exit(f"{name}: marker {marker!r} (occurrence {occurrence}) not found")
-    line = text.count("\n", 0, idx) + 1
-    col = idx - (text.rfind("\n", 0, idx) + 1) + 1
-    return line, col
-
-out = sys.argv[1] if len(sys.argv) > 1 else "config-compiler/src/test/resources/invalid-syntax"
-os.makedirs(out, exist_ok=True)
-for name, text, errors in CASES:
-    fname = name + ".capnp"
-    with open(os.path.join(out, fname), "w") as f:
-        f.write(text)
-    lines = []
-    for marker, occ, msg, hint in errors:
-        line, col = position(name, text, marker, occ)
-        lines.append(f"{fname}:{line}:{col}: error: {msg.replace('{file}', fname)}")
-        if hint:
-            lines.append(f"    hint: {hint}")
-    with open(os.path.join(out, name + ".errors"), "w") as f:
-        f.write("\n".join(lines) + "\n")
-print(f"wrote {len(CASES)} cases to {out}")
+write_cases(CASES, "config-compiler/src/test/resources/invalid-syntax", newline_when_empty=True)

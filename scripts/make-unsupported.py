@@ -8,6 +8,9 @@ come from the code under test. A case without diagnostics must be fully servable
 """
 import os, sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_cases import write_cases  # noqa: E402
+
 H = 'using Workerd = import "/workerd/workerd.capnp";\n'
 JS = 'modules = [(name = "w.js", esModule = "export default {}")], compatibilityDate = "2024-09-01"'
 CASES = []
@@ -88,28 +91,4 @@ case("commonjs-main", H + '''const config :Workerd.Config = (
 );
 ''')
 
-def position(name, text, marker, occurrence):
-    idx = -1
-    for _ in range(occurrence):
-        idx = text.find(marker, idx + 1)
-        if idx < 0:
-            sys.exit(f"{name}: marker {marker!r} (occurrence {occurrence}) not found")
-    line = text.count("\n", 0, idx) + 1
-    col = idx - (text.rfind("\n", 0, idx) + 1) + 1
-    return line, col
-
-out = sys.argv[1] if len(sys.argv) > 1 else "config-compiler/src/test/resources/unsupported"
-os.makedirs(out, exist_ok=True)
-for name, text, errors in CASES:
-    fname = name + ".capnp"
-    with open(os.path.join(out, fname), "w") as f:
-        f.write(text)
-    lines = []
-    for marker, occ, msg, hint in errors:
-        line, col = position(name, text, marker, occ)
-        lines.append(f"{fname}:{line}:{col}: error: {msg}")
-        if hint:
-            lines.append(f"    hint: {hint}")
-    with open(os.path.join(out, name + ".errors"), "w") as f:
-        f.write("\n".join(lines) + "\n" if lines else "")
-print(f"wrote {len(CASES)} cases to {out}")
+write_cases(CASES, "config-compiler/src/test/resources/unsupported", newline_when_empty=False)
