@@ -87,10 +87,16 @@ class JsLoadBudgetTest {
     while (System.currentTimeMillis() <= spinAfter) {
       Thread.sleep(10);
     }
+    int loadsBefore = w.loads();
     w.close(); // the next request starts a context whose load spins (10 s allowance)
     var pending = w.fetch(new dev.capmesh.runner.service.ServiceRequest("GET", "http://x/",
         java.util.List.of(), dev.capmesh.runner.service.BodyStreams.empty(), "while-loading"));
-    Thread.sleep(100);
+    // Close only once the spinning load has started.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (w.loads() == loadsBefore) {
+      assertThat(System.nanoTime()).as("the second load never started").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
     w.close();
     var response = pending.toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(response.status()).isEqualTo(503);
