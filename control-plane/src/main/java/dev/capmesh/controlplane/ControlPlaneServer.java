@@ -112,7 +112,8 @@ public final class ControlPlaneServer implements AutoCloseable {
       log.warn("stopping: {}", e.toString());
     }
     server.shutdownNow();
-    loop.shutdownNow();
+    // Not shutdownNow: an interrupt would cut a store write short.
+    loop.shutdown();
     try {
       server.awaitTermination(10, TimeUnit.SECONDS);
       loop.awaitTermination(10, TimeUnit.SECONDS);

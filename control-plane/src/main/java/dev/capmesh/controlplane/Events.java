@@ -39,16 +39,16 @@ final class Events {
       }
       String status;
       String error = "";
-      if (back) {
+      if (back && r.failures().containsKey(x.id())) {
+        status = "nacked";
+        error = r.failures().get(x.id());
+      } else if (back) {
         String to = r.rollbackVersion();
         if (!to.isEmpty() && x.version().equals(to)) {
           status = "acked";
         } else if (!to.isEmpty() && x.nackedVersion().equals(to) && x.nackedMs() >= r.startedMs()) {
           status = "nacked";
           error = x.nackReason();
-        } else if (r.failures().containsKey(x.id())) {
-          status = "nacked";
-          error = r.failures().get(x.id());
         } else {
           status = online ? (to.isEmpty() ? "kept" : "pending") : "offline";
         }
