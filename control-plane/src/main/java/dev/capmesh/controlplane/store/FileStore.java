@@ -65,7 +65,12 @@ public final class FileStore implements ControlStore {
       Files.createDirectories(dir.resolve("fleets"));
       Files.createDirectories(dir.resolve("runners"));
       ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = ch.tryLock();
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // held by this process
+      }
       if (lock == null) {
         ch.close();
         throw new StoreException("data directory " + dir + " is in use by another control-plane "
