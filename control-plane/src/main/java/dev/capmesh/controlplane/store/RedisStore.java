@@ -81,8 +81,7 @@ public final class RedisStore implements ControlStore {
     try {
       parsed = RedisURI.create(uri);
     } catch (IllegalArgumentException e) {
-      throw new StoreException("store " + uri + " is not a Redis URI (expected: "
-          + "redis://HOST:PORT/DB): " + e.getMessage(), e);
+      throw new StoreException("the store is not a Redis URI (expected: redis://HOST:PORT/DB)", e);
     }
     String where = "redis://" + parsed.getHost() + ":" + parsed.getPort() + "/"
         + parsed.getDatabase() + " prefix \"" + prefix + "\"";
