@@ -59,8 +59,11 @@ final class Remote {
   int failed(ControlPlaneMain main, StatusRuntimeException e) {
     Status s = e.getStatus();
     if (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-      main.err.println("control-plane: cannot reach the control plane at " + where + ": "
-          + (s.getDescription() == null ? s.getCode() : s.getDescription()));
+      String why = s.getDescription() == null ? s.getCode().toString() : s.getDescription();
+      if (s.getCause() != null && s.getCause().getMessage() != null) {
+        why += " (" + s.getCause().getMessage() + ")";
+      }
+      main.err.println("control-plane: cannot reach the control plane at " + where + ": " + why);
       return ControlPlaneMain.UNREACHABLE;
     }
     main.err.println("control-plane: refused (" + s.getCode() + "): " + s.getDescription());
