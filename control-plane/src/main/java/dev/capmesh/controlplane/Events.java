@@ -62,8 +62,9 @@ final class Events {
       } else {
         status = online ? "pending" : "offline";
       }
+      // No heartbeat time here: an event is sent when something changes, not per heartbeat.
       e.addRunners(state(x, now, timeout).toBuilder().setStatus(status).setError(error)
-          .setWave(wave));
+          .setWave(wave).clearLastHeartbeatUnixMs());
     }
     return e.build();
   }

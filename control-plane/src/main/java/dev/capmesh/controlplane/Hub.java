@@ -219,11 +219,9 @@ final class Hub {
   }
 
   private void heartbeat(AgentSession s, dev.capmesh.proto.v1.Heartbeat hb) {
+    // The version served is what the Hello and the ACKs said: a heartbeat's version may have
+    // been read before an ACK it arrives after, so it never moves the registry.
     RunnerRecord r = s.record.seen(now()).withHealth(hb.getHealthy(), cut(hb.getDetail(), 500));
-    if (s.nonce == null && Names.isVersion(hb.getVersion()) && !hb.getVersion().equals(s.serving)) {
-      s.serving = hb.getVersion();
-      r = r.withVersion(s.serving);
-    }
     boolean changed = !r.withConnected(true).seen(0).equals(s.record.seen(0));
     s.record = r;
     store.putRunner(r);

@@ -209,4 +209,64 @@ class RolloutTest {
         .containsExactly("completed", "completed");
     assertThat(PlanDigest.shortVersion(v1.getVersion())).hasSize(12);
   }
+
+  @Test
+  void aRunnerConnectingMidRolloutGetsThePreviousVersionThenJoinsALaterWave() {
+    RunnerPlan v1 = fleetOn(Plans.plan("one"), 2);
+    RunnerPlan v2 = Plans.plan("two");
+    TestAgent r1 = agents.get(0);
+    r1.answer = false;
+    Operator.Events e = op.push("web", v2, 1, 1, 0);
+    Await.until(() -> r1.received.stream().anyMatch(u -> u.getVersion().equals(v2.getVersion())),
+        WAIT, "canary gets v2");
+    TestAgent late = agent("r9", null);
+    Await.until(() -> late.version().equals(v1.getVersion()), WAIT, "the late runner on v1");
+    r1.answer = true;
+    r1.handle(r1.received.get(r1.received.size() - 1));
+    RolloutEvent last = e.await(WAIT).last();
+    assertThat(last.getState()).isEqualTo("completed");
+    assertThat(last.getRunnersList()).extracting(r -> r.getRunnerId() + "@" + r.getWave())
+        .containsExactlyInAnyOrder("r1@1", "r2@2", "r9@3");
+    assertThat(late.version()).isEqualTo(v2.getVersion());
+  }
+
+  @Test
+  void aSecondPushDuringARolloutIsRefused() {
+    fleetOn(Plans.plan("one"), 1);
+    agents.get(0).answer = false;
+    Operator.Events first = op.push("web", Plans.plan("two"), 1, 1, 0);
+    first.awaitState("wave", 1, WAIT);
+    Operator.Events second = op.push("web", Plans.plan("three"), 1, 1, 0).await(WAIT);
+    assertThat(io.grpc.Status.fromThrowable(second.error).getCode())
+        .isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
+    assertThat(second.error).hasMessageContaining("is in progress");
+    // An operator's rollback stops the rollout instead.
+    Operator.Events back = op.rollback("web", "").await(WAIT);
+    assertThat(back.error).isNull();
+    assertThat(back.last().getState()).isEqualTo("rolled-back");
+    assertThat(first.await(WAIT).error).hasMessageContaining("superseded");
+  }
+
+  @Test
+  void operatorRollbackReturnsToAnEarlierVersion() {
+    RunnerPlan v1 = fleetOn(Plans.plan("one"), 2);
+    RunnerPlan v2 = Plans.plan("two");
+    assertThat(op.push("web", v2, 50, 1, 0).await(WAIT).last().getState()).isEqualTo("completed");
+    Operator.Events back = op.rollback("web", "").await(WAIT);
+    assertThat(back.error).isNull();
+    assertThat(back.last().getRollbackVersion()).isEqualTo(v1.getVersion());
+    Await.until(() -> agents.stream().allMatch(a -> a.version().equals(v1.getVersion())), WAIT,
+        "every agent back on v1");
+    assertThat(op.status("web").getDesiredVersion()).isEqualTo(v1.getVersion());
+    // --to takes a unique prefix from history.
+    Operator.Events forward = op.rollback("web", v2.getVersion().substring(0, 12)).await(WAIT);
+    assertThat(forward.last().getState()).isEqualTo("rolled-back");
+    Await.until(() -> agents.stream().allMatch(a -> a.version().equals(v2.getVersion())), WAIT,
+        "every agent on v2 again");
+    Operator.Events unknown = op.rollback("web", "ffff").await(WAIT);
+    assertThat(io.grpc.Status.fromThrowable(unknown.error).getCode())
+        .isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+    assertThat(op.history("web").getEntriesList()).extracting(h -> h.getOutcome())
+        .containsExactly("completed", "completed", "rollback", "rollback");
+  }
 }
