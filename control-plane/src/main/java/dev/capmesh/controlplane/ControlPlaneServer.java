@@ -112,10 +112,10 @@ public final class ControlPlaneServer implements AutoCloseable {
       log.warn("stopping: {}", e.toString());
     }
     server.shutdownNow();
-    // Not shutdownNow: an interrupt would cut a store write short.
-    loop.shutdown();
     try {
       server.awaitTermination(10, TimeUnit.SECONDS);
+      // Not shutdownNow: an interrupt would cut a store write short.
+      loop.shutdown();
       loop.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ final class ControlPlaneService extends ControlPlaneGrpc.ControlPlaneImplBase {
   public StreamObserver<AgentMessage> subscribe(StreamObserver<PlanUpdate> responses) {
     var out = (ServerCallStreamObserver<PlanUpdate>) responses;
     var s = new AgentSession(out, AuthInterceptor.TOKEN.get(), AuthInterceptor.PEER.get(), hub.now());
-    loop.execute(() -> hub.opened(s));
+    run(() -> hub.opened(s));
     out.setOnCancelHandler(() -> run(() -> hub.closed(s, "the agent went away")));
     return new StreamObserver<>() {
       @Override
@@ -72,13 +73,17 @@ final class ControlPlaneService extends ControlPlaneGrpc.ControlPlaneImplBase {
   }
 
   private void run(Runnable r) {
-    loop.execute(() -> {
-      try {
-        r.run();
-      } catch (StoreException e) {
-        log.error("store failure: {}", e.getMessage());
-      }
-    });
+    try {
+      loop.execute(() -> {
+        try {
+          r.run();
+        } catch (StoreException e) {
+          log.error("store failure: {}", e.getMessage());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // The server is stopping: the stream is being closed anyway.
+    }
   }
 
   /** Runs {@code r} on the hub's thread, failing {@code out} with what went wrong. */

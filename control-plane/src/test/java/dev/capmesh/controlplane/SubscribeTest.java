@@ -207,4 +207,27 @@ class SubscribeTest {
     Operator.Events unknown = op.push("nope", Plans.plan("one"), 100, 1, 0).await(WAIT);
     assertThat(Status.fromThrowable(unknown.error).getCode()).isEqualTo(Status.Code.NOT_FOUND);
   }
+
+  @Test
+  void aVersionFromElsewhereGetsTheWholePlanAndAReconnectGetsNothingTwice() {
+    RunnerPlan foreign = Plans.plan("pushed to another control plane");
+    TestAgent a = TestAgent.connect(server.port(), "web", "r1", "web-token", foreign, 1);
+    agents.add(a);
+    Await.until(() -> server.connected("web") == 1, WAIT, "connected");
+    assertThat(op.runner("web", "r1").getVersion()).isEqualTo(foreign.getVersion());
+    RunnerPlan v1 = Plans.plan("one");
+    assertThat(op.push("web", v1, 100, 1, 0).await(WAIT).last().getState()).isEqualTo("completed");
+    assertThat(a.received).hasSize(1);
+    assertThat(a.received.get(0).hasPlan()).as("no delta against a plan this fleet never had").isTrue();
+    RunnerPlan serving = a.serving;
+    a.close();
+    agents.remove(a);
+    Await.until(() -> server.connected("web") == 0, WAIT, "disconnected");
+    TestAgent again = TestAgent.connect(server.port(), "web", "r1", "web-token", serving, 1);
+    agents.add(again);
+    Await.until(() -> op.runner("web", "r1").getOnline(), WAIT, "reconnected");
+    long seen = op.runner("web", "r1").getLastHeartbeatUnixMs();
+    Await.until(() -> op.runner("web", "r1").getLastHeartbeatUnixMs() > seen, WAIT, "a heartbeat");
+    assertThat(again.received).isEmpty();
+  }
 }

@@ -146,7 +146,7 @@ public final class FileStore implements ControlStore {
     PlanDigest.verify(plan);
     Path f = planFile(fleet, plan.getVersion());
     if (!Files.exists(f)) {
-      write(f, plan.toByteArray());
+      write(f, plan.toByteArray(), true);
     }
     plans.put(fleet + "/" + plan.getVersion(), plan);
   }
@@ -200,7 +200,7 @@ public final class FileStore implements ControlStore {
     FleetRecord next = change.apply(fleets.getOrDefault(name, FleetRecord.empty(name)));
     if (!next.equals(fleets.get(name))) {
       write(dir.resolve("fleets").resolve(name + ".json"),
-          Json.write(next).getBytes(StandardCharsets.UTF_8));
+          Json.write(next).getBytes(StandardCharsets.UTF_8), true);
       fleets.put(name, next);
     }
     return next;
@@ -221,8 +221,10 @@ public final class FileStore implements ControlStore {
     byId.put(runner.id(), runner);
     List<RunnerRecord> all = new ArrayList<>(byId.values());
     all.sort(Comparator.comparing(RunnerRecord::id));
+    // Not forced to disk: the registry is rebuilt from the runners' Hellos after a crash, and
+    // forcing on every ACK and heartbeat would slow rollouts of large fleets.
     write(dir.resolve("runners").resolve(runner.fleet() + ".json"),
-        Json.write(all).getBytes(StandardCharsets.UTF_8));
+        Json.write(all).getBytes(StandardCharsets.UTF_8), false);
   }
 
   @Override
@@ -254,8 +256,11 @@ public final class FileStore implements ControlStore {
     }
   }
 
-  /** Writes {@code bytes} to a temporary file beside {@code f}, forces it, moves it over {@code f}. */
-  private static void write(Path f, byte[] bytes) {
+  /**
+   * Writes {@code bytes} to a temporary file beside {@code f}, forces it to disk if
+   * {@code durable}, and moves it over {@code f}.
+   */
+  private static void write(Path f, byte[] bytes, boolean durable) {
     try {
       Files.createDirectories(f.getParent());
       Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
@@ -265,7 +270,9 @@ public final class FileStore implements ControlStore {
         while (b.hasRemaining()) {
           ch.write(b);
         }
-        ch.force(true);
+        if (durable) {
+          ch.force(true);
+        }
       }
       try {
         Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

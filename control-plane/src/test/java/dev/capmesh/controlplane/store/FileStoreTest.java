@@ -91,9 +91,12 @@ class FileStoreTest {
 
   @Test
   void aSecondProcessIsKeptOut() {
-    try (FileStore s = FileStore.open(dir)) {
+    FileStore s = FileStore.open(dir);
+    try {
       assertThatThrownBy(() -> FileStore.open(dir))
           .isInstanceOf(StoreException.class).hasMessageContaining("in use by another");
+    } finally {
+      s.close();
     }
   }
 }
