@@ -49,6 +49,7 @@ class RedisTakeoverTest {
     for (AutoCloseable c : closers) {
       c.close();
     }
+    dev.capmesh.controlplane.store.RedisStoreTest.deleteKeys(prefix);
   }
 
   @Test

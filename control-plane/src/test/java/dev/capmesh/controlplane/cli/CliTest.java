@@ -229,4 +229,28 @@ class CliTest {
     main.serving.close();
     assertThat(code.get(20, TimeUnit.SECONDS)).isZero();
   }
+
+  @Test
+  void serveWithTheRedisStore() throws Exception {
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, "web=abc\n");
+    String prefix = "capmesh-test:" + java.util.UUID.randomUUID() + ":";
+    var main = new ControlPlaneMain(new PrintWriter(out, true), new PrintWriter(err, true), false, Map.of());
+    var code = CompletableFuture.supplyAsync(() -> main.run("serve", "--store",
+        "redis://127.0.0.1:6379/0", "--key-prefix", prefix, "--tokens", tokens.toString(),
+        "--listen", "127.0.0.1:0", "--instance-id", "cli-test"));
+    until(() -> out.toString().contains("listening on"), "serve to listen");
+    assertThat(out.toString()).contains("store: redis://127.0.0.1:6379/0 prefix \"" + prefix + "\"");
+    String port = out.toString().replaceAll("(?s).*listening on 127\\.0\\.0\\.1:(\\d+).*", "$1");
+    until(() -> main.serving.leader(), "the only instance to lead");
+    assertThat(run(Map.of(), "push", HELLO.toString(), "--fleet", "web", "--server", "127.0.0.1:" + port))
+        .isZero();
+    main.serving.close();
+    assertThat(code.get(20, TimeUnit.SECONDS)).isZero();
+    err.getBuffer().setLength(0);
+    assertThat(run(Map.of(), "serve", "--store", "redis://127.0.0.1:1/0", "--tokens", tokens.toString()))
+        .isEqualTo(ControlPlaneMain.REFUSED);
+    assertThat(err.toString()).contains("cannot reach the store at redis://127.0.0.1:1/0");
+    dev.capmesh.controlplane.store.RedisStoreTest.deleteKeys(prefix);
+  }
 }

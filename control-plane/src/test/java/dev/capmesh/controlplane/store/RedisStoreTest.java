@@ -15,8 +15,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Against the real redis-server on 127.0.0.1:6379 (or REDIS_URL); keys under a unique prefix. */
-class RedisStoreTest {
-  static String url() {
+public class RedisStoreTest {
+  /** Removes every key under {@code prefix} (tests leave nothing behind in the shared Redis). */
+  public static void deleteKeys(String prefix) {
+    var client = io.lettuce.core.RedisClient.create(url());
+    try (var c = client.connect()) {
+      var keys = c.sync().keys(prefix + "*");
+      if (!keys.isEmpty()) {
+        c.sync().del(keys.toArray(new String[0]));
+      }
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  public static String url() {
     String u = System.getenv("REDIS_URL");
     return u == null || u.isEmpty() ? "redis://127.0.0.1:6379/0" : u;
   }
@@ -36,6 +49,7 @@ class RedisStoreTest {
   void close() {
     a.close();
     b.close();
+    deleteKeys(prefix);
   }
 
   @Test
