@@ -113,7 +113,7 @@ public record PrivilegeDiff(List<WorkerChange> workers, List<SocketChange> socke
     public SocketChange {
       requireNonNull(socket, "socket");
       requireNonNull(kind, "kind");
-      requireNonNull(text, "text");
+      text = Privileges.escape(requireNonNull(text, "text"), false);
     }
   }
 
@@ -147,7 +147,7 @@ public record PrivilegeDiff(List<WorkerChange> workers, List<SocketChange> socke
           } else if (e.getValue().credential() != null
               && !e.getValue().credential().equals(was.credential())) {
             Privilege p = e.getValue().privilege();
-            changed.add(e.getValue().credential().kindName() + " " + p.name());
+            changed.add(e.getValue().credential().kindName() + " " + Privileges.name(p.name()));
           }
         }
         for (var e : o.entrySet()) {
@@ -246,7 +246,7 @@ public record PrivilegeDiff(List<WorkerChange> workers, List<SocketChange> socke
   public String toText() {
     var out = new StringBuilder();
     for (WorkerChange w : workers) {
-      String head = "worker \"" + w.worker() + "\"";
+      String head = "worker " + Privileges.quote(w.worker());
       switch (w.status()) {
         case ADDED -> out.append(head).append(" added").append(w.gains().isEmpty() ? " (no privileges)" : "").append('\n');
         case REMOVED -> out.append(head).append(" removed").append('\n');
@@ -263,7 +263,7 @@ public record PrivilegeDiff(List<WorkerChange> workers, List<SocketChange> socke
       }
     }
     for (SocketChange s : sockets) {
-      out.append("socket \"").append(s.socket()).append("\" ").append(switch (s.kind()) {
+      out.append("socket ").append(Privileges.quote(s.socket())).append(' ').append(switch (s.kind()) {
         case ADDED -> "added: ";
         case REMOVED -> "removed: ";
         case ADDRESS -> "address: ";

@@ -95,9 +95,9 @@ final class Privileges {
       // Breadth-first: the first path found is a shortest one; the key leaves the path out, so a
       // new route to the same resource is not a new privilege.
       out.putIfAbsent(reachKey(r), new Held(new Privilege(Category.REACH, r.kind() + " " + r.name(),
-          "transitive reach: " + r.kind() + " \"" + r.name() + "\""
+          escape("transitive reach: " + r.kind() + " " + quote(r.name())
               + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")")
-              + " through " + String.join(" -> ", r.via().stream().map(v -> "\"" + v + "\"").toList()),
+              + " through " + String.join(" -> ", r.via().stream().map(Privileges::quote).toList()), false),
           r.via()), null));
     }
   }
@@ -107,13 +107,15 @@ final class Privileges {
   }
 
   private static void put(Map<String, Held> out, Privilege p, @Nullable BindingKind credential) {
-    // Identical outbound entries (a service listed twice in tails) are one privilege.
-    out.putIfAbsent(p.category() + "\0" + p.text(), new Held(p, credential));
+    // Identical outbound entries (a service listed twice in tails) are one privilege. Parts not
+    // quoted (paths, URLs, props) still must not break a line: escape what is left.
+    Privilege safe = new Privilege(p.category(), p.name(), escape(p.text(), false), p.via());
+    out.putIfAbsent(p.category() + "\0" + safe.text(), new Held(safe, credential));
   }
 
   /** A binding by kind and name, with what it designates; never a value. */
   static String binding(Config config, Binding b) {
-    String head = b.kind().kindName() + " " + b.name();
+    String head = b.kind().kindName() + " " + name(b.name());
     return switch (b.kind()) {
       case BindingKind.Unspecified u -> head;
       case BindingKind.Parameter p -> head + " (" + p.expected().schemaName() + (p.optional() ? ", optional" : "") + ")";
@@ -122,19 +124,19 @@ final class Privileges {
       case BindingKind.Data d -> head;
       case BindingKind.Json j -> head;
       case BindingKind.WasmModule m -> head;
-      case BindingKind.FromEnvironment e -> head + " <- environment variable \"" + e.variable() + "\"";
+      case BindingKind.FromEnvironment e -> head + " <- environment variable " + quote(e.variable());
       case BindingKind.CryptoKey k -> head + " (" + CapabilityReport.keyDetail(k) + ")";
       case BindingKind.Service s -> head + " -> " + target(config, s.service());
       case BindingKind.KvNamespace k -> head + " -> " + target(config, k.service());
       case BindingKind.R2Bucket r -> head + " -> " + target(config, r.service());
-      case BindingKind.DurableObjectNamespace d -> head + " -> class \"" + d.className() + "\""
-          + d.serviceName().map(n -> " of service \"" + n + "\"").orElse("");
+      case BindingKind.DurableObjectNamespace d -> head + " -> class " + quote(d.className())
+          + d.serviceName().map(n -> " of service " + quote(n)).orElse("");
       case BindingKind.OtherDesignated o -> head + " -> " + target(config, o.service());
-      case BindingKind.Hyperdrive h -> head + " -> " + target(config, h.service()) + " database \""
-          + h.database() + "\" user \"" + h.user() + "\" scheme \"" + h.scheme() + "\"";
-      case BindingKind.Wrapped x -> head + " (module \"" + x.moduleName() + "\" entrypoint \""
-          + x.entrypoint() + "\" with " + x.innerBindings().stream().map(i -> binding(config, i)).toList() + ")";
-      case BindingKind.Other o -> head + o.id().map(id -> " id \"" + id + "\"").orElse("");
+      case BindingKind.Hyperdrive h -> head + " -> " + target(config, h.service()) + " database "
+          + quote(h.database()) + " user " + quote(h.user()) + " scheme " + quote(h.scheme());
+      case BindingKind.Wrapped x -> head + " (module " + quote(x.moduleName()) + " entrypoint "
+          + quote(x.entrypoint()) + " with " + x.innerBindings().stream().map(i -> binding(config, i)).toList() + ")";
+      case BindingKind.Other o -> head + o.id().map(id -> " id " + quote(id)).orElse("");
     };
   }
 
@@ -144,7 +146,7 @@ final class Privileges {
     if (s.isPresent() && (s.get().kind() instanceof ServiceKind.NetworkService
         || s.get().kind() instanceof ServiceKind.ExternalService)) {
       String kind = s.get().kind() instanceof ServiceKind.ExternalService ? "external " : "";
-      return "network egress (globalOutbound \"" + d.name() + "\": " + kind
+      return "network egress (globalOutbound " + quote(d.name()) + ": " + kind
           + CapabilityReport.detail(s.get().kind()) + ")";
     }
     return "globalOutbound -> " + target(config, d);
@@ -152,8 +154,8 @@ final class Privileges {
 
   /** {@code service "name" entrypoint "E" props {...} (kind: detail)}. */
   static String target(Config config, ServiceDesignator d) {
-    var out = new StringBuilder("service \"").append(d.name()).append('"');
-    d.entrypoint().ifPresent(e -> out.append(" entrypoint \"").append(e).append('"'));
+    var out = new StringBuilder("service ").append(quote(d.name()));
+    d.entrypoint().ifPresent(e -> out.append(" entrypoint ").append(quote(e)));
     d.propsJson().ifPresent(p -> out.append(" props ").append(p));
     Optional<Service> s = config.service(d.name());
     if (s.isEmpty()) {
@@ -197,6 +199,38 @@ final class Privileges {
       return "loopback";
     }
     return "interface " + host;
+  }
+
+  /**
+   * {@code text} in double quotes, with quotes, backslashes, control characters and invisible
+   * formatting characters (bidi overrides, line separators) escaped: a name from the config
+   * cannot end its quotes, start a new line of output or reorder what a reviewer sees.
+   */
+  static String quote(String text) {
+    return "\"" + escape(text, true) + "\"";
+  }
+
+  /** A binding name as is when it is a plain identifier, else {@link #quote quoted}. */
+  static String name(String text) {
+    return text.matches("[A-Za-z_$][A-Za-z0-9_$]*") ? text : quote(text);
+  }
+
+  /** {@code text} with control and invisible formatting characters escaped as {@code \\u{...}}. */
+  static String escape(String text, boolean quotes) {
+    var out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
+      int type = Character.getType(c);
+      if (quotes && (c == '"' || c == '\\')) {
+        out.append('\\').appendCodePoint(c);
+      } else if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED
+          || type == Character.PRIVATE_USE || type == Character.SURROGATE) {
+        out.append("\\u{").append(Integer.toHexString(c)).append('}');
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
   }
 
   /** Whether an address is reachable from other machines (all interfaces, or a non-loopback one). */

@@ -349,6 +349,22 @@ class PrivilegeDiffTest {
   }
 
   @Test
+  void namesFromTheConfigCannotForgeOrHideLinesOfTheReview() throws Exception {
+    // A reviewer reads one line per change: a name must not end its quotes, start a new line,
+    // or reorder the text with a bidi override.
+    String evil = "x\\\"\\nworker \\\"front\\\" loses: network egress";
+    String before = config(worker("front", ""));
+    String after = config(worker("front", "") + worker(evil, "(name = \"A\\nB\", text = \"v\"), "
+        + "(name = \"KV\", kvNamespace = \"dir\")") + "(name = \"dir\", disk = (path = \"/srv/\u202egpj.exe\", writable = true)),\n");
+    PrivilegeDiff d = diff(before, after);
+    assertThat(d.toText()).isEqualTo("""
+        worker "x\\"\\u{a}worker \\"front\\" loses: network egress" added
+        worker "x\\"\\u{a}worker \\"front\\" loses: network egress" gains: text "A\\u{a}B"
+        worker "x\\"\\u{a}worker \\"front\\" loses: network egress" gains: kvNamespace KV -> service "dir" (disk: /srv/\\u{202e}gpj.exe (writable))
+        """);
+  }
+
+  @Test
   void userInfoRedactionKeepsHostAndPath() {
     assertThat(CapabilityReport.redactUserInfo("redis://:pw@h:1/0")).isEqualTo("redis://***@h:1/0");
     assertThat(CapabilityReport.redactUserInfo("redis://h:1/a@b")).isEqualTo("redis://h:1/a@b");
