@@ -49,7 +49,7 @@ final class Privileges {
     var out = new LinkedHashMap<String, Held>();
     for (Binding b : w.bindings()) {
       String text = binding(config, b);
-      BindingKind credential = switch (b.kind()) {
+      @Nullable BindingKind credential = switch (b.kind()) {
         case BindingKind.Secret s -> s;
         case BindingKind.CryptoKey k -> k;
         case BindingKind.Hyperdrive h -> h;

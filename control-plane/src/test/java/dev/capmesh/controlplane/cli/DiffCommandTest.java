@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code control-plane diff} driven in-process: output and exit status 0, 1 and 2. */
 class DiffCommandTest {
@@ -18,8 +19,20 @@ class DiffCommandTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
+  /** {@code control-plane ARGS}, in-process. */
   private int run(String... args) {
     return new ControlPlaneMain(new PrintWriter(out), new PrintWriter(err)).run(args);
+  }
+
+  /** The diff command alone on a picocli CommandLine with captured writers: no main class involved. */
+  private int diff(String... args) {
+    var cli = new CommandLine(new DiffCommand());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    cli.getErr().flush();
+    return code;
   }
 
   private String write(String name, String text) throws Exception {
@@ -52,17 +65,17 @@ class DiffCommandTest {
   void sameConfigsExitZeroAndPrintNothing() throws Exception {
     String a = write("a.capnp", OLD);
     String b = write("b.capnp", OLD);
-    assertThat(run("diff", a, b)).isZero();
+    assertThat(diff(a, b)).isZero();
     assertThat(out.toString()).isEmpty();
     assertThat(err.toString()).isEmpty();
 
-    assertThat(run("diff", "--json", a, b)).isZero();
+    assertThat(diff("--json", a, b)).isZero();
     assertThat(out.toString()).contains("\"differ\" : false");
   }
 
   @Test
   void differentPrivilegesExitOneWithGainsLossesAndNoSecretValue() throws Exception {
-    assertThat(run("diff", write("old.capnp", OLD), write("new.capnp", NEW))).isEqualTo(1);
+    assertThat(diff(write("old.capnp", OLD), write("new.capnp", NEW))).isEqualTo(1);
     assertThat(out.toString()).isEqualTo("""
         worker "checkout" gains: kvNamespace SESSIONS -> service "sessions-prod" (kv: embedded /tmp/sessions)
         worker "checkout" loses: network egress (globalOutbound "internet": allow [public])
@@ -71,7 +84,7 @@ class DiffCommandTest {
     assertThat(err.toString()).isEmpty();
 
     out.getBuffer().setLength(0);
-    assertThat(run("diff", dir.resolve("old.capnp").toString(), dir.resolve("new.capnp").toString(), "--json"))
+    assertThat(diff(dir.resolve("old.capnp").toString(), dir.resolve("new.capnp").toString(), "--json"))
         .isEqualTo(1);
     assertThat(out.toString()).contains("\"differ\" : true", "\"credentialsChanged\" : [ \"secret API_KEY\" ]");
     assertThat(out.toString() + err).doesNotContain("s3cret");
@@ -86,32 +99,45 @@ class DiffCommandTest {
         () -> ConfigCompiler.create().compile(Path.of(bad), null));
     assertThat(expected.diagnostics()).hasSize(2);
 
-    assertThat(run("diff", bad, good)).isEqualTo(2);
+    assertThat(diff(bad, good)).isEqualTo(2);
     assertThat(out.toString()).isEmpty();
     assertThat(err.toString()).isEqualTo(expected.format() + "2 errors in " + bad + "\n");
     assertThat(err.toString()).contains(bad + ":5:").contains(bad + ":9:");
 
     err.getBuffer().setLength(0);
-    assertThat(run("diff", good, bad)).isEqualTo(2);
+    assertThat(diff(good, bad)).isEqualTo(2);
     assertThat(err.toString()).isEqualTo(expected.format() + "2 errors in " + bad + "\n");
   }
 
   @Test
   void missingFilesAndBadUsageExitTwo() throws Exception {
     String good = write("good.capnp", OLD);
-    assertThat(run("diff", good, dir.resolve("absent.capnp").toString())).isEqualTo(2);
+    assertThat(diff(good, dir.resolve("absent.capnp").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("absent.capnp: no such file");
     assertThat(out.toString()).isEmpty();
 
-    assertThat(run("diff", good)).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing required parameter", "Usage: control-plane diff");
-    assertThat(run("diff", good, good, "--frobnicate")).isEqualTo(2);
-    assertThat(run()).isEqualTo(2);
-    assertThat(run("frobnicate")).isEqualTo(2);
+    Path binary = dir.resolve("config.bin");
+    Files.write(binary, new byte[] {0, 0, 0, 0, (byte) 0xff, (byte) 0xfe});
+    assertThat(diff(binary.toString(), good)).isEqualTo(2);
+    assertThat(err.toString()).contains("config.bin is not UTF-8 text");
+    assertThat(diff(dir.toString(), good)).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+
+    assertThat(diff(good)).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required parameter", "Usage: diff");
+    assertThat(diff(good, good, "--frobnicate")).isEqualTo(2);
   }
 
   @Test
-  void helpDescribesTheExitStatus() {
+  void theControlPlaneMainRunsDiffWithTheSameExitStatus() throws Exception {
+    assertThat(run("diff", write("old.capnp", OLD), write("new.capnp", NEW))).isEqualTo(1);
+    assertThat(out.toString()).startsWith("worker \"checkout\" gains: kvNamespace SESSIONS");
+    assertThat(run("diff", dir.resolve("old.capnp").toString(), dir.resolve("old.capnp").toString())).isZero();
+    assertThat(run("diff", dir.resolve("old.capnp").toString())).isEqualTo(2);
+    assertThat(run()).isEqualTo(2);
+    assertThat(run("frobnicate")).isEqualTo(2);
+
+    out.getBuffer().setLength(0);
     assertThat(run("diff", "--help")).isZero();
     assertThat(out.toString()).startsWith("Usage: control-plane diff ")
         .contains("OLD", "NEW", "--json", "Exit status:", "privileges differ");
