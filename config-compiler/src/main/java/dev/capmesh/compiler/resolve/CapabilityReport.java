@@ -166,6 +166,14 @@ public record CapabilityReport(List<WorkerCapabilities> workers) {
 
   /** {@code scheme://user:pw@host/...} as {@code scheme://***@host/...}; other text unchanged. */
   static String redactUserInfo(String url) {
+    if (url.indexOf(',') >= 0) {
+      // A cluster's seed list ("redis://:a@h1,redis://:b@h2"): each member on its own.
+      var out = new StringBuilder();
+      for (String member : url.split(",", -1)) {
+        out.append(out.isEmpty() ? "" : ",").append(redactUserInfo(member));
+      }
+      return out.toString();
+    }
     int scheme = url.indexOf("://");
     int start = scheme < 0 ? 0 : scheme + 3;
     int end = url.indexOf('/', start);

@@ -369,6 +369,8 @@ class PrivilegeDiffTest {
     assertThat(CapabilityReport.redactUserInfo("redis://:pw@h:1/0")).isEqualTo("redis://***@h:1/0");
     assertThat(CapabilityReport.redactUserInfo("redis://h:1/a@b")).isEqualTo("redis://h:1/a@b");
     assertThat(CapabilityReport.redactUserInfo("u:p@h")).isEqualTo("***@h");
+    assertThat(CapabilityReport.redactUserInfo("redis://:a@h1:1,redis://:b@h2:2/0"))
+        .isEqualTo("redis://***@h1:1,redis://***@h2:2/0");
     assertThat(CapabilityReport.redactUserInfo("http://h:9000")).isEqualTo("http://h:9000");
   }
 }
