@@ -11,11 +11,12 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code bin/control-plane}: {@code serve} runs a control plane; {@code push},
- * {@code status}, {@code rollback} and {@code history} talk to one. Exit codes: 0 done
- * (rollout completed), 1 refused (config errors, or the control plane refused the call),
- * 2 cannot reach the control plane, 3 the rollout was rolled back, 64 usage errors. All I/O
- * goes through the writers and environment given to the constructor, so tests drive it
- * in-process.
+ * {@code status}, {@code rollback} and {@code history} talk to one; {@code diff} compares two
+ * configs' privileges. Exit codes of the operator commands: 0 done (rollout completed), 1
+ * refused (config errors, or the control plane refused the call), 2 cannot reach the control
+ * plane or bad usage, 3 the rollout was rolled back ({@code diff} has its own, as diff(1)).
+ * All I/O goes through the writers and environment given to the constructor, so tests drive
+ * it in-process.
  */
 @Command(name = "control-plane", mixinStandardHelpOptions = true,
     description = "Runs the capmesh control plane and rolls configs out to fleets of runners.",
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
         StatusCommand.class,
         RollbackCommand.class,
         HistoryCommand.class,
+        DiffCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class ControlPlaneMain implements Callable<Integer> {
@@ -32,12 +34,12 @@ public final class ControlPlaneMain implements Callable<Integer> {
   public static final int OK = 0;
   /** A config with errors, or a call the control plane refused. */
   public static final int REFUSED = 1;
-  /** The control plane cannot be reached. */
+  /** The control plane cannot be reached (or the command line was wrong: {@link #USAGE}). */
   public static final int UNREACHABLE = 2;
   /** The rollout failed and the fleet was rolled back. */
   public static final int ROLLED_BACK = 3;
-  /** Bad command-line usage. */
-  public static final int USAGE = 64;
+  /** Bad command-line usage: 2, as for {@code bin/runner} and {@code diff}. */
+  public static final int USAGE = 2;
 
   final PrintWriter out;
   final PrintWriter err;
@@ -45,6 +47,11 @@ public final class ControlPlaneMain implements Callable<Integer> {
   final Map<String, String> env;
   /** The control plane {@code serve} started (tests stop it through this). */
   volatile dev.capmesh.controlplane.@org.jspecify.annotations.Nullable ControlPlaneServer serving;
+
+  /** A CLI writing to {@code out} and {@code err}, with no environment and no terminal. */
+  public ControlPlaneMain(PrintWriter out, PrintWriter err) {
+    this(out, err, false, Map.of());
+  }
 
   /** A CLI writing to {@code out} and {@code err}, reading {@code env} for tokens and defaults. */
   public ControlPlaneMain(PrintWriter out, PrintWriter err, boolean outIsTerminal,

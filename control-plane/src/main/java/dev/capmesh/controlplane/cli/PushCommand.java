@@ -20,7 +20,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "push", mixinStandardHelpOptions = true,
     description = {"Compile a config (reporting exactly the errors of runner check; nothing is "
         + "uploaded when there are any), upload its plan and roll it out to a fleet in waves.",
-        "Exit status: 0 completed, 1 config errors or refused, 2 cannot reach the control plane, "
+        "Exit status: 0 completed, 1 config errors or refused, 2 cannot reach the control plane "
+            + "(or bad usage), "
             + "3 rolled back (too many NACKs or unhealthy runners)."})
 final class PushCommand implements Callable<Integer> {
   @ParentCommand ControlPlaneMain main;

@@ -186,7 +186,7 @@ class CliTest {
   }
 
   @Test
-  void usageErrorsAreExit64() {
+  void usageErrorsAreExit2() {
     assertThat(run("push", HELLO.toString())).isEqualTo(ControlPlaneMain.USAGE);
     assertThat(err.toString()).contains("--fleet");
     assertThat(run("push", HELLO.toString(), "--fleet", "web", "--canary", "101"))
