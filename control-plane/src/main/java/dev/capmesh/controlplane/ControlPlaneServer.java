@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlaneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneServer.class);
+  /** The largest message (a pushed plan) accepted; agents should accept as much. */
+  public static final int MAX_MESSAGE_BYTES = 64 << 20;
 
   private final Server server;
   private final ScheduledExecutorService loop;
@@ -220,6 +222,8 @@ public final class ControlPlaneServer implements AutoCloseable {
       var service = new ControlPlaneService(hub, loop);
       Server server = NettyServerBuilder.forAddress(listen)
           .addService(ServerInterceptors.intercept(service, new AuthInterceptor(tokens, adminToken)))
+          // Plans carry whole modules (wasm, data): more than gRPC's default 4 MiB.
+          .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .permitKeepAliveTime(5, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
           .build();

@@ -230,4 +230,19 @@ class SubscribeTest {
     Await.until(() -> op.runner("web", "r1").getLastHeartbeatUnixMs() > seen, WAIT, "a heartbeat");
     assertThat(again.received).isEmpty();
   }
+
+  @Test
+  void aPlanLargerThanGrpcsDefaultLimitIsAccepted() {
+    RunnerPlan big = dev.capmesh.proto.PlanDigest.seal(Plans.plan("big").toBuilder()
+        .addServices(dev.capmesh.proto.v1.Service.newBuilder().setName("blob")
+            .setWorker(dev.capmesh.proto.v1.WorkerSpec.newBuilder().setModules(
+                dev.capmesh.proto.v1.Modules.newBuilder().addModules(
+                    dev.capmesh.proto.v1.Module.newBuilder().setName("blob.bin")
+                        .setKind(dev.capmesh.proto.v1.Module.Kind.DATA)
+                        .setContent(com.google.protobuf.ByteString.copyFrom(new byte[6 << 20]))))))
+        .build());
+    Operator.Events e = op.push("web", big, 100, 1, 0).await(WAIT);
+    assertThat(e.error).isNull();
+    assertThat(e.last().getState()).isEqualTo("completed");
+  }
 }

@@ -63,10 +63,16 @@ public record FleetRecord(String name, String desiredVersion, String lastGoodVer
     return new FleetRecord(name, desired, lastGood, rollout, history);
   }
 
-  /** This fleet with {@code h} appended. */
+  /** The most history entries kept; older ones are dropped. */
+  public static final int MAX_HISTORY = 500;
+
+  /** This fleet with {@code h} appended (and the oldest entries dropped past {@link #MAX_HISTORY}). */
   public FleetRecord withHistory(HistoryRecord h) {
     List<HistoryRecord> l = new ArrayList<>(history);
     l.add(h);
+    if (l.size() > MAX_HISTORY) {
+      l = new ArrayList<>(l.subList(l.size() - MAX_HISTORY, l.size()));
+    }
     return new FleetRecord(name, desiredVersion, lastGoodVersion, rollout, l);
   }
 
