@@ -58,6 +58,9 @@ public final class ConfigKeys {
     Params alg = algorithmIsJson ? Params.of(Jwk.parseObject(algorithm, "the algorithm")) : Params.named(algorithm);
     String what = "crypto key (" + format + ", " + (algorithmIsJson ? describe(alg) : algorithm) + "): ";
     try {
+      // Usages first: a usage the algorithm can never have is the clearer message.
+      String name = Subtle.normalize("importKey", alg);
+      Usages.require(Usages.normalize(usages), Subtle.possibleUsages(name), "an " + name + " key");
       String text = new String(keyData, StandardCharsets.UTF_8);
       String importFormat;
       Object data;

@@ -63,6 +63,16 @@ public final class Subtle {
     return null;
   }
 
+  /** Every usage a key of the algorithm {@code name} (canonical) can have, public and private together. */
+  static Set<String> possibleUsages(String name) {
+    return switch (name) {
+      case "HMAC", "ECDSA", "Ed25519", "RSASSA-PKCS1-v1_5", "RSA-PSS" -> Set.of("sign", "verify");
+      case "AES-KW" -> Set.of("wrapKey", "unwrapKey");
+      case "HKDF", "PBKDF2", "ECDH", "X25519" -> Set.of("deriveKey", "deriveBits");
+      default -> Set.of("encrypt", "decrypt", "wrapKey", "unwrapKey");
+    };
+  }
+
   private static void checkKey(CryptoKeyObject key, String name, String usage) {
     if (!key.algorithm.name().equals(name)) {
       throw CryptoError.invalidAccess("the key is an " + key.algorithm.name() + " key, not " + name);
