@@ -170,9 +170,7 @@ final class Ec {
         if (key.privateKey != null) {
           jwk.put("d", Jwk.b64u(Jwk.unsignedBytes(((ECPrivateKey) key.privateKey).getS(), curve.size())));
         }
-        if (key.algorithm.name().equals("ECDSA")) {
-          jwk.put("alg", jose(curve));
-        }
+        // No alg: WebCrypto leaves it out for EC keys (the hash is not part of the key).
         return Jwk.finish(jwk, key);
       }
       default -> throw CryptoError.notSupported("EC keys cannot be exported in the " + format + " format");

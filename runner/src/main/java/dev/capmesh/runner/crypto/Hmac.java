@@ -33,8 +33,9 @@ final class Hmac {
     int length = bytes.length * 8;
     Long given = alg.optInteger("length", 0xffffffffL);
     if (given != null) {
-      if (given > length || given <= length - 8) {
-        throw CryptoError.data("HMAC length " + given + " does not fit a key of " + bytes.length + " bytes");
+      // The spec would allow a length cutting into the last byte; Node and BoringSSL do not.
+      if (given != length) {
+        throw CryptoError.data("HMAC length " + given + " is not the key's " + length + " bits");
       }
       length = given.intValue();
     }

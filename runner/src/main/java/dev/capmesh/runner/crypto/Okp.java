@@ -137,7 +137,11 @@ final class Okp {
           boolean isPrivate = jwk.has("d");
           Usages.require(usages, allowed(name, isPrivate ? "private" : "public"),
               "an " + name + (isPrivate ? " private" : " public") + " key");
-          jwk.check("OKP", ed(name) ? "EdDSA" : null, ed(name) ? "sig" : "enc", extractable, usages);
+          jwk.check("OKP", null, ed(name) ? "sig" : "enc", extractable, usages);
+          String alg = jwk.optString("alg");
+          if (ed(name) && alg != null && !alg.equals("Ed25519") && !alg.equals("EdDSA")) {
+            throw CryptoError.data("JWK \"alg\" is \"" + alg + "\" (expected: \"Ed25519\" or \"EdDSA\")");
+          }
           if (!name.equals(jwk.optString("crv"))) {
             throw CryptoError.data("JWK \"crv\" is " + jwk.optString("crv") + " (expected: " + name + ")");
           }
@@ -201,7 +205,7 @@ final class Okp {
           jwk.put("d", Jwk.b64u(rawPrivate(key.privateKey)));
         }
         if (ed(name)) {
-          jwk.put("alg", "EdDSA");
+          jwk.put("alg", "Ed25519");
         }
         return Jwk.finish(jwk, key);
       }
