@@ -131,6 +131,14 @@ final class Aes {
       throw CryptoError.operation("AES-CTR: the data is longer than a " + length + "-bit counter can cover");
     }
     try {
+      java.math.BigInteger low = new java.math.BigInteger(1, counter)
+          .and(java.math.BigInteger.ONE.shiftLeft((int) length).subtract(java.math.BigInteger.ONE));
+      if (low.add(java.math.BigInteger.valueOf(Math.max(blocks - 1, 0))).bitLength() <= length) {
+        // No wrap within this message: the JDK's full-width increment gives the same blocks.
+        Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
+        c.init(Cipher.ENCRYPT_MODE, spec(key), new IvParameterSpec(counter));
+        return c.doFinal(data);
+      }
       Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding");
       ecb.init(Cipher.ENCRYPT_MODE, spec(key));
       java.math.BigInteger block = new java.math.BigInteger(1, counter);

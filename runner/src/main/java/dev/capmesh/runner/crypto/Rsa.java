@@ -34,7 +34,11 @@ import javax.crypto.spec.PSource;
 /** RSASSA-PKCS1-v1_5, RSA-PSS and RSA-OAEP keys (rsaEncryption SPKI/PKCS#8, as WebCrypto). */
 final class Rsa {
   static final int MIN_MODULUS = 512;
-  static final int MAX_MODULUS = 16384;
+  /**
+   * The largest modulus generateKey makes. Key generation runs on the worker's thread and cannot
+   * be interrupted mid-way when the worker runs out of CPU time; 4096 bits takes about a second.
+   */
+  static final int MAX_MODULUS = 4096;
 
   private Rsa() {}
 

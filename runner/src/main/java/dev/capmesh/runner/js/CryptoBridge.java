@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * out as Latin-1 strings; a key goes out as a row around an opaque {@link Handles.Key}.
  */
 final class CryptoBridge {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CryptoBridge.class);
   private final Subtle subtle;
 
   CryptoBridge(Subtle subtle) {
@@ -31,6 +32,11 @@ final class CryptoBridge {
       return ProxyArray.fromArray(null, run(op, a));
     } catch (CryptoError e) {
       return ProxyArray.fromArray(e.name(), e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug here, not the caller's doing: the worker learns nothing about it but the operation;
+      // the log gets the exception's type only (a provider's message might quote key material).
+      log.warn("event=crypto-internal-error operation={} error={}", op, e.getClass().getName());
+      return ProxyArray.fromArray("OperationError", op + " failed (internal error)");
     }
   }
 
