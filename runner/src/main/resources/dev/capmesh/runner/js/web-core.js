@@ -307,6 +307,8 @@
     if (v instanceof Map) return `Map(${v.size}) { ` + [...v].map(([k, x]) => `${formatValue(k, depth + 1)} => ${formatValue(x, depth + 1)}`).join(', ') + ' }';
     if (v instanceof Set) return `Set(${v.size}) { ` + [...v].map((x) => formatValue(x, depth + 1)).join(', ') + ' }';
     if (v instanceof Date) return v.toISOString();
+    const platform = internal.formatPlatformObject && internal.formatPlatformObject(v, depth);
+    if (platform !== undefined) return platform;
     const name = v.constructor && v.constructor !== Object ? v.constructor.name + ' ' : '';
     const keys = Object.keys(v);
     return name + '{ ' + keys.map((k) => `${k}: ${formatValue(v[k], depth + 1)}`).join(', ') + (keys.length ? ' }' : '}');

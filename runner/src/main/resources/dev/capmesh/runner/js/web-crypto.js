@@ -59,6 +59,9 @@
       makeKey = (row) => new CryptoKey(internal, row);
       // structuredClone: a new CryptoKey over the same (immutable) host key.
       cloneKey = (k) => new CryptoKey(internal, [k.#handle, k.#type, k.#extractable, k.#algorithmJson, k.#usageList]);
+      // console.log shows what the key is (from the private fields, never the material).
+      internal.formatPlatformObject = (v, depth) => (keyHandle(v) === undefined ? undefined
+        : `CryptoKey { type: '${v.#type}', extractable: ${v.#extractable}, algorithm: ${v.#algorithmJson}, usages: ${jsonStringify(v.#usageList)} }`);
     }
   }
   Object.defineProperty(CryptoKey.prototype, Symbol.toStringTag, { value: 'CryptoKey', configurable: true });
