@@ -1,10 +1,10 @@
 package dev.capmesh.runner.js;
 
-import dev.capmesh.runner.crypto.CryptoError;
-import dev.capmesh.runner.crypto.CryptoKeyObject;
-import dev.capmesh.runner.crypto.KeyPairObjects;
-import dev.capmesh.runner.crypto.Params;
-import dev.capmesh.runner.crypto.Subtle;
+import dev.capmesh.crypto.CryptoError;
+import dev.capmesh.crypto.CryptoKeyObject;
+import dev.capmesh.crypto.KeyPairObjects;
+import dev.capmesh.crypto.Params;
+import dev.capmesh.crypto.Subtle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.capmesh.runner.js;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.capmesh.runner.crypto.ConfigKeys;
-import dev.capmesh.runner.crypto.CryptoKeyObject;
+import dev.capmesh.crypto.ConfigKeys;
+import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.runner.service.HttpService;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,6 @@
 package dev.capmesh.runner.js;
 
-import dev.capmesh.runner.crypto.CryptoKeyObject;
+import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.HttpService;
 import java.nio.ByteBuffer;

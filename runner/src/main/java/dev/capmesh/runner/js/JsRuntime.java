@@ -1,6 +1,6 @@
 package dev.capmesh.runner.js;
 
-import dev.capmesh.runner.crypto.Subtle;
+import dev.capmesh.crypto.Subtle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

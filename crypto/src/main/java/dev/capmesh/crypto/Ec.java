@@ -1,4 +1,4 @@
-package dev.capmesh.runner.crypto;
+package dev.capmesh.crypto;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;

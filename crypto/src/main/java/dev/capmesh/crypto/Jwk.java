@@ -1,4 +1,4 @@
-package dev.capmesh.runner.crypto;
+package dev.capmesh.crypto;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

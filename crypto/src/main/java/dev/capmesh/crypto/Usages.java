@@ -1,4 +1,4 @@
-package dev.capmesh.runner.crypto;
+package dev.capmesh.crypto;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

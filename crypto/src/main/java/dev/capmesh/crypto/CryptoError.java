@@ -1,4 +1,4 @@
-package dev.capmesh.runner.crypto;
+package dev.capmesh.crypto;
 
 /**
  * A failed WebCrypto operation: {@link #name} is the DOMException name the spec gives for it
