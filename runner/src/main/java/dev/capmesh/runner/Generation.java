@@ -35,6 +35,8 @@ final class Generation {
 
   final String version;
   final Map<String, HttpService> services;
+  /** The content hash of each service of the plan, by name (empty for hand-built ones). */
+  final Map<String, String> hashes;
   final Map<String, HttpService> socketTargets;
   private final Runnable closeAction;
   /** Requests in flight, plus {@link #RETIRED}; or {@link #CLOSED}. */
@@ -46,9 +48,30 @@ final class Generation {
     this(version, services, socketTargets, closeAll(List.copyOf(workers)));
   }
 
+  /**
+   * A generation of a plan whose workers may also serve other generations: they are counted in
+   * {@code refs} now and counted out when this generation closes.
+   */
+  Generation(String version, Map<String, HttpService> services,
+      Map<String, HttpService> socketTargets, List<JsWorker> workers, Map<String, String> hashes,
+      WorkerRefs refs) {
+    this(version, services, socketTargets, hashes, release(refs, List.copyOf(workers)));
+  }
+
+  private static Runnable release(WorkerRefs refs, List<JsWorker> workers) {
+    refs.acquire(workers);
+    return () -> refs.release(workers);
+  }
+
   /** @param closeAction stops what this generation runs; called once, when it closes */
   Generation(String version, Map<String, HttpService> services,
       Map<String, HttpService> socketTargets, Runnable closeAction) {
+    this(version, services, socketTargets, Map.of(), closeAction);
+  }
+
+  private Generation(String version, Map<String, HttpService> services,
+      Map<String, HttpService> socketTargets, Map<String, String> hashes, Runnable closeAction) {
+    this.hashes = Map.copyOf(hashes);
     this.version = version;
     this.services = Map.copyOf(services);
     this.socketTargets = Map.copyOf(socketTargets);

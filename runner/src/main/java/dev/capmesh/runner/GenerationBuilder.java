@@ -1,5 +1,13 @@
 package dev.capmesh.runner;
 
+import dev.capmesh.proto.v1.Binding;
+import dev.capmesh.proto.v1.ExternalSpec;
+import dev.capmesh.proto.v1.Module;
+import dev.capmesh.proto.v1.RunnerPlan;
+import dev.capmesh.proto.v1.Service;
+import dev.capmesh.proto.v1.ServiceRef;
+import dev.capmesh.proto.v1.Socket;
+import dev.capmesh.proto.v1.WorkerSpec;
 import dev.capmesh.runner.egress.Connector;
 import dev.capmesh.runner.egress.HostResolver;
 import dev.capmesh.runner.egress.NetworkPolicy;
@@ -15,22 +23,15 @@ import dev.capmesh.runner.service.ServiceResponse;
 import dev.capmesh.runner.services.DiskService;
 import dev.capmesh.runner.services.ExternalService;
 import dev.capmesh.runner.services.NetworkService;
-import dev.capmesh.schema.model.Binding;
-import dev.capmesh.schema.model.BindingKind;
-import dev.capmesh.schema.model.Config;
-import dev.capmesh.schema.model.Module;
-import dev.capmesh.schema.model.Service;
-import dev.capmesh.schema.model.ServiceDesignator;
-import dev.capmesh.schema.model.ServiceKind;
-import dev.capmesh.schema.model.Socket;
-import dev.capmesh.schema.model.Worker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -38,10 +39,15 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds a {@link Generation} from a resolved config: one {@link HttpService} per service that
+ * Builds a {@link Generation} from a {@link RunnerPlan}: one {@link HttpService} per service that
  * something uses (a socket, a binding, a {@code globalOutbound}), workers after the services
  * they bind to, so JS RPC sees the target worker itself. Every unsupported feature is reported
- * by name; nothing is started if anything fails. Not thread-safe; one use.
+ * by name; nothing is started if anything fails.
+ *
+ * <p>Services of the previous generation are kept when neither they nor anything they reach
+ * changed (same content hash, all the way down their bindings), so a one-worker change rebuilds
+ * that worker and what binds to it, and every other worker keeps its warm contexts. Not
+ * thread-safe; one use.
  */
 final class GenerationBuilder {
   /**
@@ -50,82 +56,105 @@ final class GenerationBuilder {
    * redacting them would blank every occurrence of such a common string in the logs.
    */
   static final int FROM_ENVIRONMENT_SECRET_LENGTH = 8;
-  private final Config config;
-  private final String version;
+  private final RunnerPlan plan;
+  private final @Nullable Generation previous;
   private final RunnerOptions options;
   private final JsRuntime runtime;
   private final HostResolver resolver;
   private final Connector connector;
   private final Executor blocking;
   private final Function<String, String> environment;
+  private final WorkerRefs refs;
 
   private final Map<String, Service> byName = new LinkedHashMap<>();
   private final Map<String, HttpService> built = new HashMap<>();
   private final LinkedHashSet<String> building = new LinkedHashSet<>();
   private final Map<String, LateBound> late = new HashMap<>();
   private final List<JsWorker> workers = new ArrayList<>();
+  private final List<JsWorker> created = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
   /** Services that could not be built; their problems are already in {@link #problems}. */
-  private final java.util.Set<String> failed = new java.util.HashSet<>();
+  private final Set<String> failed = new HashSet<>();
+  /** Per service name: whether the previous generation's instance can serve unchanged. */
+  private final Map<String, Boolean> reusable = new HashMap<>();
 
-  GenerationBuilder(Config config, String version, RunnerOptions options, JsRuntime runtime,
-      HostResolver resolver, Connector connector, Executor blocking,
-      Function<String, String> environment) {
-    this.config = config;
-    this.version = version;
+  GenerationBuilder(RunnerPlan plan, @Nullable Generation previous, RunnerOptions options,
+      JsRuntime runtime, HostResolver resolver, Connector connector, Executor blocking,
+      Function<String, String> environment, WorkerRefs refs) {
+    this.plan = plan;
+    this.refs = refs;
+    this.previous = previous;
     this.options = options;
     this.runtime = runtime;
     this.resolver = resolver;
     this.connector = connector;
     this.blocking = blocking;
     this.environment = environment;
-    for (Service s : config.services()) {
-      byName.putIfAbsent(s.name(), s);
+    for (Service s : plan.getServicesList()) {
+      byName.putIfAbsent(s.getName(), s);
     }
   }
 
+  /**
+   * Builds every service; on failure closes what it started (never what it reused) and throws.
+   * The result's workers include reused ones: the caller counts references (see Runner).
+   */
   Generation build() throws RunnerException {
     var socketTargets = new LinkedHashMap<String, HttpService>();
-    for (Socket socket : config.sockets()) {
-      if (!(socket.protocol() instanceof Socket.Http)) {
-        problems.add("socket \"" + socket.name() + "\": " + socket.protocol().kindName()
+    for (Socket socket : plan.getSocketsList()) {
+      if (socket.hasUnsupported()) {
+        problems.add("socket \"" + socket.getName() + "\": " + socket.getUnsupported().getKind()
             + " sockets are not supported by this runner yet (use http)");
         continue;
       }
-      String usedBy = "socket \"" + socket.name() + "\"";
-      HttpService target = service(socket.service(), usedBy);
+      if (socket.hasHttps()) {
+        problems.add("socket \"" + socket.getName() + "\": https sockets are not supported by "
+            + "this runner yet (use http)");
+        continue;
+      }
+      String usedBy = "socket \"" + socket.getName() + "\"";
+      HttpService target = service(socket.getService(), usedBy);
       if (target != null) {
-        target = entrypoint(target, socket.service(), usedBy);
+        target = entrypoint(target, socket.getService(), usedBy);
       }
       if (target != null) {
-        socketTargets.put(socket.name(), target);
+        socketTargets.put(socket.getName(), target);
       }
     }
     // Like workerd, start every worker and network-facing service even if nothing here
     // reaches it yet, so code errors show at start rather than at the first request. Kinds
     // this runner does not implement are refused only when something uses them.
-    for (Service service : config.services()) {
-      if (isStartedEagerly(service.kind())) {
-        service(ServiceDesignator.of(service.name()), "service \"" + service.name() + "\"");
+    for (Service service : plan.getServicesList()) {
+      if (isStartedEagerly(service)) {
+        service(ServiceRef.newBuilder().setService(service.getName()).build(),
+            "service \"" + service.getName() + "\"");
       }
     }
     if (!problems.isEmpty()) {
-      workers.forEach(JsWorker::close);
+      created.forEach(JsWorker::close);
       throw new RunnerException(problems);
     }
     late.forEach((name, proxy) -> proxy.target = built.get(name));
-    return new Generation(version, built, socketTargets, workers);
+    var hashes = new HashMap<String, String>();
+    for (Service s : plan.getServicesList()) {
+      hashes.putIfAbsent(s.getName(), s.getHash());
+    }
+    return new Generation(plan.getVersion(), built, socketTargets, workers, hashes, refs);
   }
 
-  private static boolean isStartedEagerly(ServiceKind kind) {
-    return kind instanceof ServiceKind.WorkerService || kind instanceof ServiceKind.NetworkService
-        || kind instanceof ServiceKind.DiskService
-        || (kind instanceof ServiceKind.ExternalService e && e.protocol() instanceof ServiceKind.ExternalHttp);
+  /** Workers this build started (not reused), for logs and tests. */
+  List<JsWorker> created() {
+    return List.copyOf(created);
   }
 
-  /** The service a designator names, built on first use; null after a reported problem. */
-  private @Nullable HttpService service(ServiceDesignator designator, String usedBy) {
-    String name = designator.name();
+  private static boolean isStartedEagerly(Service s) {
+    return s.hasWorker() || s.hasNetwork() || s.hasDisk()
+        || (s.hasExternal() && s.getExternal().getProtocol() == ExternalSpec.Protocol.HTTP);
+  }
+
+  /** The service a reference names, built on first use; null after a reported problem. */
+  private @Nullable HttpService service(ServiceRef ref, String usedBy) {
+    String name = ref.getService();
     HttpService existing = built.get(name);
     if (existing != null) {
       return existing;
@@ -142,6 +171,14 @@ final class GenerationBuilder {
       problems.add(usedBy + " refers to a service \"" + name + "\", but no such service is defined");
       return null;
     }
+    if (isReusable(name, new HashSet<>())) {
+      HttpService kept = previous.services.get(name);
+      built.put(name, kept);
+      if (kept instanceof JsWorker w) {
+        workers.add(w);
+      }
+      return kept;
+    }
     building.add(name);
     try {
       HttpService created = create(service);
@@ -156,71 +193,136 @@ final class GenerationBuilder {
     }
   }
 
+  /**
+   * Whether the previous generation's {@code name} can serve in this one: it has the same
+   * content hash, and so does everything it binds to, recursively. Services on a cycle of
+   * bindings are rebuilt (their forwarders belong to one generation).
+   */
+  private boolean isReusable(String name, Set<String> path) {
+    Boolean known = reusable.get(name);
+    if (known != null) {
+      return known;
+    }
+    if (previous == null || !path.add(name)) {
+      return false;
+    }
+    Service s = byName.get(name);
+    String before = previous.hashes.get(name);
+    boolean result = s != null && before != null && before.equals(s.getHash())
+        && previous.services.containsKey(name);
+    if (result && s.hasWorker()) {
+      for (String target : references(s.getWorker())) {
+        if (!isReusable(target, path)) {
+          result = false;
+          break;
+        }
+      }
+    }
+    path.remove(name);
+    reusable.put(name, result);
+    return result;
+  }
+
+  /** The names of the services a worker's bindings and globalOutbound designate. */
+  private static List<String> references(WorkerSpec w) {
+    var out = new ArrayList<String>();
+    for (Binding b : w.getBindingsList()) {
+      switch (b.getKindCase()) {
+        case SERVICE -> out.add(b.getService().getService());
+        case KV_NAMESPACE -> out.add(b.getKvNamespace().getService());
+        case R2_BUCKET -> out.add(b.getR2Bucket().getService());
+        default -> { }
+      }
+    }
+    if (w.hasGlobalOutbound()) {
+      out.add(w.getGlobalOutbound().getService());
+    }
+    return out;
+  }
+
   private @Nullable HttpService create(Service service) {
-    String name = service.name();
-    return switch (service.kind()) {
-      case ServiceKind.WorkerService w -> worker(name, w.worker());
-      case ServiceKind.NetworkService n -> {
+    String name = service.getName();
+    return switch (service.getKindCase()) {
+      case WORKER -> worker(name, service.getWorker());
+      case NETWORK -> {
         try {
-          yield new NetworkService(name, NetworkPolicy.of(n.allow(), n.deny()), resolver, connector);
+          yield new NetworkService(name, NetworkPolicy.of(service.getNetwork().getAllowList(),
+              service.getNetwork().getDenyList()), resolver, connector);
         } catch (IllegalArgumentException e) {
           problems.add("service \"" + name + "\": " + e.getMessage());
           yield null;
         }
       }
-      case ServiceKind.ExternalService e -> {
-        if (!(e.protocol() instanceof ServiceKind.ExternalHttp)) {
+      case EXTERNAL -> {
+        ExternalSpec e = service.getExternal();
+        if (e.getProtocol() != ExternalSpec.Protocol.HTTP) {
           problems.add("service \"" + name + "\": external services over "
-              + (e.protocol() instanceof ServiceKind.ExternalHttps ? "https" : "tcp")
+              + (e.getProtocol() == ExternalSpec.Protocol.HTTPS ? "https" : "tcp")
               + " are not supported by this runner yet (use http)");
           yield null;
         }
         try {
-          yield new ExternalService(name, e.address(), false, resolver, connector);
+          yield new ExternalService(name, e.getAddress(), false, resolver, connector);
         } catch (IllegalArgumentException ex) {
           problems.add(ex.getMessage());
           yield null;
         }
       }
-      case ServiceKind.DiskService d -> {
-        Path root = options.baseDirectory().resolve(d.path()).normalize();
+      case DISK -> {
+        var d = service.getDisk();
+        Path root = options.baseDirectory().resolve(d.getPath()).normalize();
         try {
-          yield new DiskService(root, d.writable(), d.allowDotfiles(), blocking);
+          yield new DiskService(root, d.getWritable(), d.getAllowDotfiles(), blocking);
         } catch (IllegalArgumentException ex) {
-          problems.add("service \"" + name + "\": disk path \"" + d.path() + "\" ("
+          problems.add("service \"" + name + "\": disk path \"" + d.getPath() + "\" ("
               + root + ") is not an existing directory");
           yield null;
         }
       }
       default -> {
-        problems.add("service \"" + name + "\": " + service.kind().kindName()
+        problems.add("service \"" + name + "\": " + kindName(service)
             + " services are not supported by this runner yet");
         yield null;
       }
     };
   }
 
-  private @Nullable HttpService worker(String name, Worker worker) {
+  /** The config-language name of a service's kind ("kv", "assets"). */
+  static String kindName(Service s) {
+    return switch (s.getKindCase()) {
+      case WORKER -> "worker";
+      case NETWORK -> "network";
+      case EXTERNAL -> "external";
+      case DISK -> "disk";
+      case KV -> "kv";
+      case STORAGE -> "storage";
+      case REMOTE -> "remote";
+      case UNSUPPORTED -> s.getUnsupported().getKind();
+      case KIND_NOT_SET -> "unspecified";
+    };
+  }
+
+  private @Nullable HttpService worker(String name, WorkerSpec worker) {
     int problemsBefore = problems.size();
     WorkerCode code = code(name, worker);
     if (code == null) {
       return null;
     }
-    for (String field : worker.unsupportedFields()) {
+    for (String field : worker.getUnsupportedFieldsList()) {
       problems.add("worker \"" + name + "\": " + field + " is not supported by this runner yet");
     }
     JsWorker.Builder builder = JsWorker.builder(runtime, name, code)
         .limits(options.limits())
         .poolSize(options.contextsPerWorker())
-        .compatibilityFlags(worker.compatibilityFlags());
-    for (Binding b : worker.bindings()) {
+        .compatibilityFlags(worker.getCompatibilityFlagsList());
+    for (Binding b : worker.getBindingsList()) {
       EnvBinding env = binding(name, b);
       if (env != null) {
-        builder.binding(b.name(), env);
+        builder.binding(b.getName(), env);
       }
     }
-    if (worker.globalOutbound().isPresent()) {
-      HttpService outbound = service(worker.globalOutbound().get(),
+    if (worker.hasGlobalOutbound()) {
+      HttpService outbound = service(worker.getGlobalOutbound(),
           "worker \"" + name + "\"'s globalOutbound");
       builder.globalOutbound(outbound);
     }
@@ -232,6 +334,7 @@ final class GenerationBuilder {
     try {
       JsWorker built = builder.build();
       workers.add(built);
+      created.add(built);
       return built;
     } catch (JsLoadException e) {
       // The message names the worker already: worker "NAME": ...
@@ -240,26 +343,27 @@ final class GenerationBuilder {
     }
   }
 
-  private @Nullable WorkerCode code(String name, Worker worker) {
-    return switch (worker.code()) {
-      case dev.capmesh.schema.model.WorkerCode.Modules m -> {
+  private @Nullable WorkerCode code(String name, WorkerSpec worker) {
+    return switch (worker.getCodeCase()) {
+      case MODULES -> {
         var modules = new ArrayList<WorkerModule>();
-        for (Module module : m.modules()) {
-          WorkerModule.Kind kind = switch (module.type()) {
+        for (Module module : worker.getModules().getModulesList()) {
+          WorkerModule.Kind kind = switch (module.getKind()) {
             case ES_MODULE -> WorkerModule.Kind.ES_MODULE;
-            case COMMON_JS_MODULE -> WorkerModule.Kind.COMMON_JS;
+            case COMMON_JS -> WorkerModule.Kind.COMMON_JS;
             case TEXT -> WorkerModule.Kind.TEXT;
             case DATA -> WorkerModule.Kind.DATA;
             case JSON -> WorkerModule.Kind.JSON;
             default -> null;
           };
           if (kind == null) {
-            problems.add("worker \"" + name + "\": module \"" + module.name() + "\" is a "
-                + module.type().schemaName() + " module, which this runner does not support yet");
+            problems.add("worker \"" + name + "\": module \"" + module.getName() + "\" is a "
+                + (module.getKindName().isEmpty() ? module.getKind().name() : module.getKindName())
+                + " module, which this runner does not support yet");
             continue;
           }
-          modules.add(new WorkerModule(module.name(), kind, module.bytes(),
-              kind == WorkerModule.Kind.COMMON_JS ? module.namedExports() : List.of()));
+          modules.add(new WorkerModule(module.getName(), kind, module.getContent().toByteArray(),
+              kind == WorkerModule.Kind.COMMON_JS ? module.getNamedExportsList() : List.of()));
         }
         try {
           yield modules.isEmpty() ? null : new WorkerCode.Modules(modules);
@@ -268,96 +372,111 @@ final class GenerationBuilder {
           yield null;
         }
       }
-      case dev.capmesh.schema.model.WorkerCode.ServiceWorkerScript s ->
-          new WorkerCode.ServiceWorkerScript(name + ".js", s.script());
-      case dev.capmesh.schema.model.WorkerCode.Inherit i -> {
-        problems.add("worker \"" + name + "\": inherit = \"" + i.parent() + "\" was not resolved");
+      case SERVICE_WORKER_SCRIPT ->
+          new WorkerCode.ServiceWorkerScript(name + ".js", worker.getServiceWorkerScript());
+      case CODE_NOT_SET -> {
+        problems.add("worker \"" + name + "\": the plan gives it no code");
         yield null;
       }
     };
   }
 
   private @Nullable EnvBinding binding(String worker, Binding b) {
-    String where = "worker \"" + worker + "\"'s binding \"" + b.name() + "\"";
-    return switch (b.kind()) {
-      case BindingKind.Text t -> new EnvBinding.Text(t.value());
-      case BindingKind.Secret s -> new EnvBinding.Secret(s.value());
-      case BindingKind.Json j -> new EnvBinding.Json(j.json());
-      case BindingKind.Data d -> new EnvBinding.Data(d.bytes());
-      case BindingKind.FromEnvironment e -> {
+    String where = "worker \"" + worker + "\"'s binding \"" + b.getName() + "\"";
+    return switch (b.getKindCase()) {
+      case TEXT -> new EnvBinding.Text(b.getText());
+      case SECRET -> new EnvBinding.Secret(b.getSecret());
+      case JSON -> new EnvBinding.Json(b.getJson());
+      case DATA -> new EnvBinding.Data(b.getData().toByteArray());
+      case FROM_ENVIRONMENT -> {
         // Unset: null, as in workerd. Set: treated as a secret (redacted) unless too short to be
         // a credential (see FROM_ENVIRONMENT_SECRET_LENGTH).
-        String value = environment.apply(e.variable());
+        String value = environment.apply(b.getFromEnvironment());
         yield value == null ? new EnvBinding.Null()
             : value.length() >= FROM_ENVIRONMENT_SECRET_LENGTH ? new EnvBinding.Secret(value)
             : new EnvBinding.Text(value);
       }
-      case BindingKind.Service s -> {
-        HttpService target = service(s.service(), where);
+      case SERVICE -> {
+        ServiceRef ref = b.getService();
+        HttpService target = service(ref, where);
         if (target instanceof LateBound) {
           // A cycle: the target worker is not built yet, so JsWorker cannot see it is one.
-          target = entrypoint(target, s.service(), where);
+          target = entrypoint(target, ref, where);
           yield target == null ? null : EnvBinding.Service.of(target);
         }
-        if (target != null && !(target instanceof JsWorker)
-            && entrypoint(target, s.service(), where) == null) {
+        if (target != null && !(target instanceof JsWorker) && entrypoint(target, ref, where) == null) {
           yield null; // an entrypoint or props on a service that is not a worker: reported
         }
         yield target == null ? null : new EnvBinding.Service(target,
-            s.service().entrypoint().orElse(null), s.service().propsJson().orElse(null));
+            emptyToNull(ref.getEntrypoint()), emptyToNull(ref.getPropsJson()));
       }
-      case BindingKind.KvNamespace kv when designatesProtocolTarget(kv.service()) -> {
-        problems.add(protocolRefusal(worker, b, kv.service(), "KV"));
+      case KV_NAMESPACE -> {
+        if (designatesProtocolTarget(b.getKvNamespace())) {
+          problems.add(protocolRefusal(worker, b, "kvNamespace", b.getKvNamespace(), "KV"));
+        } else {
+          problems.add(where + ": kvNamespace bindings are not supported by this runner yet");
+        }
         yield null;
       }
-      case BindingKind.R2Bucket r2 when designatesProtocolTarget(r2.service()) -> {
-        problems.add(protocolRefusal(worker, b, r2.service(), "R2"));
+      case R2_BUCKET -> {
+        if (designatesProtocolTarget(b.getR2Bucket())) {
+          problems.add(protocolRefusal(worker, b, "r2Bucket", b.getR2Bucket(), "R2"));
+        } else {
+          problems.add(where + ": r2Bucket bindings are not supported by this runner yet");
+        }
         yield null;
       }
-      default -> {
-        problems.add(where + ": " + b.kind().kindName()
+      case CRYPTO_KEY -> {
+        problems.add(where + ": cryptoKey bindings are not supported by this runner yet");
+        yield null;
+      }
+      case UNSUPPORTED -> {
+        problems.add(where + ": " + b.getUnsupported().getKind()
             + " bindings are not supported by this runner yet");
+        yield null;
+      }
+      case KIND_NOT_SET -> {
+        problems.add(where + ": the plan gives the binding no kind");
         yield null;
       }
     };
   }
 
-  /** Whether a kvNamespace/r2Bucket designator names a worker, external or disk service. */
-  private boolean designatesProtocolTarget(ServiceDesignator designator) {
-    Service target = byName.get(designator.name());
-    return target != null && (target.kind() instanceof ServiceKind.WorkerService
-        || target.kind() instanceof ServiceKind.ExternalService
-        || target.kind() instanceof ServiceKind.DiskService);
+  private static @Nullable String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
+  }
+
+  /** Whether a kvNamespace/r2Bucket reference names a worker, external or disk service. */
+  private boolean designatesProtocolTarget(ServiceRef ref) {
+    Service target = byName.get(ref.getService());
+    return target != null && (target.hasWorker() || target.hasExternal() || target.hasDisk());
   }
 
   /**
    * The refusal of a kvNamespace/r2Bucket binding served by workerd's HTTP protocol for that
    * binding (a worker or external service) or by a store in a disk directory.
    */
-  private String protocolRefusal(String worker, Binding b, ServiceDesignator designator,
+  private String protocolRefusal(String worker, Binding b, String kindName, ServiceRef ref,
       String protocol) {
-    Service target = byName.get(designator.name());
-    String how = target.kind() instanceof ServiceKind.DiskService
+    Service target = byName.get(ref.getService());
+    String how = target.hasDisk()
         ? (protocol.equals("R2") ? "an " : "a ") + protocol + " store in a disk directory is"
         : "the workerd " + protocol + " protocol is";
-    return "worker \"" + worker + "\": " + b.kind().kindName() + " binding \"" + b.name()
-        + "\" designates " + target.kind().kindName()
-        + (target.kind() instanceof ServiceKind.WorkerService ? "" : " service")
-        + " \"" + target.name() + "\": " + how
-        + " not supported by this runner yet";
+    return "worker \"" + worker + "\": " + kindName + " binding \"" + b.getName()
+        + "\" designates " + kindName(target) + (target.hasWorker() ? "" : " service")
+        + " \"" + target.getName() + "\": " + how + " not supported by this runner yet";
   }
 
   /**
-   * What serves HTTP for {@code designator}: {@code target} itself when the designator names
-   * the default entrypoint without props, else the fetch handler of the named export (a
+   * What serves HTTP for {@code ref}: {@code target} itself when the reference names the
+   * default entrypoint without props, else the fetch handler of the named export (a
    * {@code WorkerEntrypoint} class or an object with {@code fetch}) with {@code props} as
    * {@code ctx.props}. Null after a reported problem (an entrypoint or props on a service that
    * is not a worker).
    */
-  private @Nullable HttpService entrypoint(HttpService target, ServiceDesignator designator,
-      String usedBy) {
-    String entrypoint = designator.entrypoint().orElse(null);
-    String props = designator.propsJson().orElse(null);
+  private @Nullable HttpService entrypoint(HttpService target, ServiceRef ref, String usedBy) {
+    String entrypoint = emptyToNull(ref.getEntrypoint());
+    String props = emptyToNull(ref.getPropsJson());
     if (entrypoint == null && props == null) {
       return target;
     }
@@ -366,7 +485,7 @@ final class GenerationBuilder {
       case LateBound late -> request -> late.fetch(request, entrypoint, props);
       default -> {
         problems.add(usedBy + " names " + (entrypoint != null ? "entrypoint \"" + entrypoint + "\""
-            : "props") + " of service \"" + designator.name() + "\", which is not a worker; only "
+            : "props") + " of service \"" + ref.getService() + "\", which is not a worker; only "
             + "workers have entrypoints and props");
         yield null;
       }

@@ -11,11 +11,12 @@ import dev.capmesh.runner.js.JsRuntime;
 import dev.capmesh.runner.service.LogText;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
-import dev.capmesh.schema.model.Binding;
-import dev.capmesh.schema.model.BindingKind;
-import dev.capmesh.schema.model.Config;
-import dev.capmesh.schema.model.ServiceKind;
-import dev.capmesh.schema.model.Socket;
+import dev.capmesh.proto.PlanDigest;
+import dev.capmesh.proto.v1.Binding;
+import dev.capmesh.proto.v1.RunnerPlan;
+import dev.capmesh.proto.v1.Service;
+import dev.capmesh.proto.v1.Socket;
+import dev.capmesh.runner.plan.PlanTarget;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,11 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a resolved config: one HTTP server per socket, every service the sockets and bindings
- * reach, and atomic swaps to a new version of the config ({@link #reload}). In-flight requests
- * finish on the version they started on. Thread-safe.
+ * Serves {@link RunnerPlan}s: one HTTP server per socket, every service the sockets and bindings
+ * reach, and atomic swaps to a new plan ({@link #apply}). In-flight requests finish on the
+ * version they started on. It never sees config text: plans come from a
+ * {@link dev.capmesh.runner.plan.PlanSource}. Thread-safe.
  */
-public final class Runner implements AutoCloseable {
+public final class Runner implements AutoCloseable, PlanTarget {
   private static final Logger log = LoggerFactory.getLogger(Runner.class);
 
   private final RunnerOptions options;
@@ -45,9 +47,12 @@ public final class Runner implements AutoCloseable {
   private final HostResolver resolver;
   private final Connector connector;
   private final AtomicReference<Generation> current = new AtomicReference<>();
+  private final WorkerRefs workerRefs = new WorkerRefs();
   private final Map<String, HttpServer> servers = new LinkedHashMap<>();
   private final Map<String, String> serverAddresses = new LinkedHashMap<>();
   private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+  /** What each socket of the served plan serves ("name" or "name#entrypoint"). */
+  private volatile Map<String, String> socketTargets = Map.of();
   /** Values of every secret binding of the served config, longest first, for log redaction. */
   private volatile List<String> secrets = List.of();
 
@@ -61,16 +66,23 @@ public final class Runner implements AutoCloseable {
   }
 
   /**
-   * Builds every service of {@code config}, binds its sockets and starts serving.
+   * A runner that serves nothing yet: no socket is open until the first {@link #apply}.
+   */
+  public static Runner create(RunnerOptions options) {
+    return new Runner(requireNonNull(options, "options"));
+  }
+
+  /**
+   * Applies {@code plan}: builds every service, binds its sockets and starts serving.
    *
    * @throws RunnerException if a service cannot be built or a socket cannot be bound; nothing
    *     is left running then
    */
-  public static Runner start(Config config, String version, RunnerOptions options) throws RunnerException {
-    requireNonNull(config, "config");
+  public static Runner start(RunnerPlan plan, RunnerOptions options) throws RunnerException {
+    requireNonNull(plan, "plan");
     var runner = new Runner(requireNonNull(options, "options"));
     try {
-      runner.reload(config, version);
+      runner.apply(plan);
       return runner;
     } catch (RunnerException | RuntimeException e) {
       runner.close();
@@ -78,12 +90,16 @@ public final class Runner implements AutoCloseable {
     }
   }
 
+  /** What each socket serves, by socket name: "service" or "service#entrypoint". */
+  public Map<String, String> socketTargets() {
+    return socketTargets;
+  }
+
   /** Where each socket listens, by socket name. */
   public synchronized Map<String, InetSocketAddress> listening() {
     return Map.copyOf(bound);
   }
 
-  /** The version string of the config being served. */
   /**
    * What runs the JavaScript, e.g. "GraalJS 25.0.3 (GraalVM Compiler)"; "Interpreted" in
    * parentheses means the optimizing compiler is missing and workers run many times slower.
@@ -97,23 +113,39 @@ public final class Runner implements AutoCloseable {
     return !runtime.implementationName().equals("Interpreted");
   }
 
+  /** The version of the plan being served, or {@code ""} before the first. */
+  @Override
   public String version() {
     Generation g = current.get();
     return g == null ? "" : g.version;
   }
 
   /**
-   * Switches to a new version of the config: builds it completely first, then swaps atomically.
-   * Sockets whose address changed are rebound; new ones are opened, removed ones closed. If
-   * anything fails, the current version keeps serving unchanged.
+   * Switches to {@code plan}: checks it (format, content hashes), builds it completely, then
+   * swaps atomically. Services that did not change, down to everything they bind to, are kept
+   * with their warm contexts. Sockets whose address changed are rebound; new ones are opened,
+   * removed ones closed. If anything fails, the current plan keeps serving unchanged.
    */
-  public synchronized void reload(Config config, String version) throws RunnerException {
-    Generation next = new GenerationBuilder(config, version, options, runtime, resolver, connector,
-        blocking, System::getenv).build();
+  @Override
+  public synchronized void apply(RunnerPlan plan) throws RunnerException {
+    requireNonNull(plan, "plan");
+    if (plan.getFormat() > PlanDigest.CURRENT_FORMAT) {
+      throw new RunnerException(List.of("plan " + PlanDigest.shortVersion(plan.getVersion())
+          + " is in plan format " + plan.getFormat() + ", newer than this runner reads (up to "
+          + PlanDigest.CURRENT_FORMAT + "); upgrade the runner"));
+    }
+    try {
+      PlanDigest.verify(plan);
+    } catch (IllegalArgumentException e) {
+      throw new RunnerException(List.of(e.getMessage()));
+    }
+    String version = plan.getVersion();
+    Generation next = new GenerationBuilder(plan, current.get(), options, runtime, resolver,
+        connector, blocking, System::getenv, workerRefs).build();
     Map<String, String> wanted = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
-    for (Socket socket : config.sockets()) {
-      wanted.put(socket.name(), options.socketAddresses().getOrDefault(socket.name(), socket.address()));
+    for (Socket socket : plan.getSocketsList()) {
+      wanted.put(socket.getName(), options.socketAddresses().getOrDefault(socket.getName(), socket.getAddress()));
     }
     for (String name : options.socketAddresses().keySet()) {
       if (!wanted.containsKey(name)) {
@@ -143,7 +175,14 @@ public final class Runner implements AutoCloseable {
       next.close();
       throw new RunnerException(problems);
     }
-    secrets = secretValues(config, System::getenv);
+    secrets = secretValues(plan, System::getenv);
+    var targets = new LinkedHashMap<String, String>();
+    for (Socket socket : plan.getSocketsList()) {
+      String entrypoint = socket.getService().getEntrypoint();
+      targets.put(socket.getName(), socket.getService().getService()
+          + (entrypoint.isEmpty() ? "" : "#" + entrypoint));
+    }
+    socketTargets = java.util.Collections.unmodifiableMap(targets);
     Generation previous = current.getAndSet(next);
     for (var e : opened.entrySet()) {
       HttpServer old = servers.put(e.getKey(), e.getValue());
@@ -161,21 +200,22 @@ public final class Runner implements AutoCloseable {
       }
     }
     if (previous != null) {
-      log.info("config version={} replaces version={}; in_flight={}", version, previous.version, previous.inFlight());
+      log.info("plan version={} replaces version={}; in_flight={}", PlanDigest.shortVersion(version),
+          PlanDigest.shortVersion(previous.version), previous.inFlight());
       previous.retire();
     }
   }
 
   /** Every form (see LogText.secretForms) of every secret and long fromEnvironment value. */
-  static List<String> secretValues(Config config, java.util.function.Function<String, String> environment) {
+  static List<String> secretValues(RunnerPlan plan, java.util.function.Function<String, String> environment) {
     var values = new java.util.LinkedHashSet<String>();
-    for (var service : config.services()) {
-      if (service.kind() instanceof ServiceKind.WorkerService w) {
-        for (Binding b : w.worker().bindings()) {
-          if (b.kind() instanceof BindingKind.Secret secret) {
-            values.addAll(LogText.secretForms(secret.value()));
-          } else if (b.kind() instanceof BindingKind.FromEnvironment e) {
-            String value = environment.apply(e.variable());
+    for (Service service : plan.getServicesList()) {
+      if (service.hasWorker()) {
+        for (Binding b : service.getWorker().getBindingsList()) {
+          if (b.hasSecret()) {
+            values.addAll(LogText.secretForms(b.getSecret()));
+          } else if (b.hasFromEnvironment()) {
+            String value = environment.apply(b.getFromEnvironment());
             if (value != null && value.length() >= GenerationBuilder.FROM_ENVIRONMENT_SECRET_LENGTH) {
               values.addAll(LogText.secretForms(value));
             }

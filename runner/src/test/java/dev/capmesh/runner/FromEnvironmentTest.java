@@ -46,8 +46,8 @@ class FromEnvironmentTest {
     console.addAppender(appender);
     JsRuntime runtime = JsRuntime.create();
     try {
-      Generation g = new GenerationBuilder(config, "v1", RunnerOptions.defaults(Path.of(".")), runtime,
-          null, null, Runnable::run, environment::get).build();
+      Generation g = new GenerationBuilder(TestRunners.plan(config), null, RunnerOptions.defaults(Path.of(".")),
+          runtime, null, null, Runnable::run, environment::get, new WorkerRefs()).build();
       ServiceResponse r = g.services.get("main").fetch(new ServiceRequest("GET", "http://x/", List.of(),
           BodyStreams.empty(), "req-env")).toCompletableFuture().get(30, TimeUnit.SECONDS);
       String body = new String(BodyStreams.readAll(r.body(), 1 << 16).get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8);
@@ -68,7 +68,7 @@ class FromEnvironmentTest {
         "2024-09-01", List.of(new Binding("S", new BindingKind.Secret("a b\"c/d")),
             new Binding("E", new BindingKind.FromEnvironment("CAPMESH_T_LONG"))));
     var config = Config.of(List.of(new Service("main", new ServiceKind.WorkerService(worker))), List.of());
-    List<String> forms = Runner.secretValues(config, Map.of("CAPMESH_T_LONG", "pg-password-123456")::get);
+    List<String> forms = Runner.secretValues(TestRunners.plan(config), Map.of("CAPMESH_T_LONG", "pg-password-123456")::get);
     assertThat(forms).contains("a b\"c/d", "a%20b%22c%2Fd", "a+b%22c%2Fd", "a b\\\"c/d", "pg-password-123456");
   }
 }

@@ -94,7 +94,7 @@ class ReloadTest {
     RunnerOptions defaults = RunnerOptions.defaults(dir);
     RunnerOptions options = defaults.withLimits(defaults.limits()
         .withCpuPerRequest(Duration.ofSeconds(10)).withColdStart(Duration.ofSeconds(10), 8));
-    Runner runner = Runner.start(config("v1").config(), "v1", options);
+    Runner runner = Runner.start(TestRunners.plan(config("v1").config()), options);
     var stop = new AtomicBoolean();
     var completed = new AtomicInteger();
     var byVersion = new java.util.concurrent.ConcurrentHashMap<String, AtomicInteger>();
@@ -134,10 +134,10 @@ class ReloadTest {
         clients.add(t);
       }
       await("traffic on v1", () -> completed.get() > 100 || !failures.isEmpty());
-      runner.reload(config("v2").config(), "v2");
+      runner.apply(TestRunners.plan(config("v2").config()));
       int afterFirst = completed.get();
       await("traffic after the first swap", () -> completed.get() > afterFirst + 100 || !failures.isEmpty());
-      runner.reload(config("v3").config(), "v3");
+      runner.apply(TestRunners.plan(config("v3").config()));
       int afterSecond = completed.get();
       await("traffic after the second swap", () -> completed.get() > afterSecond + 100 || !failures.isEmpty());
     } finally {

@@ -43,7 +43,7 @@ class RunnerBindingRefusalTest {
         new Service("remote", new ServiceKind.ExternalService("127.0.0.1:9",
             new ServiceKind.ExternalHttp(dev.capmesh.schema.model.HttpOptions.defaults()))),
         new Service("files", new ServiceKind.DiskService(".", true, false))), List.of());
-    assertThatThrownBy(() -> Runner.start(config, "test", RunnerOptions.defaults(dir)).close())
+    assertThatThrownBy(() -> Runner.start(TestRunners.plan(config), RunnerOptions.defaults(dir)).close())
         .isInstanceOfSatisfying(RunnerException.class, e -> assertThat(e.problems()).containsExactly(
             "worker \"main\": kvNamespace binding \"KV\" designates worker \"mock\": the workerd KV "
                 + "protocol is not supported by this runner yet",

@@ -43,7 +43,7 @@ class RunnerServiceRefusalTest {
             new Socket("web", "127.0.0.1:0", new Socket.Http(HttpOptions.defaults()), ServiceDesignator.of("main")),
             new Socket("files", "127.0.0.1:0", new Socket.Http(HttpOptions.defaults()), ServiceDesignator.of("missing")),
             new Socket("other", "127.0.0.1:0", new Socket.Http(HttpOptions.defaults()), ServiceDesignator.of("notDir"))));
-    assertThatThrownBy(() -> Runner.start(config, "test", RunnerOptions.defaults(dir)).close())
+    assertThatThrownBy(() -> Runner.start(TestRunners.plan(config), RunnerOptions.defaults(dir)).close())
         .isInstanceOfSatisfying(RunnerException.class, e -> {
           assertThat(e.problems()).anySatisfy(p -> assertThat(p)
               .startsWith("external service \"api\"").contains("not-a-port"));

@@ -1,6 +1,8 @@
 package dev.capmesh.runner;
 
 import dev.capmesh.compiler.ConfigCompiler;
+import dev.capmesh.compiler.plan.Planner;
+import dev.capmesh.proto.v1.RunnerPlan;
 import dev.capmesh.schema.model.Config;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,11 +25,16 @@ final class TestRunners {
     return ConfigCompiler.create().compile(file, null).config();
   }
 
+  /** The plan the compiler writes for a resolved {@code config}. */
+  static RunnerPlan plan(Config config) {
+    return Planner.plan(config, "config.capnp");
+  }
+
   /** Starts a runner for {@code config} with every socket on 127.0.0.1, port 0. */
   static Runner start(Path dir, Config config) throws RunnerException {
     Map<String, String> addresses = new HashMap<>();
     config.sockets().forEach(s -> addresses.put(s.name(), "127.0.0.1:0"));
-    return Runner.start(config, "test", RunnerOptions.defaults(dir).withSocketAddresses(addresses));
+    return Runner.start(plan(config), RunnerOptions.defaults(dir).withSocketAddresses(addresses));
   }
 
   /** GET {@code path} on socket {@code socket}; the status and body as "STATUS BODY". */

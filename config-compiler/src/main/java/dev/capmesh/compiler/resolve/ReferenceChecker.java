@@ -4,7 +4,7 @@ import dev.capmesh.compiler.Diagnostic;
 import dev.capmesh.compiler.Diagnostics;
 import dev.capmesh.compiler.Suggestions;
 import dev.capmesh.compiler.model.ModelSpans;
-import dev.capmesh.compiler.net.NetworkRules;
+import dev.capmesh.schema.net.NetworkRules;
 import dev.capmesh.schema.model.Binding;
 import dev.capmesh.schema.model.BindingKind;
 import dev.capmesh.schema.model.Config;

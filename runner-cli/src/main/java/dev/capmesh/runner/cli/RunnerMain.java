@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "runner", mixinStandardHelpOptions = true,
     description = "Compiles and checks capmesh configs and serves them.",
-    subcommands = {CheckCommand.class, CompileCommand.class, CapabilitiesCommand.class,
+    subcommands = {CheckCommand.class, CompileCommand.class, PlanCommand.class, CapabilitiesCommand.class,
         ServeCommand.class, CommandLine.HelpCommand.class})
 public final class RunnerMain implements java.util.concurrent.Callable<Integer> {
   /** Exit code for a config that does not compile. */

@@ -1,6 +1,6 @@
 package dev.capmesh.runner.egress;
 
-import dev.capmesh.compiler.net.NetworkRules;
+import dev.capmesh.schema.net.NetworkRules;
 import java.net.InetAddress;
 import java.util.Arrays;
 

@@ -1,6 +1,6 @@
 package dev.capmesh.runner.egress;
 
-import dev.capmesh.compiler.net.IpLiterals;
+import dev.capmesh.schema.net.IpLiterals;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.jspecify.annotations.Nullable;

@@ -2,7 +2,7 @@ package dev.capmesh.runner.egress;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.capmesh.compiler.net.NetworkRules;
+import dev.capmesh.schema.net.NetworkRules;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

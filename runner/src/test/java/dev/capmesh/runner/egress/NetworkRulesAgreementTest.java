@@ -3,7 +3,7 @@ package dev.capmesh.runner.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.capmesh.compiler.net.NetworkRules;
+import dev.capmesh.schema.net.NetworkRules;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;

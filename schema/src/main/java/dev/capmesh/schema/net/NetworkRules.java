@@ -1,4 +1,4 @@
-package dev.capmesh.compiler.net;
+package dev.capmesh.schema.net;
 
 import static java.util.Objects.requireNonNull;
 

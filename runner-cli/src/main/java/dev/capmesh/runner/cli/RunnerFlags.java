@@ -1,0 +1,108 @@
+package dev.capmesh.runner.cli;
+
+import dev.capmesh.runner.RunnerOptions;
+import dev.capmesh.runner.http.ConnectionLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags every serving command shares ({@code serve}, {@code agent}): socket address
+ * overrides, per-request limits and connection limits, turned into {@link RunnerOptions}.
+ */
+final class RunnerFlags {
+  @Option(names = "--socket-addr", paramLabel = "NAME=HOST:PORT",
+      description = "Listen for socket NAME on HOST:PORT instead of the config's address (repeatable).")
+  Map<String, String> socketAddresses = new LinkedHashMap<>();
+
+  @Option(names = "--cpu-limit", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "CPU time one request may use, e.g. 200ms or 1.5s (default: ${DEFAULT-VALUE}).",
+      defaultValue = "200ms")
+  Duration cpuLimit;
+
+  @Option(names = "--cold-start-cpu", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "CPU time allowed to each of a freshly loaded worker's first requests, while its "
+          + "code is still interpreted (default: ${DEFAULT-VALUE}; never below --cpu-limit).",
+      defaultValue = "1s")
+  Duration coldStartCpu;
+
+  @Option(names = "--cold-start-requests", paramLabel = "N",
+      description = "How many requests of a freshly loaded worker get --cold-start-cpu; 0 turns it off "
+          + "(default: ${DEFAULT-VALUE}).", defaultValue = "8")
+  int coldStartRequests;
+
+  @Option(names = "--subrequest-limit", paramLabel = "N",
+      description = "fetch() and RPC calls one request may make (default: ${DEFAULT-VALUE}).",
+      defaultValue = "50")
+  int subrequestLimit;
+
+  @Option(names = "--header-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Time a request's header block may take to arrive; the connection is closed "
+          + "after it (default: 30s).")
+  @Nullable Duration headerTimeout;
+
+  @Option(names = "--body-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Time the server waits for the next bytes of a request body it asked for; "
+          + "then 408 and the connection closes (default: 30s).")
+  @Nullable Duration bodyTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Time a keep-alive connection may wait for its next request (default: 60s).")
+  @Nullable Duration idleTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Open connections per socket; more get a 503 and are closed (default: 10000, "
+          + "or 3/4 of the open-file limit if lower).")
+  @Nullable Integer maxConnections;
+
+  @Option(names = "--max-connections-per-ip", paramLabel = "N",
+      description = "Open connections per socket from one client address (IPv6: one /64) "
+          + "(default: 1000, or half of --max-connections if lower).")
+  @Nullable Integer maxConnectionsPerIp;
+
+  /**
+   * The options these flags describe, with relative disk paths resolved against {@code base}.
+   *
+   * @throws IllegalArgumentException naming the flag when a value is out of range
+   */
+  RunnerOptions options(Path base) {
+    if (coldStartRequests < 0 || subrequestLimit < 0) {
+      throw new IllegalArgumentException("--cold-start-requests and --subrequest-limit must not be negative");
+    }
+    RunnerOptions defaults = RunnerOptions.defaults(base);
+    return defaults.withSocketAddresses(socketAddresses).withLimits(defaults.limits()
+        .withCpuPerRequest(cpuLimit).withSubrequests(subrequestLimit)
+        .withColdStart(coldStartCpu, coldStartRequests))
+        .withConnectionLimits(connectionLimits(defaults.connectionLimits()));
+  }
+
+  /**
+   * The defaults with the flags given applied. With --max-connections alone, the per-address cap
+   * follows it as its default does (at most half of the total).
+   */
+  private ConnectionLimits connectionLimits(ConnectionLimits limits) {
+    if (headerTimeout != null) {
+      limits = limits.withHeaderTimeout(headerTimeout);
+    }
+    if (bodyTimeout != null) {
+      limits = limits.withBodyTimeout(bodyTimeout);
+    }
+    if (idleTimeout != null) {
+      limits = limits.withIdleTimeout(idleTimeout);
+    }
+    if (maxConnections != null) {
+      limits = limits.withMaxConnections(maxConnections);
+      if (maxConnectionsPerIp == null) {
+        limits = limits.withMaxConnectionsPerIp(Math.min(limits.maxConnectionsPerIp(),
+            Math.max(1, maxConnections / 2)));
+      }
+    }
+    if (maxConnectionsPerIp != null) {
+      limits = limits.withMaxConnectionsPerIp(maxConnectionsPerIp);
+    }
+    return limits;
+  }
+}
