@@ -4,8 +4,9 @@ import dev.capmesh.proto.v1.RunnerPlan;
 
 /**
  * What a {@link ControlPlaneSource} reports besides its log, for a CLI or a test to show. Every
- * method has a no-op default. Called on the agent's own thread, one call at a time; an
- * implementation must not block.
+ * method has a no-op default. {@link #started} is called on the thread calling
+ * {@code start}, the others on the agent's own thread, one call at a time; an implementation
+ * must not block.
  */
 public interface AgentListener {
   /**

@@ -14,6 +14,7 @@ import dev.capmesh.proto.v1.RunnerPlan;
 import dev.capmesh.runner.RunnerException;
 import dev.capmesh.runner.plan.PlanSource;
 import dev.capmesh.runner.plan.PlanTarget;
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -184,9 +185,23 @@ public final class ControlPlaneSource implements PlanSource {
         .setCurrentVersion(plan == null ? "" : plan.getVersion())
         .setMaxPlanFormat(PlanDigest.CURRENT_FORMAT)
         .setAgent(options.agent())).build());
+    checkStableLater(s);
+  }
+
+  /**
+   * Counts {@code s} as subscribed once its transport is connected and the stream has stayed
+   * open for {@code stableAfter}: a refusal (wrong token, unknown fleet) arrives well before.
+   */
+  private void checkStableLater(Session s) {
     executor.schedule(() -> {
-      if (session == s) {
+      ManagedChannel ch = channel;
+      if (session != s || s.subscribed || ch == null) {
+        return;
+      }
+      if (ch.getState(false) == ConnectivityState.READY) {
         subscribed(s);
+      } else {
+        checkStableLater(s);
       }
     }, options.stableAfter().toNanos(), TimeUnit.NANOSECONDS);
   }
