@@ -62,11 +62,12 @@ final class AgentCommand implements Callable<Integer> {
     Path dir = data.toAbsolutePath().normalize();
     FleetToken token;
     RunnerOptions options;
-    AgentOptions agentOptions;
     try {
       token = token();
       options = flags.options(dir);
-      agentOptions = AgentOptions.of(controlPlane, fleet, runnerId == null ? "placeholder" : runnerId);
+      // Checks the address, fleet and id before the data directory is created; the generated
+      // id, when none is given, is known only once the directory is open.
+      AgentOptions.of(controlPlane, fleet, runnerId == null ? "unset" : runnerId);
     } catch (IllegalArgumentException | IOException e) {
       return fail(e.getMessage(), RunnerMain.USAGE);
     }
@@ -84,7 +85,7 @@ final class AgentCommand implements Callable<Integer> {
       store.close();
       return fail(e.getMessage(), RunnerMain.CONFIG_ERRORS);
     }
-    agentOptions = AgentOptions.of(controlPlane, fleet, id).withAgent("capmesh runner, host " + host);
+    AgentOptions agentOptions = AgentOptions.of(controlPlane, fleet, id).withAgent("capmesh runner, host " + host);
     if (!isLoopback(agentOptions.host())) {
       main.err.println("runner: warning: the connection to " + agentOptions.address()
           + " is not encrypted; the fleet token crosses the network in clear text");
@@ -126,6 +127,12 @@ final class AgentCommand implements Callable<Integer> {
       // Stopped before the first plan arrived; the hook cleans up.
       stopped.await();
       return 0;
+    } catch (IOException e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      source.close();
+      runner.close();
+      store.close();
+      return fail("cannot read the data directory " + dir + ": " + e.getMessage(), RunnerMain.CONFIG_ERRORS);
     }
     stopped.await();
     return 0;

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -175,8 +176,9 @@ public final class PlanStore implements AutoCloseable {
 
   private void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    // Plans carry secrets (secret bindings, TLS keys): owner-only from the moment the file exists.
+    Files.deleteIfExists(tmp);
+    try (FileChannel out = ownerOnly(tmp)) {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) {
         out.write(buf);
@@ -194,6 +196,15 @@ public final class PlanStore implements AutoCloseable {
     } catch (IOException e) {
       // Some file systems cannot open a directory for fsync; the rename still happened.
     }
+  }
+
+  private static FileChannel ownerOnly(Path file) throws IOException {
+    var options = java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+    }
+    return FileChannel.open(file, options);
   }
 
   /** Releases the directory's lock. */

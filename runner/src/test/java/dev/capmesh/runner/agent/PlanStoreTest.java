@@ -7,6 +7,7 @@ import dev.capmesh.proto.v1.RunnerPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -30,11 +31,26 @@ class PlanStoreTest {
     try (var files = Files.list(dir)) {
       assertThat(files.map(f -> f.getFileName().toString())).doesNotContain("plan.bin.tmp");
     }
+    // The plan holds secrets: only its owner may read it.
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(PlanStore.PLAN_FILE))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void aLeftoverTemporaryFileFromACrashIsReplaced() throws IOException {
+    Files.writeString(dir.resolve(PlanStore.PLAN_FILE + ".tmp"), "half a plan");
+    RunnerPlan p = Plans.plan("a");
+    try (PlanStore store = PlanStore.open(dir, Clock.systemUTC())) {
+      assertThat(store.load().plan()).isEmpty();
+      store.save(p);
+      assertThat(store.load().plan()).contains(p);
+    }
   }
 
   @Test
   void aSecondAgentCannotOpenTheSameDirectory() throws IOException {
-    try (PlanStore store = PlanStore.open(dir, Clock.systemUTC())) {
+    try (PlanStore first = PlanStore.open(dir, Clock.systemUTC())) {
+      assertThat(first.directory()).isEqualTo(dir.toAbsolutePath().normalize());
       assertThatThrownBy(() -> PlanStore.open(dir, Clock.systemUTC()))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("is in use by another runner agent");
