@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * attempt.
  *
  * <p>Thread-safety: all protocol state lives on one agent thread (the gRPC callbacks run there
- * too), so updates are applied one at a time in the order received. {@link #start} and
+ * too), so updates are applied one at a time in the order received; heartbeats go out from a
+ * thread of their own, so that they keep flowing while a plan is being applied. {@link #start} and
  * {@link #close} may be called from any thread.
  */
 public final class ControlPlaneSource implements PlanSource {
@@ -58,6 +59,8 @@ public final class ControlPlaneSource implements PlanSource {
   private final PlanStore store;
   private final AgentListener listener;
   private final ScheduledExecutorService executor;
+  /** Heartbeats on their own thread, so that a long apply does not look like a dead runner. */
+  private final ScheduledExecutorService heartbeats;
   private final Backoff backoff;
   private final CompletableFuture<Void> firstPlan = new CompletableFuture<>();
 
@@ -68,8 +71,9 @@ public final class ControlPlaneSource implements PlanSource {
   private volatile @Nullable String unhealthy;
   private volatile boolean closed;
 
+  /** The live stream; written only on the agent thread, read by heartbeats too. */
+  private volatile @Nullable Session session;
   // Confined to the agent thread.
-  private @Nullable Session session;
   private String lastState = "";
   private int sessions;
 
@@ -83,11 +87,8 @@ public final class ControlPlaneSource implements PlanSource {
     this.token = requireNonNull(token, "token");
     this.store = requireNonNull(store, "store");
     this.listener = requireNonNull(listener, "listener");
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "capmesh-agent");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "capmesh-agent"));
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "capmesh-agent-heartbeat"));
     this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), RandomGenerator.getDefault());
   }
 
@@ -122,7 +123,7 @@ public final class ControlPlaneSource implements PlanSource {
         .build();
     executor.execute(this::connect);
     long beat = options.heartbeatInterval().toNanos();
-    executor.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.NANOSECONDS);
+    heartbeats.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.NANOSECONDS);
     if (served != null) {
       return;
     }
@@ -138,6 +139,12 @@ public final class ControlPlaneSource implements PlanSource {
   public String version() {
     RunnerPlan plan = current;
     return plan == null ? "" : plan.getVersion();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 
   private Metadata authorization() {
@@ -356,11 +363,12 @@ public final class ControlPlaneSource implements PlanSource {
     }
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {
+    public synchronized void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {
       requests = requestStream;
     }
 
-    void send(AgentMessage message) {
+    /** Sends on this stream while it is the live one; from the agent or the heartbeat thread. */
+    synchronized void send(AgentMessage message) {
       ClientCallStreamObserver<AgentMessage> r = requests;
       if (r == null || session != this) {
         return;
@@ -373,7 +381,7 @@ public final class ControlPlaneSource implements PlanSource {
       }
     }
 
-    void cancel(String why) {
+    synchronized void cancel(String why) {
       ClientCallStreamObserver<AgentMessage> r = requests;
       if (r != null) {
         r.cancel(why, null);
@@ -434,8 +442,10 @@ public final class ControlPlaneSource implements PlanSource {
         Thread.currentThread().interrupt();
       }
     }
+    heartbeats.shutdownNow();
     executor.shutdownNow();
     try {
+      heartbeats.awaitTermination(5, TimeUnit.SECONDS);
       executor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

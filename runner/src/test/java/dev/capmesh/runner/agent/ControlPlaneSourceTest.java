@@ -198,6 +198,30 @@ class ControlPlaneSourceTest {
   }
 
   @Test
+  void heartbeatsKeepFlowingWhileAPlanIsApplied() throws Exception {
+    RunnerPlan p1 = plan("one");
+    ScriptedControlPlane.AgentStream s = serving(p1);
+    var release = new CountDownLatch(1);
+    target.block = release;
+    target.entered = new CountDownLatch(1);
+    RunnerPlan p2 = plan("two");
+    s.send(full("slow", p2));
+    assertThat(target.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    s.heartbeats.clear();
+    // The apply is stuck; the control plane still hears from the runner, which serves p1.
+    for (int i = 0; i < 3; i++) {
+      Heartbeat beat = s.heartbeats.poll(10, TimeUnit.SECONDS);
+      assertThat(beat).isNotNull();
+      assertThat(beat.getVersion()).isEqualTo(p1.getVersion());
+    }
+    target.block = null;
+    release.countDown();
+    AgentMessage m = s.next();
+    assertThat(m.getAck().getNonce()).as("%s", m).isEqualTo("slow");
+    assertThat(target.applied).containsExactly(p1, p2);
+  }
+
+  @Test
   void theSameVersionIsAckedButNotAppliedTwice() throws Exception {
     RunnerPlan p1 = plan("one");
     ScriptedControlPlane.AgentStream s = serving(p1);
