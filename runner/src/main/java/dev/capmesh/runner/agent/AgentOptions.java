@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public record AgentOptions(String host, int port, String fleet, String runnerId, String agent,
     Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff,
     Duration keepAliveTime, Duration keepAliveTimeout, Duration stableAfter) {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   public AgentOptions {
     requireNonNull(host, "host");
@@ -38,7 +38,7 @@ public record AgentOptions(String host, int port, String fleet, String runnerId,
     }
     requireNonNull(fleet, "fleet");
     if (!NAME.matcher(fleet).matches()) {
-      throw new IllegalArgumentException("fleet: \"" + fleet + "\" (expected: 1 to 63 letters, "
+      throw new IllegalArgumentException("fleet: \"" + fleet + "\" (expected: 1 to 64 letters, "
           + "digits, '.', '_' or '-', starting with a letter or digit)");
     }
     PlanStore.checkRunnerId(runnerId);

@@ -36,7 +36,7 @@ public final class PlanStore implements AutoCloseable {
   static final String PLAN_FILE = "plan.bin";
   static final String RUNNER_ID_FILE = "runner-id";
   private static final String LOCK_FILE = "lock";
-  private static final Pattern RUNNER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+  private static final Pattern RUNNER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -90,8 +90,8 @@ public final class PlanStore implements AutoCloseable {
   public static String checkRunnerId(String id) {
     requireNonNull(id, "id");
     if (!RUNNER_ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("runner id: \"" + id + "\" (expected: 1 to 63 letters, "
-          + "digits, '.', '_' or '-', starting with a letter or digit)");
+      throw new IllegalArgumentException("runner id: \"" + id + "\" (expected: 1 to 128 letters, "
+          + "digits, '.', '_', ':', '@' or '-', starting with a letter or digit)");
     }
     return id;
   }

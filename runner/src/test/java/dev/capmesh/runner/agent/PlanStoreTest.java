@@ -92,7 +92,9 @@ class PlanStoreTest {
   @Test
   void badRunnerIdsAreRefused() {
     assertThatThrownBy(() -> PlanStore.checkRunnerId("-x")).hasMessageContaining("runner id: \"-x\"");
+    assertThat(PlanStore.checkRunnerId("web-1@host:7")).isEqualTo("web-1@host:7");
+    assertThatThrownBy(() -> PlanStore.checkRunnerId("a/b")).hasMessageContaining("expected");
     assertThatThrownBy(() -> PlanStore.checkRunnerId("")).hasMessageContaining("expected");
-    assertThatThrownBy(() -> PlanStore.checkRunnerId("a".repeat(64))).hasMessageContaining("expected");
+    assertThatThrownBy(() -> PlanStore.checkRunnerId("a".repeat(129))).hasMessageContaining("expected");
   }
 }
