@@ -273,18 +273,22 @@ public final class ControlPlaneSource implements PlanSource {
 
   private void heartbeat() {
     Session s = session;
-    if (s == null) {
-      return;
+    if (s != null) {
+      s.heartbeat();
     }
+  }
+
+  /**
+   * The heartbeat to send now. A runner waiting for its first plan is healthy: only a plan it
+   * serves badly (or could not restore) is a reason not to be.
+   */
+  private AgentMessage heartbeatMessage() {
     String why = unhealthy;
     RunnerPlan plan = current;
-    if (why == null && plan == null) {
-      why = "no plan applied yet";
-    }
-    s.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+    return AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
         .setVersion(plan == null ? "" : plan.getVersion())
         .setHealthy(why == null)
-        .setDetail(why == null ? "" : why)).build());
+        .setDetail(why == null ? "" : why)).build();
   }
 
   private void handle(Session s, PlanUpdate update) {
@@ -327,8 +331,8 @@ public final class ControlPlaneSource implements PlanSource {
       listener.refused(plan.getVersion(), error);
       return;
     }
-    current = plan;
     unhealthy = null;
+    current = plan;
     try {
       store.save(plan);
     } catch (IOException e) {
@@ -379,6 +383,14 @@ public final class ControlPlaneSource implements PlanSource {
         // The call ended under us; its onError follows and reconnects.
         log.debug("stream {} refused a message: {}", id, e.toString());
       }
+    }
+
+    /**
+     * Sends a heartbeat built under the send lock, so that it never reports an older state
+     * after an ACK that already went out.
+     */
+    synchronized void heartbeat() {
+      send(heartbeatMessage());
     }
 
     synchronized void cancel(String why) {

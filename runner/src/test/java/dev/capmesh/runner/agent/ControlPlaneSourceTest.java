@@ -187,6 +187,37 @@ class ControlPlaneSourceTest {
   }
 
   @Test
+  void aRunnerWaitingForItsFirstPlanIsHealthy() throws Exception {
+    startInBackground(agent(cp.address(), FleetToken.fromEnvironment(TOKEN)), target);
+    ScriptedControlPlane.AgentStream s = cp.nextStream();
+    Heartbeat beat = s.heartbeats.poll(10, TimeUnit.SECONDS);
+    assertThat(beat).isNotNull();
+    assertThat(beat.getVersion()).isEmpty();
+    assertThat(beat.getHealthy()).isTrue();
+  }
+
+  @Test
+  void aPersistedPlanThatNoLongerAppliesIsReportedUnhealthyUntilAPlanApplies() throws Exception {
+    RunnerPlan p1 = plan("persisted");
+    store().save(p1);
+    target.failNext = List.of("socket \"http\": cannot listen on 127.0.0.1:8080: address in use");
+    startInBackground(agent(cp.address(), FleetToken.fromEnvironment(TOKEN)), target);
+    ScriptedControlPlane.AgentStream s = cp.nextStream();
+    assertThat(s.hello().getCurrentVersion()).isEmpty();
+    Heartbeat beat = s.heartbeats.poll(10, TimeUnit.SECONDS);
+    assertThat(beat).isNotNull();
+    assertThat(beat.getHealthy()).isFalse();
+    assertThat(beat.getDetail()).contains("the persisted plan " + PlanDigest.shortVersion(p1.getVersion())
+        + " does not apply").contains("address in use");
+    s.send(full("n1", p1));
+    assertThat(s.next().getAck().getNonce()).isEqualTo("n1");
+    s.heartbeats.clear();
+    Heartbeat after = s.heartbeats.poll(10, TimeUnit.SECONDS);
+    assertThat(after.getHealthy()).isTrue();
+    assertThat(after.getVersion()).isEqualTo(p1.getVersion());
+  }
+
+  @Test
   void heartbeatsCarryTheServedVersion() throws Exception {
     RunnerPlan p1 = plan("one");
     ScriptedControlPlane.AgentStream s = serving(p1);
