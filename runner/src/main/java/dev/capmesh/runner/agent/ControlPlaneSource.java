@@ -110,17 +110,12 @@ public final class ControlPlaneSource implements PlanSource {
     applyPersisted(planTarget);
     RunnerPlan served = current;
     listener.started(served == null ? "" : served.getVersion());
-    channel = Grpc.newChannelBuilderForAddress(options.host(), options.port(),
-            InsecureChannelCredentials.create())
-        .executor(executor)
-        .keepAliveTime(options.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
-        .keepAliveTimeout(options.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .keepAliveWithoutCalls(true)
-        .maxInboundMessageSize(MAX_PLAN_BYTES)
-        .userAgent("capmesh-agent")
-        .disableRetry()
-        .intercept(MetadataUtils.newAttachHeadersInterceptor(authorization()))
-        .build();
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the agent was stopped while starting");
+      }
+      channel = newChannel();
+    }
     executor.execute(this::connect);
     long beat = options.heartbeatInterval().toNanos();
     heartbeats.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.NANOSECONDS);
@@ -139,6 +134,20 @@ public final class ControlPlaneSource implements PlanSource {
   public String version() {
     RunnerPlan plan = current;
     return plan == null ? "" : plan.getVersion();
+  }
+
+  private ManagedChannel newChannel() {
+    return Grpc.newChannelBuilderForAddress(options.host(), options.port(),
+            InsecureChannelCredentials.create())
+        .executor(executor)
+        .keepAliveTime(options.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveTimeout(options.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveWithoutCalls(true)
+        .maxInboundMessageSize(MAX_PLAN_BYTES)
+        .userAgent("capmesh-agent")
+        .disableRetry()
+        .intercept(MetadataUtils.newAttachHeadersInterceptor(authorization()))
+        .build();
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -430,10 +439,12 @@ public final class ControlPlaneSource implements PlanSource {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
     }
-    closed = true;
     try {
       executor.submit(() -> {
         Session s = session;
