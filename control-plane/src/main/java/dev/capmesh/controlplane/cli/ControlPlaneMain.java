@@ -4,28 +4,62 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code bin/control-plane}. All I/O goes through the writers given to the
- * constructor, so tests drive it in-process. Exit code 2 for usage errors.
+ * Entry point of {@code bin/control-plane}: {@code serve} runs a control plane; {@code push},
+ * {@code status}, {@code rollback} and {@code history} talk to one; {@code diff} compares two
+ * configs' privileges. Exit codes of the operator commands: 0 done (rollout completed), 1
+ * refused (config errors, or the control plane refused the call), 2 cannot reach the control
+ * plane or bad usage, 3 the rollout was rolled back ({@code diff} has its own, as diff(1)).
+ * All I/O goes through the writers and environment given to the constructor, so tests drive
+ * it in-process.
  */
 @Command(name = "control-plane", mixinStandardHelpOptions = true,
-    description = "Compiles capmesh configs into runner plans and rolls them out to fleets.",
-    subcommands = {DiffCommand.class, CommandLine.HelpCommand.class})
+    description = "Runs the capmesh control plane and rolls configs out to fleets of runners.",
+    subcommands = {
+        ServeCommand.class,
+        PushCommand.class,
+        StatusCommand.class,
+        RollbackCommand.class,
+        HistoryCommand.class,
+        DiffCommand.class,
+        CommandLine.HelpCommand.class,
+    })
 public final class ControlPlaneMain implements Callable<Integer> {
-  /** Exit code for bad command-line usage. */
+  /** The command did what it was asked (a rollout completed). */
+  public static final int OK = 0;
+  /** A config with errors, or a call the control plane refused. */
+  public static final int REFUSED = 1;
+  /** The control plane cannot be reached (or the command line was wrong: {@link #USAGE}). */
+  public static final int UNREACHABLE = 2;
+  /** The rollout failed and the fleet was rolled back. */
+  public static final int ROLLED_BACK = 3;
+  /** Bad command-line usage: 2, as for {@code bin/runner} and {@code diff}. */
   public static final int USAGE = 2;
 
   final PrintWriter out;
   final PrintWriter err;
+  final boolean outIsTerminal;
+  final Map<String, String> env;
+  /** The control plane {@code serve} started (tests stop it through this). */
+  volatile dev.capmesh.controlplane.@org.jspecify.annotations.Nullable ControlPlaneServer serving;
 
-  /** A CLI writing to {@code out} and {@code err}. */
+  /** A CLI writing to {@code out} and {@code err}, with no environment and no terminal. */
   public ControlPlaneMain(PrintWriter out, PrintWriter err) {
+    this(out, err, false, Map.of());
+  }
+
+  /** A CLI writing to {@code out} and {@code err}, reading {@code env} for tokens and defaults. */
+  public ControlPlaneMain(PrintWriter out, PrintWriter err, boolean outIsTerminal,
+      Map<String, String> env) {
     this.out = requireNonNull(out, "out");
     this.err = requireNonNull(err, "err");
+    this.outIsTerminal = outIsTerminal;
+    this.env = Map.copyOf(requireNonNull(env, "env"));
   }
 
   /** Runs {@code args} and returns the exit code. */
@@ -40,13 +74,18 @@ public final class ControlPlaneMain implements Callable<Integer> {
       err.flush();
       return USAGE;
     });
+    cli.setExecutionExceptionHandler((ex, c, p) -> {
+      err.println("control-plane: " + ex.getMessage());
+      err.flush();
+      return ex instanceof IllegalArgumentException ? USAGE : REFUSED;
+    });
     int code = cli.execute(args);
     out.flush();
     err.flush();
     return code;
   }
 
-  /** Without a subcommand: usage on stderr, exit code 2. */
+  /** Without a subcommand: usage on stderr. */
   @Override
   public Integer call() {
     err.println("control-plane: a subcommand is required");
@@ -58,6 +97,6 @@ public final class ControlPlaneMain implements Callable<Integer> {
   public static void main(String[] args) {
     var out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     var err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    System.exit(new ControlPlaneMain(out, err).run(args));
+    System.exit(new ControlPlaneMain(out, err, System.console() != null, System.getenv()).run(args));
   }
 }

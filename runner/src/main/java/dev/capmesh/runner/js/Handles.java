@@ -1,5 +1,6 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.HttpService;
 import java.nio.ByteBuffer;
@@ -59,6 +60,19 @@ final class Handles {
     Body(BodyStream stream) {
       this.stream = stream;
     }
+  }
+
+  /** A CryptoKey's Java side; the JS CryptoKey keeps it in a private field. */
+  static final class Key extends Opaque {
+    final CryptoKeyObject key;
+
+    Key(CryptoKeyObject key) {
+      this.key = key;
+    }
+  }
+
+  static @Nullable Key key(Value v) {
+    return v.isProxyObject() && v.asProxyObject() instanceof Key k ? k : null;
   }
 
   static @Nullable Target target(Value v) {
