@@ -1,5 +1,6 @@
 package dev.capmesh.runner.agent;
 
+import dev.capmesh.proto.v1.PlanUpdate;
 import dev.capmesh.proto.v1.RunnerPlan;
 
 /**
@@ -17,6 +18,13 @@ public interface AgentListener {
 
   /** The connection to the control plane changed; {@code message} says how, for a person. */
   default void connection(String message) {}
+
+  /**
+   * An update arrived from the control plane, before it is checked or applied (for measuring
+   * what a push costs: {@code update.getSerializedSize()} is the bytes on the wire, before
+   * transport framing).
+   */
+  default void received(PlanUpdate update) {}
 
   /** {@code plan} from the control plane now serves (and is persisted). */
   default void applied(RunnerPlan plan) {}

@@ -302,6 +302,10 @@ public final class ControlPlaneSource implements PlanSource {
 
   private void handle(Session s, PlanUpdate update) {
     String v = PlanDigest.shortVersion(update.getVersion());
+    log.info("received version={} as {} ({} bytes)", v,
+        update.hasDelta() ? "a delta of " + update.getDelta().getUpsertedCount() + " changed services"
+            : "a whole plan", update.getSerializedSize());
+    listener.received(update);
     switch (PlanChecks.decide(current, update)) {
       case PlanChecks.Refuse r -> {
         if (r.resync()) {
