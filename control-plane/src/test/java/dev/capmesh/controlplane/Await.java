@@ -7,11 +7,21 @@ import java.util.function.BooleanSupplier;
 final class Await {
   private Await() {}
 
+  /**
+   * Waits until {@code condition} holds. A condition that fails an assertion (a runner not yet
+   * registered, say) has simply not happened yet; the last such failure is reported on timeout.
+   */
   static void until(BooleanSupplier condition, Duration max, String what) {
     long deadline = System.nanoTime() + max.toNanos();
-    while (!condition.getAsBoolean()) {
+    while (!holds(condition)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + max + " waiting for " + what);
+        AssertionError timeout = new AssertionError("timed out after " + max + " waiting for " + what);
+        try {
+          condition.getAsBoolean();
+        } catch (AssertionError last) {
+          timeout.addSuppressed(last);
+        }
+        throw timeout;
       }
       try {
         Thread.sleep(10);
@@ -19,6 +29,14 @@ final class Await {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted waiting for " + what, e);
       }
+    }
+  }
+
+  private static boolean holds(BooleanSupplier condition) {
+    try {
+      return condition.getAsBoolean();
+    } catch (AssertionError notYet) {
+      return false;
     }
   }
 }

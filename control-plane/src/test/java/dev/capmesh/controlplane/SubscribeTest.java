@@ -150,7 +150,11 @@ class SubscribeTest {
     RunnerPlan v1 = Plans.plan("one");
     RunnerPlan v2 = Plans.plan("two");
     TestAgent a = agent("web", "r1", "web-token");
+    // Connected before the push: a push to a fleet with no runner completes at once, and the
+    // runner would then still be applying v1 when v2 is pushed (and get v2 whole, not a delta).
+    Await.until(() -> server.connected("web") == 1, WAIT, "connected");
     assertThat(op.push("web", v1, 100, 1, 0).await(WAIT).last().getState()).isEqualTo("completed");
+    Await.until(() -> v1.getVersion().equals(op.runner("web", "r1").getVersion()), WAIT, "v1 served");
     a.answer = false;
     Operator.Events e = op.push("web", v2, 100, 1, 0);
     Await.until(() -> a.received.size() == 2, WAIT, "the delta");
@@ -187,7 +191,9 @@ class SubscribeTest {
   void aPlanFormatTooNewIsNotSentAndCountsAsANack() {
     RunnerPlan v1 = Plans.plan("one");
     TestAgent a = agent("web", "r1", "web-token");
+    Await.until(() -> server.connected("web") == 1, WAIT, "connected");
     assertThat(op.push("web", v1, 100, 1, 0).await(WAIT).last().getState()).isEqualTo("completed");
+    Await.until(() -> v1.getVersion().equals(op.runner("web", "r1").getVersion()), WAIT, "v1 served");
     RunnerPlan future = Plans.plan("two", 2);
     RolloutEvent last = op.push("web", future, 100, 1, 0).await(WAIT).last();
     assertThat(last.getState()).isEqualTo("rolled-back");
