@@ -2,6 +2,7 @@ package dev.capmesh.runner.js;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.capmesh.runner.kv.KvNamespace;
 import dev.capmesh.runner.service.HttpService;
 import org.jspecify.annotations.Nullable;
 
@@ -65,6 +66,16 @@ public sealed interface EnvBinding {
     /** A plain binding to {@code target}'s default entrypoint. */
     public static Service of(HttpService target) {
       return new Service(target, null, null);
+    }
+  }
+
+  /**
+   * A KVNamespace ({@code env.KV}) on {@code namespace}. The worker sees only the methods of
+   * Workers KV; the store, its location and its credentials stay in the runner.
+   */
+  record Kv(KvNamespace namespace) implements EnvBinding {
+    public Kv {
+      requireNonNull(namespace, "namespace");
     }
   }
 }

@@ -349,6 +349,7 @@ public final class JsWorker implements HttpService {
         case EnvBinding.Secret s -> new Object[] {e.getKey(), "secret", s.value(), false};
         case EnvBinding.Null n -> new Object[] {e.getKey(), "null", null, false};
         case EnvBinding.Service s -> serviceRow(e.getKey(), s);
+        case EnvBinding.Kv k -> new Object[] {e.getKey(), "kv", new Handles.Kv(k.namespace(), e.getKey()), false};
       };
       rows.add(ProxyArray.fromArray(row));
     }

@@ -419,7 +419,11 @@
           case 'json': e[name] = JSON.parse(value); break;
           case 'data': e[name] = internal.latin1ToBytes(value).buffer; break;
           case 'service': { const f = new Fetcher(internal, value); e[name] = rpc ? rpcStub(f) : f; break; }
-          default: throw new TypeError('unknown binding kind ' + kind);
+          default: {
+            const make = internal.bindingKinds && internal.bindingKinds[kind];
+            if (typeof make !== 'function') throw new TypeError('unknown binding kind ' + kind);
+            e[name] = make(value);
+          }
         }
       }
       env = e;
