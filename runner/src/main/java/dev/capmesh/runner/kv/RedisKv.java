@@ -64,7 +64,6 @@ public final class RedisKv implements KvBackend {
   private final RedisClient client;
   private final RedisURI uri;
   private final byte[] prefix;
-  private final String prefixText;
   private final byte[] indexKey;
   private final @Nullable String passwordEnv;
   private final Function<String, @Nullable String> environment;
@@ -114,7 +113,7 @@ public final class RedisKv implements KvBackend {
       }));
     }
     this.uri = b.build();
-    this.prefixText = requireNonNull(keyPrefix, "keyPrefix");
+    requireNonNull(keyPrefix, "keyPrefix");
     this.prefix = keyPrefix.getBytes(StandardCharsets.UTF_8);
     this.indexKey = concat(prefix, "i".getBytes(StandardCharsets.UTF_8));
     this.client = RedisClient.create(resources, uri);
@@ -274,7 +273,9 @@ public final class RedisKv implements KvBackend {
   }
 
   @Override public String describe() {
-    return "Redis " + uri.getHost() + ":" + uri.getPort() + " (key prefix \"" + prefixText + "\")";
+    // Workers see this in errors: the address, never the key prefix (other tenants' naming) or
+    // any credential.
+    return "Redis " + uri.getHost() + ":" + uri.getPort();
   }
 
   @Override public void close() {

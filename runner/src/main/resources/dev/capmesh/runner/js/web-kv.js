@@ -12,10 +12,21 @@
     const C = internal.errorConstructor(name);
     return new C(String(message));
   }
-  // Calls a host hook that ends with (resolve, reject) callbacks; resolves with their arguments.
-  function call(fn, args) {
-    return new Promise((resolve, reject) => {
-      fn(...args, (...result) => resolve(result), (name, message) => reject(hostError(name, message)));
+  // Calls host hook op with (handle, a, b, c, d, e, resolve, reject); resolves with an array of
+  // what the host resolved with. No spread or apply: worker code may have replaced
+  // Array.prototype[Symbol.iterator] or Function.prototype.apply, and must not see the handle.
+  const ArrayC = Array;
+  const PromiseC = Promise;
+  function call(op, handle, a, b, c, d, e) {
+    return new PromiseC((resolve, reject) => {
+      const ok = function (x, y, z) { const r = new ArrayC(3); r[0] = x; r[1] = y; r[2] = z; resolve(r); };
+      const fail = (name, message) => reject(hostError(name, message));
+      switch (op) {
+        case 'get': kv.get(handle, a, b, ok, fail); break;
+        case 'put': kv.put(handle, a, b, c, d, e, ok, fail); break;
+        case 'del': kv.del(handle, a, ok, fail); break;
+        default: kv.list(handle, a, b, c, ok, fail);
+      }
     });
   }
   function optionalNumber(v) {
@@ -93,7 +104,7 @@
     }
     async #get(key, options, op) {
       const { type, cacheTtl } = readOptions(options, op);
-      const [value, meta] = await call(kv.get, [this.#handle, String(key), cacheTtl]);
+      const [value, meta] = await call('get', this.#handle, String(key), cacheTtl);
       return [decodeValue(value, type), meta === null ? null : JSON.parse(meta)];
     }
     async #bulk(keys, options, withMetadata) {
@@ -112,18 +123,18 @@
       const meta = metadataJson(o.metadata);
       const bytes = await valueBytes(value);
       if (bytes.length > MAX_VALUE_BYTES) throw tooLarge(bytes.length);
-      await call(kv.put, [this.#handle, key, internal.exactBuffer(bytes), optionalNumber(o.expiration),
-        optionalNumber(o.expirationTtl), meta]);
+      await call('put', this.#handle, key, internal.exactBuffer(bytes), optionalNumber(o.expiration),
+        optionalNumber(o.expirationTtl), meta);
     }
     async delete(key) {
-      await call(kv.del, [this.#handle, String(key)]);
+      await call('del', this.#handle, String(key));
     }
     async list(options) {
       const o = options === undefined || options === null ? {} : options;
       if (typeof o !== 'object') throw new TypeError('KV list failed: options must be an object');
       const prefix = o.prefix === undefined || o.prefix === null ? null : String(o.prefix);
       const cursor = o.cursor === undefined || o.cursor === null ? null : String(o.cursor);
-      const [complete, next, flat] = await call(kv.list, [this.#handle, prefix, optionalNumber(o.limit), cursor]);
+      const [complete, next, flat] = await call('list', this.#handle, prefix, optionalNumber(o.limit), cursor);
       const keys = [];
       for (let i = 0; i + 2 < flat.length; i += 3) {
         const k = { name: flat[i] };
