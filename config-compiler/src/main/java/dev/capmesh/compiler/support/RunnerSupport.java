@@ -74,9 +74,13 @@ public final class RunnerSupport {
         used.add(socket.service().name());
       }
     }
+    var byName = new java.util.HashMap<String, Service>();
+    for (Service s : config.services()) {
+      byName.putIfAbsent(s.name(), s);
+    }
     for (Service s : config.services()) {
       if (s.kind() instanceof ServiceKind.WorkerService ws) {
-        worker(s.name(), ws.worker(), used, out);
+        worker(s.name(), ws.worker(), byName, used, out);
       }
     }
     for (Service s : config.services()) {
@@ -101,7 +105,8 @@ public final class RunnerSupport {
     return List.copyOf(out);
   }
 
-  private static void worker(String name, Worker w, Set<String> used, List<Unsupported> out) {
+  private static void worker(String name, Worker w, java.util.Map<String, Service> byName,
+      Set<String> used, List<Unsupported> out) {
     String label = "Worker \"" + name + "\"";
     if (w.code() instanceof WorkerCode.Modules m) {
       for (Module module : m.modules()) {
@@ -124,7 +129,13 @@ public final class RunnerSupport {
       out.add(new Unsupported(w, field, label + " sets " + field + ", which this runner does not support yet.", null));
     }
     for (Binding b : w.bindings()) {
-      if (!provides(b.kind())) {
+      if (b.kind() instanceof BindingKind.KvNamespace kv) {
+        String why = kvRefusal(kv.service().name(), byName);
+        if (why != null) {
+          out.add(new Unsupported(b, "kind", label + "'s kvNamespace binding \"" + b.name()
+              + "\" designates " + why + " not supported by this runner yet.", null));
+        }
+      } else if (!provides(b.kind())) {
         out.add(new Unsupported(b, "kind", label + "'s binding \"" + b.name() + "\" is "
             + article(b.kind().kindName()) + " binding, which this runner does not support yet.", null));
       } else if (b.kind() instanceof BindingKind.Service svc) {
@@ -132,6 +143,27 @@ public final class RunnerSupport {
       }
     }
     w.globalOutbound().map(ServiceDesignator::name).ifPresent(used::add);
+  }
+
+  /**
+   * Why the runner cannot serve a kvNamespace binding to {@code target} (the start of a sentence
+   * ending in "not supported by this runner yet"), or null when it designates a kv service.
+   */
+  private static @Nullable String kvRefusal(String target, java.util.Map<String, Service> byName) {
+    Service s = byName.get(target);
+    if (s == null) {
+      return null; // an unknown service is the resolver's error
+    }
+    return switch (s.kind()) {
+      case ServiceKind.KvService kv -> null;
+      case ServiceKind.WorkerService w -> "worker \"" + target + "\": the workerd KV protocol is";
+      case ServiceKind.ExternalService e -> "external service \"" + target
+          + "\": the workerd KV protocol is";
+      case ServiceKind.DiskService d -> "disk service \"" + target
+          + "\": a KV store in a disk directory is";
+      default -> article(s.kind().kindName()) + " service \"" + target + "\":"
+          + " a kvNamespace binding to it is";
+    };
   }
 
   /** Whether the runner loads modules of this kind. */
@@ -156,7 +188,7 @@ public final class RunnerSupport {
       case BindingKind.Unspecified u -> false;
       case BindingKind.WasmModule w -> false;
       case BindingKind.CryptoKey k -> false;
-      case BindingKind.KvNamespace kv -> false;
+      case BindingKind.KvNamespace kv -> true; // when it designates a kv service: see kvRefusal
       case BindingKind.R2Bucket r2 -> false;
       case BindingKind.DurableObjectNamespace ns -> false;
       case BindingKind.OtherDesignated o -> false;
@@ -177,7 +209,7 @@ public final class RunnerSupport {
         case ServiceKind.ExternalHttps h -> "an external service over https";
         case ServiceKind.ExternalTcp t -> "an external service over tcp";
       };
-      case ServiceKind.KvService kv -> "a kv service";
+      case ServiceKind.KvService kv -> null;
       case ServiceKind.StorageService st -> "a storage service";
       case ServiceKind.BucketService b -> "a bucket service";
       case ServiceKind.AssetsService a -> "an assets service";
