@@ -24,6 +24,8 @@ public record ResourceOptions(Path dataDirectory, Duration backendTimeout, Clock
 
   /** The default backend timeout. */
   public static final Duration DEFAULT_BACKEND_TIMEOUT = Duration.ofSeconds(5);
+  /** One instance, so that default options compare equal. */
+  private static final Function<String, @Nullable String> PROCESS_ENVIRONMENT = System::getenv;
 
   public ResourceOptions {
     requireNonNull(dataDirectory, "dataDirectory");
@@ -41,7 +43,7 @@ public record ResourceOptions(Path dataDirectory, Duration backendTimeout, Clock
    */
   public static ResourceOptions defaults(Path baseDirectory) {
     return new ResourceOptions(baseDirectory.resolve(".capmesh-data"), DEFAULT_BACKEND_TIMEOUT,
-        Clock.systemUTC(), System::getenv);
+        Clock.systemUTC(), PROCESS_ENVIRONMENT);
   }
 
   /** The same options with another data directory. */

@@ -58,7 +58,7 @@ final class HostHooks {
     });
     m.put("send", (ProxyExecutable) a -> send(a[0], a[1].asString(), a[2].asString(), a[3], a[4], a[5], a[6]));
     m.put("rpc", (ProxyExecutable) a -> rpc(a[0], a[1].asString(), a[2].asString(), a[3], a[4]));
-    m.put("kv", new KvHooks(wc, this).asProxy());
+    m.put("kv", new KvHooks(wc).asProxy());
     return ProxyObject.fromMap(m);
   }
 
@@ -124,7 +124,7 @@ final class HostHooks {
    * Why {@code st} may not make one more subrequest (to a worker when {@code toWorker}), or null
    * if it may; a null answer has taken the subrequest from the per-request and shared budgets.
    */
-  @Nullable String refusal(RequestState st, boolean toWorker) {
+  private @Nullable String refusal(RequestState st, boolean toWorker) {
     int limit = wc.worker.limits().subrequests();
     if (st.subrequests.incrementAndGet() > limit) {
       return "Too many subrequests: this worker may make at most " + limit

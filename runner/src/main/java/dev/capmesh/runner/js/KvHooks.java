@@ -27,7 +27,7 @@ final class KvHooks {
 
   private final WorkerContext wc;
 
-  KvHooks(WorkerContext wc, HostHooks hooks) {
+  KvHooks(WorkerContext wc) {
     this.wc = wc;
   }
 
