@@ -65,7 +65,6 @@ case("bindings", H + '''const config :Workerd.Config = (
   ],
 );
 ''',
-     ('kvNamespace', 1, 'Worker "main"\'s kvNamespace binding "KV" designates worker "kvMock": the workerd KV protocol is not supported by this runner yet.', None),
      ('r2Bucket', 1, 'Worker "main"\'s binding "R2" is an r2Bucket binding, which this runner does not support yet.', None),
      ('queue', 1, 'Worker "main"\'s binding "Q" is a queue binding, which this runner does not support yet.', None),
      ('wasmModule', 1, 'Worker "main"\'s binding "W" is a wasmModule binding, which this runner does not support yet.', None),

@@ -499,6 +499,15 @@ final class GenerationBuilder {
       }
       case KV_NAMESPACE -> {
         ServiceRef ref = b.getKvNamespace();
+        Service designated = byName.get(ref.getService());
+        if (designated != null && (designated.hasWorker() || designated.hasExternal())) {
+          // workerd's KV protocol: the JS side sends each operation to the service as HTTP.
+          HttpService target = service(ref, where);
+          if (target != null) {
+            target = entrypoint(target, ref, where);
+          }
+          yield target == null ? null : new EnvBinding.KvHttp(target);
+        }
         if (designatesProtocolTarget(ref)) {
           problems.add(protocolRefusal(worker, b, "kvNamespace", ref, "KV"));
           yield null;

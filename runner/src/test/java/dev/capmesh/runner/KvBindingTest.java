@@ -40,7 +40,7 @@ class KvBindingTest {
 
   @BeforeEach void setUp() throws Exception {
     redis = new TestRedis();
-    for (String name : List.of("worker.js", "peer.js")) {
+    for (String name : List.of("worker.js", "peer.js", "kv-mock.js")) {
       try (InputStream in = KvBindingTest.class.getResourceAsStream("/kv/" + name)) {
         Files.write(dir.resolve(name), in.readAllBytes());
       }
@@ -78,14 +78,24 @@ class KvBindingTest {
         """.replace("KVSPEC", kvSpec);
   }
 
+  /** The config with KV bound to a worker that speaks workerd's KV protocol. */
+  private static String protocolConfig() {
+    return config("(embedded = ())").replace("(name = \"ns\", kv = (embedded = ())),",
+        "(name = \"ns\", worker = (modules = [(name = \"kv-mock.js\", esModule = embed \"kv-mock.js\")],"
+        + " compatibilityDate = \"2024-09-01\")),");
+  }
+
   private String spec(String kind) {
     return kind.equals("embedded") ? "(embedded = (path = \"data/ns\"))"
         : "(redis = (url = \"" + TestRedis.URL + "\", keyPrefix = \"" + redis.prefix("ns") + "\"))";
   }
 
   private void start(String configText, Duration timeout) throws Exception {
-    var options = RunnerOptions.defaults(dir).withSocketAddresses(Map.of("http", "127.0.0.1:0"))
-        .withResources(ResourceOptions.defaults(dir).withClock(clock).withBackendTimeout(timeout)
+    // One context per worker: the protocol mock keeps its entries in module state.
+    var options = new RunnerOptions(dir, Map.of("http", "127.0.0.1:0"),
+        dev.capmesh.runner.js.JsLimits.defaults(), 1, 100L << 20,
+        dev.capmesh.runner.http.ConnectionLimits.defaults(),
+        ResourceOptions.defaults(dir).withClock(clock).withBackendTimeout(timeout)
             .withEnvironment(environment::get));
     runner = Runner.start(TestRunners.plan(TestRunners.compile(dir, configText)), options);
   }
@@ -104,10 +114,14 @@ class KvBindingTest {
     return out;
   }
 
-  @ParameterizedTest @ValueSource(strings = {"embedded", "redis"})
+  @ParameterizedTest @ValueSource(strings = {"embedded", "redis", "protocol"})
   void everyMethodWorksFromTheWorker(String kind) throws Exception {
-    start(config(spec(kind)), Duration.ofSeconds(5));
+    start(kind.equals("protocol") ? protocolConfig() : config(spec(kind)), Duration.ofSeconds(5));
     Map<String, String> r = call("/api");
+    if (kind.equals("protocol")) {
+      // The mock computes the expiration with its own clock (Date.now).
+      r.replaceAll((k, v) -> v.replaceAll("\"expiration\":\\d+", "\"expiration\":" + (clock.seconds() + 120)));
+    }
     assertThat(r.get("text")).isEqualTo("\"héllo\"");
     assertThat(r.get("textType")).isEqualTo("\"héllo\"");
     assertThat(r.get("json")).isEqualTo("{\"a\":[1,2]}");
@@ -131,9 +145,27 @@ class KvBindingTest {
     assertThat(r.get("deleted")).isEqualTo("null");
     if (kind.equals("embedded")) {
       assertThat(dir.resolve("data/ns/kv.mv.db")).exists();
-    } else {
+    } else if (kind.equals("redis")) {
       assertThat(redis.sync().hget(redis.prefix("ns") + "k:json", "v")).isEqualTo("{\"a\":[1,2]}");
     }
+  }
+
+  @Test
+  void theKvProtocolChecksLimitsAndNamesTheBindingWhenTheServiceFails() throws Exception {
+    start(protocolConfig(), Duration.ofSeconds(5));
+    assertThat(call("/get?k=broken").get("message"))
+        .isEqualTo("\"KV binding \\\"KV\\\": get failed: the KV service answered 503\"");
+    Map<String, String> r = call("/limits");
+    assertThat(r.get("key513")).contains("TypeError", "KV binding \\\"KV\\\": put failed: the key is 513 bytes in UTF-8, over the key length limit of 512 bytes");
+    assertThat(r.get("dot")).contains("TypeError", "get failed: a key must not be");
+    assertThat(r.get("empty")).contains("TypeError", "the key is empty");
+    assertThat(r.get("value")).contains("TypeError", "over the value size limit of 26214400 bytes (25 MiB)");
+    assertThat(r.get("metadata")).contains("TypeError", "1025 bytes serialized as JSON, over the metadata size limit of 1024 bytes");
+    assertThat(r.get("ttl")).contains("TypeError", "the minimum expirationTtl is 60 seconds");
+    assertThat(r.get("expiration")).contains("TypeError", "expiration times must be at least 60 seconds in the future");
+    assertThat(r.get("cacheTtl")).contains("TypeError", "under the minimum cacheTtl of 60 seconds");
+    assertThat(r.get("listLimit")).contains("TypeError", "the list limit is an integer from 1 to 1000 keys");
+    assertThat(r.get("valueMax")).isEqualTo("{\"ok\":26214400}");
   }
 
   @Test

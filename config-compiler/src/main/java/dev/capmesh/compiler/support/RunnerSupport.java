@@ -134,6 +134,9 @@ public final class RunnerSupport {
         if (why != null) {
           out.add(new Unsupported(b, "kind", label + "'s kvNamespace binding \"" + b.name()
               + "\" designates " + why + " not supported by this runner yet.", null));
+        } else if (!(byName.get(kv.service().name()) instanceof Service t
+            && t.kind() instanceof ServiceKind.KvService)) {
+          used.add(kv.service().name()); // reached over HTTP: its own kind must be servable
         }
       } else if (!provides(b.kind())) {
         out.add(new Unsupported(b, "kind", label + "'s binding \"" + b.name() + "\" is "
@@ -156,9 +159,9 @@ public final class RunnerSupport {
     }
     return switch (s.kind()) {
       case ServiceKind.KvService kv -> null;
-      case ServiceKind.WorkerService w -> "worker \"" + target + "\": the workerd KV protocol is";
-      case ServiceKind.ExternalService e -> "external service \"" + target
-          + "\": the workerd KV protocol is";
+      // workerd's KV HTTP protocol, spoken to the worker or over the external service's protocol
+      case ServiceKind.WorkerService w -> null;
+      case ServiceKind.ExternalService e -> null;
       case ServiceKind.DiskService d -> "disk service \"" + target
           + "\": a KV store in a disk directory is";
       default -> article(s.kind().kindName()) + " service \"" + target + "\":"

@@ -78,4 +78,14 @@ public sealed interface EnvBinding {
       requireNonNull(namespace, "namespace");
     }
   }
+
+  /**
+   * A KVNamespace served by another service through workerd's KV HTTP protocol (GET/PUT/DELETE
+   * of {@code /KEY?urlencoded=true}, list as {@code GET /?prefix=&key_count_limit=&cursor=}).
+   */
+  record KvHttp(HttpService target) implements EnvBinding {
+    public KvHttp {
+      requireNonNull(target, "target");
+    }
+  }
 }

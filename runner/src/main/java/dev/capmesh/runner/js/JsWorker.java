@@ -350,6 +350,8 @@ public final class JsWorker implements HttpService {
         case EnvBinding.Null n -> new Object[] {e.getKey(), "null", null, false};
         case EnvBinding.Service s -> serviceRow(e.getKey(), s);
         case EnvBinding.Kv k -> new Object[] {e.getKey(), "kv", new Handles.Kv(k.namespace(), e.getKey()), false};
+        case EnvBinding.KvHttp k -> new Object[] {e.getKey(), "kvhttp",
+            new Handles.Target(k.target(), null, null, null), false};
       };
       rows.add(ProxyArray.fromArray(row));
     }

@@ -300,6 +300,8 @@
     }
   }
 
+  internal.fetchVia = fetchVia;
+
   let outbound = null; // host handle of the worker's globalOutbound, or null
   function fetch(input, init) {
     if (outbound === null) {
@@ -422,7 +424,7 @@
           default: {
             const make = internal.bindingKinds && internal.bindingKinds[kind];
             if (typeof make !== 'function') throw new TypeError('unknown binding kind ' + kind);
-            e[name] = make(value);
+            e[name] = make(value, name);
           }
         }
       }

@@ -87,11 +87,96 @@
     return text;
   }
 
+  // ---- workerd's KV HTTP protocol, for a binding that designates a worker or external service ----
+  // The limits are checked here (the service behind could be anything), with the host's messages.
+  const BASE = 'http://kv.binding/';
+  const MAX_KEY_BYTES = 512, MAX_METADATA_BYTES = 1024, MIN_TTL = 60, MAX_LIST = 1000;
+  function checkKey(name, op, key) {
+    const n = internal.utf8Encode(key).length;
+    if (n === 0) throw new TypeError(`KV binding "${name}": ${op} failed: the key is empty; a key must be 1 to ${MAX_KEY_BYTES} bytes`);
+    if (key === '.' || key === '..') throw new TypeError(`KV binding "${name}": ${op} failed: a key must not be "." or ".."`);
+    if (n > MAX_KEY_BYTES) throw new TypeError(`KV binding "${name}": ${op} failed: the key is ${n} bytes in UTF-8, over the key length limit of ${MAX_KEY_BYTES} bytes`);
+  }
+  async function remoteFetch(remote, op, url, init) {
+    let res;
+    try { res = await internal.fetchVia(remote.target, url, init); }
+    catch (e) { throw new Error(`KV binding "${remote.name}": ${op} failed: ${e && e.message}`); }
+    if (!res.ok && !(res.status === 404 && (op === 'get' || op === 'delete'))) {
+      if (res.body) res.body.cancel().catch(() => {});
+      throw new Error(`KV binding "${remote.name}": ${op} failed: the KV service answered ${res.status}`);
+    }
+    return res;
+  }
+  // Same answers as the host hooks: get [latin1|null, metaJson|null], put/del [], list [complete, cursor, flat].
+  async function remoteCall(remote, op, a, b, c, d, e) {
+    const name = remote.name;
+    switch (op) {
+      case 'get': {
+        checkKey(name, 'get', a);
+        if (b !== null && !(b >= MIN_TTL)) throw new TypeError(`KV binding "${name}": get failed: cacheTtl ${b} is under the minimum cacheTtl of ${MIN_TTL} seconds`);
+        const res = await remoteFetch(remote, 'get', BASE + encodeURIComponent(a) + '?urlencoded=true', { method: 'GET' });
+        if (res.status === 404) { if (res.body) res.body.cancel().catch(() => {}); return [null, null]; }
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        return [internal.bytesToLatin1(bytes), res.headers.get('cf-kv-metadata')];
+      }
+      case 'put': {
+        checkKey(name, 'put', a);
+        const query = new URLSearchParams({ urlencoded: 'true' });
+        if (e !== null && internal.utf8Encode(e).length > MAX_METADATA_BYTES) {
+          throw new TypeError(`KV binding "${name}": put failed: the metadata is ${internal.utf8Encode(e).length} bytes serialized as JSON, over the metadata size limit of ${MAX_METADATA_BYTES} bytes`);
+        }
+        if (d !== null) {
+          if (!(d >= MIN_TTL) || d === Infinity) throw new TypeError(`KV binding "${name}": put failed: expirationTtl ${d} is invalid; the minimum expirationTtl is ${MIN_TTL} seconds`);
+          query.set('expiration_ttl', String(Math.floor(d)));
+        } else if (c !== null) {
+          const now = Math.floor(Date.now() / 1000);
+          if (!(c >= now + MIN_TTL) || c === Infinity) throw new TypeError(`KV binding "${name}": put failed: expiration ${c} is invalid; expiration times must be at least ${MIN_TTL} seconds in the future`);
+          query.set('expiration', String(Math.floor(c)));
+        }
+        const headers = e === null ? {} : { 'CF-KV-Metadata': e };
+        await remoteFetch(remote, 'put', BASE + encodeURIComponent(a) + '?' + query, { method: 'PUT', headers, body: b });
+        return [];
+      }
+      case 'del': {
+        checkKey(name, 'delete', a);
+        const res = await remoteFetch(remote, 'delete', BASE + encodeURIComponent(a) + '?urlencoded=true', { method: 'DELETE' });
+        if (res.body) res.body.cancel().catch(() => {});
+        return [];
+      }
+      default: {
+        if (b !== null && !(b >= 1 && b <= MAX_LIST && b === Math.floor(b))) {
+          throw new TypeError(`KV binding "${name}": list failed: limit ${b} is invalid; the list limit is an integer from 1 to ${MAX_LIST} keys`);
+        }
+        const query = new URLSearchParams();
+        if (a !== null) query.set('prefix', a);
+        if (b !== null) query.set('key_count_limit', String(b));
+        if (c !== null) query.set('cursor', c);
+        const res = await remoteFetch(remote, 'list', BASE + '?' + query, { method: 'GET' });
+        let body;
+        try { body = await res.json(); } catch (x) { throw new Error(`KV binding "${name}": list failed: the KV service answered something other than JSON`); }
+        if (!body || !Array.isArray(body.keys)) throw new Error(`KV binding "${name}": list failed: the KV service's answer has no keys array`);
+        const flat = [];
+        for (const k of body.keys) {
+          if (!k || typeof k.name !== 'string') throw new Error(`KV binding "${name}": list failed: a key in the KV service's answer has no name`);
+          flat.push(k.name, typeof k.expiration === 'number' ? k.expiration : 0,
+            k.metadata === undefined || k.metadata === null ? null : JSON.stringify(k.metadata));
+        }
+        const complete = body.list_complete !== false;
+        return [complete, complete ? null : String(body.cursor ?? ''), flat];
+      }
+    }
+  }
+
   class KVNamespace {
     #handle;
-    constructor(key, handle) {
+    #remote;
+    constructor(key, handle, remote) {
       if (key !== internal) throw new TypeError('Illegal constructor');
       this.#handle = handle;
+      this.#remote = remote === undefined ? null : remote;
+    }
+    #call(op, a, b, c, d, e) {
+      return this.#remote === null ? call(op, this.#handle, a, b, c, d, e) : remoteCall(this.#remote, op, a, b, c, d, e);
     }
     get(key, options) {
       if (Array.isArray(key)) return this.#bulk(key, options, false);
@@ -104,7 +189,7 @@
     }
     async #get(key, options, op) {
       const { type, cacheTtl } = readOptions(options, op);
-      const [value, meta] = await call('get', this.#handle, String(key), cacheTtl);
+      const [value, meta] = await this.#call('get', String(key), cacheTtl);
       return [decodeValue(value, type), meta === null ? null : JSON.parse(meta)];
     }
     async #bulk(keys, options, withMetadata) {
@@ -123,18 +208,18 @@
       const meta = metadataJson(o.metadata);
       const bytes = await valueBytes(value);
       if (bytes.length > MAX_VALUE_BYTES) throw tooLarge(bytes.length);
-      await call('put', this.#handle, key, internal.exactBuffer(bytes), optionalNumber(o.expiration),
+      await this.#call('put', key, internal.exactBuffer(bytes), optionalNumber(o.expiration),
         optionalNumber(o.expirationTtl), meta);
     }
     async delete(key) {
-      await call('del', this.#handle, String(key));
+      await this.#call('del', String(key));
     }
     async list(options) {
       const o = options === undefined || options === null ? {} : options;
       if (typeof o !== 'object') throw new TypeError('KV list failed: options must be an object');
       const prefix = o.prefix === undefined || o.prefix === null ? null : String(o.prefix);
       const cursor = o.cursor === undefined || o.cursor === null ? null : String(o.cursor);
-      const [complete, next, flat] = await call('list', this.#handle, prefix, optionalNumber(o.limit), cursor);
+      const [complete, next, flat] = await this.#call('list', prefix, optionalNumber(o.limit), cursor);
       const keys = [];
       for (let i = 0; i + 2 < flat.length; i += 3) {
         const k = { name: flat[i] };
@@ -150,4 +235,5 @@
   internal.KVNamespace = KVNamespace;
   internal.bindingKinds = internal.bindingKinds || {};
   internal.bindingKinds.kv = (handle) => new KVNamespace(internal, handle);
+  internal.bindingKinds.kvhttp = (target, name) => new KVNamespace(internal, null, Object.freeze({ target, name }));
 })
