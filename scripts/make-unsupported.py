@@ -67,8 +67,7 @@ case("bindings", H + '''const config :Workerd.Config = (
 ''',
      ('r2Bucket', 1, 'Worker "main"\'s binding "R2" is an r2Bucket binding, which this runner does not support yet.', None),
      ('queue', 1, 'Worker "main"\'s binding "Q" is a queue binding, which this runner does not support yet.', None),
-     ('wasmModule', 1, 'Worker "main"\'s binding "W" is a wasmModule binding, which this runner does not support yet.', None),
-     ('kvNamespace', 3, 'Worker "main"\'s kvNamespace binding "FILES" designates disk service "disk": a KV store in a disk directory is not supported by this runner yet.', None))
+     ('wasmModule', 1, 'Worker "main"\'s binding "W" is a wasmModule binding, which this runner does not support yet.', None))
 
 # Not started, so not judged: an abstract base service, an unused Worker constant, a kv service
 # only reached through a kvNamespace binding of a constant nobody runs.

@@ -356,6 +356,30 @@ final class GenerationBuilder {
   }
 
   /**
+   * A KV namespace kept in a disk service's directory ({@code DIR/.capmesh-kv}, a dotfile the
+   * disk service does not serve unless it allows dotfiles); read-only when the disk is.
+   */
+  private @Nullable EnvBinding diskKv(String where, Service disk) {
+    if (kvBackends == null) {
+      problems.add(where + ": KV namespaces are not available in this runner");
+      return null;
+    }
+    Path dir = options.baseDirectory().resolve(disk.getDisk().getPath()).toAbsolutePath().normalize()
+        .resolve(".capmesh-kv");
+    ResourceOptions r = options.resources();
+    try {
+      KvBackend backend = disk.getDisk().getWritable() ? kvBackends.embedded(dir)
+          : kvBackends.embeddedReadOnly(dir, "disk service \"" + disk.getName() + "\" is not writable");
+      return new EnvBinding.Kv(new KvNamespace(backend, r.clock(), r.backendTimeout(),
+          java.util.function.UnaryOperator.identity()));
+    } catch (java.io.IOException | RuntimeException e) {
+      problems.add(where + ": cannot open a KV store in disk service \"" + disk.getName() + "\" ("
+          + dir + "): " + e.getMessage());
+      return null;
+    }
+  }
+
+  /**
    * A kv service in the generation's service map (so workers binding it can be kept across
    * plans like any other). It is not an HTTP service: nothing but a kvNamespace binding reaches it.
    */
@@ -508,9 +532,8 @@ final class GenerationBuilder {
           }
           yield target == null ? null : new EnvBinding.KvHttp(target);
         }
-        if (designatesProtocolTarget(ref)) {
-          problems.add(protocolRefusal(worker, b, "kvNamespace", ref, "KV"));
-          yield null;
+        if (designated != null && designated.hasDisk()) {
+          yield diskKv(where, designated);
         }
         Service target = byName.get(ref.getService());
         if (target != null && !target.hasKv()) {

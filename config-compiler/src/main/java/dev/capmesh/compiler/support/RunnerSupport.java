@@ -162,8 +162,7 @@ public final class RunnerSupport {
       // workerd's KV HTTP protocol, spoken to the worker or over the external service's protocol
       case ServiceKind.WorkerService w -> null;
       case ServiceKind.ExternalService e -> null;
-      case ServiceKind.DiskService d -> "disk service \"" + target
-          + "\": a KV store in a disk directory is";
+      case ServiceKind.DiskService d -> null; // an embedded store in the directory
       default -> article(s.kind().kindName()) + " service \"" + target + "\":"
           + " a kvNamespace binding to it is";
     };

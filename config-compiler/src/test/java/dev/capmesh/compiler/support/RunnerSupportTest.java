@@ -48,7 +48,6 @@ class RunnerSupportTest {
         .containsExactly(
             "Worker \"main\"'s binding \"R2\" is an r2Bucket binding, which this runner does not support yet.",
             "Worker \"main\"'s binding \"Q\" is a queue binding, which this runner does not support yet.",
-            "Worker \"main\"'s binding \"W\" is a wasmModule binding, which this runner does not support yet.",
-            "Worker \"main\"'s kvNamespace binding \"FILES\" designates disk service \"disk\": a KV store in a disk directory is not supported by this runner yet.");
+            "Worker \"main\"'s binding \"W\" is a wasmModule binding, which this runner does not support yet.");
   }
 }

@@ -31,12 +31,31 @@ public final class EmbeddedKv implements KvBackend {
   private final MVStore store;
   private final MVMap<String, byte[]> map;
   private final Executor blocking;
+  /** Why writes are refused (a read-only store), or null. */
+  private final @Nullable String readOnly;
 
-  private EmbeddedKv(Path directory, MVStore store, Executor blocking) {
+  private EmbeddedKv(Path directory, MVStore store, Executor blocking, @Nullable String readOnly) {
     this.directory = directory;
     this.store = store;
     this.map = store.openMap("kv");
     this.blocking = blocking;
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * Opens the store in {@code directory} for reading only, without creating anything: an absent
+   * store reads as empty. Writes fail with {@code why}.
+   */
+  public static EmbeddedKv openReadOnly(Path directory, Executor blocking, String why) throws IOException {
+    Path file = directory.resolve(FILE_NAME);
+    try {
+      MVStore store = Files.isRegularFile(file)
+          ? new MVStore.Builder().fileName(file.toString()).readOnly().open()
+          : new MVStore.Builder().open(); // in memory: nothing to read
+      return new EmbeddedKv(directory, store, blocking, why);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot open " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -52,7 +71,7 @@ public final class EmbeddedKv implements KvBackend {
     Path file = directory.resolve(FILE_NAME);
     try {
       MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
-      return new EmbeddedKv(directory, store, blocking);
+      return new EmbeddedKv(directory, store, blocking, null);
     } catch (RuntimeException e) {
       throw new IOException("cannot open " + file + ": " + e.getMessage(), e);
     }
@@ -81,7 +100,14 @@ public final class EmbeddedKv implements KvBackend {
     });
   }
 
+  private <T> CompletionStage<T> refused(String op) {
+    return CompletableFuture.failedFuture(new KvNamespace.KvException(op, readOnly));
+  }
+
   @Override public CompletionStage<Void> put(String key, KvEntry entry) {
+    if (readOnly != null) {
+      return refused("put");
+    }
     return async(() -> {
       map.put(storedKey(key), entry.encode());
       durable();
@@ -90,6 +116,9 @@ public final class EmbeddedKv implements KvBackend {
   }
 
   @Override public CompletionStage<Void> delete(String key) {
+    if (readOnly != null) {
+      return refused("delete");
+    }
     return async(() -> {
       if (map.remove(storedKey(key)) != null) {
         durable();
@@ -131,7 +160,9 @@ public final class EmbeddedKv implements KvBackend {
         }
         keys.add(new KvPage.Key(workerKey(k), e.expiration(), e.metadataJson()));
       }
-      purge(expired, nowSeconds);
+      if (readOnly == null) {
+        purge(expired, nowSeconds);
+      }
       return new KvPage(keys, complete);
     });
   }
@@ -150,8 +181,13 @@ public final class EmbeddedKv implements KvBackend {
     }
   }
 
+  @Override public String toString() {
+    return "EmbeddedKv[" + directory + (readOnly != null ? ", read-only" : "") + "]";
+  }
+
+  /** Workers see this in errors: no path of the runner's file system. */
   @Override public String describe() {
-    return "embedded KV store " + directory;
+    return "the embedded KV store";
   }
 
   @Override public void close() {

@@ -27,7 +27,10 @@ public interface KvBackend extends AutoCloseable {
    */
   CompletionStage<KvPage> list(String prefix, @Nullable String after, int limit, long nowSeconds);
 
-  /** What the backend is, for messages and {@code capabilities} ("embedded /var/kv"); no secret. */
+  /**
+   * What the backend is, for the errors workers see ("the embedded KV store", "Redis
+   * 10.0.0.5:6379"): no credential, key prefix or file path.
+   */
   String describe();
 
   /** Releases the backend's files or connections. */

@@ -52,6 +52,18 @@ public final class KvBackends implements AutoCloseable {
     return b;
   }
 
+  /** The embedded store in {@code directory}, read-only (writes fail with {@code why}). */
+  public synchronized KvBackend embeddedReadOnly(Path directory, String why) throws IOException {
+    String id = "embedded-ro\0" + directory;
+    KvBackend b = open.get(id);
+    if (b == null) {
+      check();
+      b = EmbeddedKv.openReadOnly(directory, blocking, why);
+      open.put(id, b);
+    }
+    return b;
+  }
+
   /**
    * The Redis namespace at {@code url} under {@code keyPrefix}; no connection is made until the
    * first call (a Redis that is down at start does not stop the runner).

@@ -53,7 +53,7 @@ public final class KvNamespace {
     }
   }
 
-  /** What stores the entries, e.g. "embedded /var/kv" or "redis redis://127.0.0.1:6379 prefix t1:". */
+  /** What stores the entries, as workers may see it: "the embedded KV store", "Redis 10.0.0.5:6379". */
   public String describe() {
     return backend.describe();
   }

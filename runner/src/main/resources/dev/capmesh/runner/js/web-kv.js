@@ -45,9 +45,10 @@
     }
     return { type, cacheTtl };
   }
-  function decodeValue(latin1, type) {
-    if (latin1 === null) return null;
-    const bytes = internal.latin1ToBytes(latin1);
+  // value: a Latin-1 string from the host, or the bytes a KV service answered with.
+  function decodeValue(value, type) {
+    if (value === null) return null;
+    const bytes = typeof value === 'string' ? internal.latin1ToBytes(value) : value;
     switch (type) {
       case 'text': return internal.utf8Decode(bytes);
       case 'json': return JSON.parse(internal.utf8Decode(bytes));
@@ -107,7 +108,7 @@
     }
     return res;
   }
-  // Same answers as the host hooks: get [latin1|null, metaJson|null], put/del [], list [complete, cursor, flat].
+  // Same answers as the host hooks: get [bytes|null, metaJson|null], put/del [], list [complete, cursor, flat].
   async function remoteCall(remote, op, a, b, c, d, e) {
     const name = remote.name;
     switch (op) {
@@ -117,7 +118,7 @@
         const res = await remoteFetch(remote, 'get', BASE + encodeURIComponent(a) + '?urlencoded=true', { method: 'GET' });
         if (res.status === 404) { if (res.body) res.body.cancel().catch(() => {}); return [null, null]; }
         const bytes = new Uint8Array(await res.arrayBuffer());
-        return [internal.bytesToLatin1(bytes), res.headers.get('cf-kv-metadata')];
+        return [bytes, res.headers.get('cf-kv-metadata')];
       }
       case 'put': {
         checkKey(name, 'put', a);
