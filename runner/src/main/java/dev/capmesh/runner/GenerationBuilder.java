@@ -537,8 +537,8 @@ final class GenerationBuilder {
         }
         Service target = byName.get(ref.getService());
         if (target != null && !target.hasKv()) {
-          problems.add(where + ": kvNamespace bindings designate kv services, and \""
-              + target.getName() + "\" is " + kindName(target) + " service");
+          problems.add(where + ": a kvNamespace binding designates a kv, worker, external or disk "
+              + "service, and \"" + target.getName() + "\" is a " + kindName(target) + " service");
           yield null;
         }
         yield service(ref, where) instanceof KvService kv ? new EnvBinding.Kv(kv.namespace) : null;
