@@ -3,7 +3,7 @@
 //
 // For every AREA under runner/src/test/resources/web-conformance/, AREA.cases.json lists inputs
 // and AREA.runner.js turns one input into a plain record. This script evaluates the runner in
-// Node.js (whose URL, encoding, fetch and structuredClone follow the WHATWG standards and pass
+// Node.js (whose URL, encoding, fetch, structuredClone and WebCrypto follow the standards and pass
 // the web-platform tests) and writes AREA.expected.json: one { case, out } per input, in order.
 // The worker side evaluates the same runner file verbatim and compares with these records.
 // Cases marked "exclude" are recorded too; the Java test skips them.

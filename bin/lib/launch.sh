@@ -31,7 +31,8 @@ capmesh_launch() {
 
   local cp
   cp="$root/$module/target/classes:$(cat "$stamp")"
-  local jvm_args=(-XX:+UseParallelGC -Xss4m)
+  # Netty (in gRPC) loads native transports: allow it without a warning.
+  local jvm_args=(-XX:+UseParallelGC -Xss4m --enable-native-access=ALL-UNNAMED)
   case "${1:-}" in
     serve|agent)
       # Long-running commands run JavaScript: the runner build lists the flags that put

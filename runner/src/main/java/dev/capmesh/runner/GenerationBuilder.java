@@ -552,8 +552,14 @@ final class GenerationBuilder {
         yield null;
       }
       case CRYPTO_KEY -> {
-        problems.add(where + ": cryptoKey bindings are not supported by this runner yet");
-        yield null;
+        var k = b.getCryptoKey();
+        try {
+          yield EnvBinding.CryptoKey.of(k.getFormat(), k.getKeyData().toByteArray(), k.getAlgorithm(),
+              k.getAlgorithmIsJson(), k.getExtractable(), k.getUsagesList());
+        } catch (IllegalArgumentException e) {
+          problems.add(where + ": " + e.getMessage()); // never the key material (ConfigKeys)
+          yield null;
+        }
       }
       case UNSUPPORTED -> {
         problems.add(where + ": " + b.getUnsupported().getKind()

@@ -94,9 +94,8 @@ public record CapabilityReport(List<WorkerCapabilities> workers) {
           case BindingKind.Secret x -> resources.add(new Resource("secret", b.name(), "", step.via()));
           case BindingKind.FromEnvironment e ->
               resources.add(new Resource("environment", b.name(), e.variable(), step.via()));
-          case BindingKind.CryptoKey k -> resources.add(new Resource("cryptoKey", b.name(),
-              k.algorithm() + " " + k.usages().stream().map(u -> u.webName()).toList()
-                  + (k.extractable() ? " extractable" : ""), step.via()));
+          case BindingKind.CryptoKey k ->
+              resources.add(new Resource("cryptoKey", b.name(), keyDetail(k), step.via()));
           default -> b.kind().designator().ifPresent(targets::add);
         }
       }
@@ -123,21 +122,63 @@ public record CapabilityReport(List<WorkerCapabilities> workers) {
   }
 
   private static Resource resource(Service t, List<String> via) {
-    String detail = switch (t.kind()) {
+    return new Resource(t.kind().kindName(), t.name(), detail(t.kind()), via);
+  }
+
+  /**
+   * What a service gives access to, in the words of this report: a network's allow and deny
+   * lists, an external server's address and protocol, a directory, a KV or storage backend.
+   * Empty for workers and kinds without such settings. Credentials never appear: the user-info
+   * part of a URL (a password in {@code redis://:pw@host}) is shown as {@code ***}.
+   */
+  public static String detail(ServiceKind kind) {
+    requireNonNull(kind, "kind");
+    return switch (kind) {
       case ServiceKind.NetworkService n -> "allow " + n.allow() + (n.deny().isEmpty() ? "" : " deny " + n.deny());
-      case ServiceKind.ExternalService e -> e.address();
+      case ServiceKind.ExternalService e -> e.address() + switch (e.protocol()) {
+        case ServiceKind.ExternalHttp h -> " (http)";
+        case ServiceKind.ExternalHttps h -> " (https" + h.certificateHost().map(c -> ", certificate host " + c).orElse("") + ")";
+        case ServiceKind.ExternalTcp t -> t.tlsOptions().isPresent() ? " (tcp, tls)" : " (tcp)";
+      };
       case ServiceKind.DiskService d -> d.path() + (d.writable() ? " (writable)" : " (read-only)");
       case ServiceKind.KvService k -> switch (k.backend()) {
         case ServiceKind.KvEmbedded e -> "embedded " + e.path().orElse("(default)");
-        case ServiceKind.KvRedis r -> "redis " + r.url();
+        case ServiceKind.KvRedis r -> "redis " + redactUserInfo(r.url())
+            + r.keyPrefix().map(p -> " prefix \"" + p + "\"").orElse("");
       };
       case ServiceKind.StorageService s -> switch (s.backend()) {
         case ServiceKind.StorageEmbedded e -> "embedded " + e.path().orElse("(default)");
-        case ServiceKind.StorageS3 s3 -> "s3 " + s3.bucket();
+        case ServiceKind.StorageS3 s3 -> "s3 " + s3.bucket()
+            + s3.endpoint().map(u -> " endpoint " + redactUserInfo(u)).orElse("")
+            + s3.region().map(r -> " region " + r).orElse("");
       };
+      case ServiceKind.BucketService b -> b.path();
       default -> "";
     };
-    return new Resource(t.kind().kindName(), t.name(), detail, via);
+  }
+
+  /** A key's algorithm, usages and extractability (never its material): {@code HMAC [sign, verify]}. */
+  public static String keyDetail(BindingKind.CryptoKey key) {
+    requireNonNull(key, "key");
+    return key.algorithm() + " " + key.usages().stream().map(u -> u.webName()).toList()
+        + (key.extractable() ? " extractable" : "");
+  }
+
+  /** {@code scheme://user:pw@host/...} as {@code scheme://***@host/...}; other text unchanged. */
+  static String redactUserInfo(String url) {
+    if (url.indexOf(',') >= 0) {
+      // A cluster's seed list ("redis://:a@h1,redis://:b@h2"): each member on its own.
+      var out = new StringBuilder();
+      for (String member : url.split(",", -1)) {
+        out.append(out.isEmpty() ? "" : ",").append(redactUserInfo(member));
+      }
+      return out.toString();
+    }
+    int scheme = url.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int end = url.indexOf('/', start);
+    int at = url.lastIndexOf('@', end < 0 ? url.length() - 1 : end - 1);
+    return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
   }
 
   /** A readable listing, one block per worker. */

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.capmesh.compiler.CompiledConfig;
 import dev.capmesh.compiler.Diagnostic;
 import dev.capmesh.compiler.model.ModelSpans;
+import dev.capmesh.crypto.ConfigKeys;
 import dev.capmesh.schema.model.Binding;
 import dev.capmesh.schema.model.BindingKind;
 import dev.capmesh.schema.model.Config;
+import dev.capmesh.schema.model.KeyUsage;
 import dev.capmesh.schema.model.Module;
 import dev.capmesh.schema.model.Service;
 import dev.capmesh.schema.model.ServiceDesignator;
@@ -143,6 +145,14 @@ public final class RunnerSupport {
             + article(b.kind().kindName()) + " binding, which this runner does not support yet.", null));
       } else if (b.kind() instanceof BindingKind.Service svc) {
         used.add(svc.service().name());
+      } else if (b.kind() instanceof BindingKind.CryptoKey key) {
+        String problem = ConfigKeys.validate(key.format(), key.keyData(), key.algorithm(),
+            key.algorithmIsJson(), key.extractable(),
+            key.usages().stream().map(KeyUsage::webName).toList());
+        if (problem != null) {
+          out.add(new Unsupported(b, "kind", label + "'s cryptoKey binding \"" + b.name() + "\": "
+              + problem, null));
+        }
       }
     }
     w.globalOutbound().map(ServiceDesignator::name).ifPresent(used::add);
@@ -189,7 +199,7 @@ public final class RunnerSupport {
       case BindingKind.Parameter p -> false;
       case BindingKind.Unspecified u -> false;
       case BindingKind.WasmModule w -> false;
-      case BindingKind.CryptoKey k -> false;
+      case BindingKind.CryptoKey k -> true;
       case BindingKind.KvNamespace kv -> true; // when it designates a kv service: see kvRefusal
       case BindingKind.R2Bucket r2 -> false;
       case BindingKind.DurableObjectNamespace ns -> false;

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "runner", mixinStandardHelpOptions = true,
     description = "Compiles and checks capmesh configs and serves them.",
     subcommands = {CheckCommand.class, CompileCommand.class, PlanCommand.class, CapabilitiesCommand.class,
-        ServeCommand.class, CommandLine.HelpCommand.class})
+        ServeCommand.class, AgentCommand.class, CommandLine.HelpCommand.class})
 public final class RunnerMain implements java.util.concurrent.Callable<Integer> {
   /** Exit code for a config that does not compile. */
   public static final int CONFIG_ERRORS = 1;
@@ -28,12 +30,21 @@ public final class RunnerMain implements java.util.concurrent.Callable<Integer> 
   final PrintWriter err;
   final OutputStream binaryOut;
   final boolean binaryOutIsTerminal;
+  /** The process environment (agent mode reads its fleet token from it). */
+  final Function<String, @Nullable String> environment;
 
   /**
    * A CLI writing text to {@code out} and {@code err}, and binary output to {@code binaryOut}
    * (refused when {@code binaryOutIsTerminal}).
    */
   public RunnerMain(PrintWriter out, PrintWriter err, OutputStream binaryOut, boolean binaryOutIsTerminal) {
+    this(out, err, binaryOut, binaryOutIsTerminal, System::getenv);
+  }
+
+  /** The same, reading environment variables through {@code environment}. */
+  public RunnerMain(PrintWriter out, PrintWriter err, OutputStream binaryOut, boolean binaryOutIsTerminal,
+      Function<String, @Nullable String> environment) {
+    this.environment = requireNonNull(environment, "environment");
     this.out = requireNonNull(out, "out");
     this.err = requireNonNull(err, "err");
     this.binaryOut = requireNonNull(binaryOut, "binaryOut");

@@ -199,8 +199,10 @@ class RunnerMainTest {
     String report = err.toString();
     assertThat(report)
         // the filled parameter is reported where the filling binding is written
-        .contains(file + ":4:76: error: Worker \"main\"'s binding \"KEY\" is a cryptoKey binding, "
-            + "which this runner does not support yet.\n")
+        // WebCrypto's HmacImportParams require a hash: a key that cannot be imported is
+        // refused where it is written
+        .contains(file + ":4:76: error: Worker \"main\"'s cryptoKey binding \"KEY\": crypto key "
+            + "(raw, HMAC): algorithm: the member \"hash\" is missing\n")
         .contains(file + ":5:90: error: Worker \"mod\"'s module \"a.wasm\" is a wasm module, "
             + "which this runner cannot load yet.\n    ")
         .contains(file + ":7:23: error: Service \"secure\" is an external service over https, "

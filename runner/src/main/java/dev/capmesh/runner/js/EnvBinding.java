@@ -3,7 +3,10 @@ package dev.capmesh.runner.js;
 import static java.util.Objects.requireNonNull;
 
 import dev.capmesh.runner.kv.KvNamespace;
+import dev.capmesh.crypto.ConfigKeys;
+import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.runner.service.HttpService;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** One entry of a worker's {@code env}: what {@code env.NAME} is inside the worker. */
@@ -86,6 +89,36 @@ public sealed interface EnvBinding {
   record KvHttp(HttpService target) implements EnvBinding {
     public KvHttp {
       requireNonNull(target, "target");
+    }
+  }
+
+  /**
+   * A WebCrypto {@code CryptoKey}: {@code env.NAME} is a CryptoKey usable with exactly its
+   * usages, whose material stays in Java (each context gets its own CryptoKey object over the
+   * same immutable key).
+   */
+  record CryptoKey(CryptoKeyObject key) implements EnvBinding {
+    public CryptoKey {
+      requireNonNull(key, "key");
+    }
+
+    /**
+     * The key a config declares; IllegalArgumentException naming what is wrong (never the key
+     * data) when it is malformed or a usage does not fit the algorithm.
+     *
+     * @param format raw, hex, base64, pkcs8, spki or jwk
+     * @param keyData the bytes for raw, else the key's text (hex, base64, PEM, JWK JSON) in UTF-8
+     * @param algorithm a name, or the algorithm object as JSON when {@code algorithmIsJson}
+     */
+    public static CryptoKey of(String format, byte[] keyData, String algorithm, boolean algorithmIsJson,
+        boolean extractable, List<String> usages) {
+      return new CryptoKey(ConfigKeys.create(format, keyData, algorithm, algorithmIsJson, extractable, usages));
+    }
+
+    /** Why {@link #of} would refuse these inputs, or null: for {@code check}. */
+    public static @Nullable String check(String format, byte[] keyData, String algorithm, boolean algorithmIsJson,
+        boolean extractable, List<String> usages) {
+      return ConfigKeys.validate(format, keyData, algorithm, algorithmIsJson, extractable, usages);
     }
   }
 }

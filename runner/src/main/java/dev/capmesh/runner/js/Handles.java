@@ -1,6 +1,7 @@
 package dev.capmesh.runner.js;
 
 import dev.capmesh.runner.kv.KvNamespace;
+import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.HttpService;
 import java.nio.ByteBuffer;
@@ -75,6 +76,19 @@ final class Handles {
 
   static @Nullable Kv kv(Value v) {
     return v.isProxyObject() && v.asProxyObject() instanceof Kv k ? k : null;
+  }
+
+  /** A CryptoKey's Java side; the JS CryptoKey keeps it in a private field. */
+  static final class Key extends Opaque {
+    final CryptoKeyObject key;
+
+    Key(CryptoKeyObject key) {
+      this.key = key;
+    }
+  }
+
+  static @Nullable Key key(Value v) {
+    return v.isProxyObject() && v.asProxyObject() instanceof Key k ? k : null;
   }
 
   static @Nullable Target target(Value v) {

@@ -4,8 +4,6 @@ import dev.capmesh.runner.service.BodyStreams;
 import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,16 +31,19 @@ final class HostHooks {
   private final WorkerContext wc;
   private final JsRuntime runtime;
 
+  private final CryptoBridge crypto;
+
   HostHooks(WorkerContext wc, JsRuntime runtime) {
     this.wc = wc;
     this.runtime = runtime;
+    this.crypto = new CryptoBridge(runtime.subtle());
   }
 
   ProxyObject asProxy() {
     Map<String, Object> m = new HashMap<>();
     m.put("log", (ProxyExecutable) a -> log(a[0].asString(), a[1].asString()));
     m.put("randomBytes", (ProxyExecutable) a -> randomBytes(a[0].asInt()));
-    m.put("digest", (ProxyExecutable) a -> digest(a[0].asString(), a[1]));
+    m.put("crypto", (ProxyExecutable) a -> crypto.call(a[0].asString(), a[1]));
     m.put("setTimer", (ProxyExecutable) a -> wc.setTimer(a[0].asLong(), a[1].asBoolean(), a[2]));
     m.put("clearTimer", (ProxyExecutable) a -> {
       wc.clearTimer(a[0].asInt());
@@ -81,16 +82,6 @@ final class HostHooks {
     byte[] b = new byte[n];
     runtime.random().nextBytes(b);
     return WorkerContext.latin1(b);
-  }
-
-  private Object digest(String algorithm, Value buffer) {
-    byte[] data = new byte[(int) buffer.getBufferSize()];
-    buffer.readBuffer(0, data, 0, data.length);
-    try {
-      return WorkerContext.latin1(MessageDigest.getInstance(algorithm).digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalArgumentException("digest: " + algorithm + " (expected: SHA-1, SHA-256, SHA-384, SHA-512)");
-    }
   }
 
   private Object bodyRead(Value handle, Value resolve, Value reject) {

@@ -1,5 +1,6 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.crypto.Subtle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,11 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class JsRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
   private static final List<String> WEB_SOURCES =
-      List.of("web-core.js", "web-url.js", "web-streams.js", "web-fetch.js", "web-kv.js");
+      List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-fetch.js", "web-kv.js");
   private final Engine engine;
   private final List<Source> webSources;
   private final ScheduledThreadPoolExecutor scheduler;
   private final SecureRandom random = new SecureRandom();
+  private final Subtle subtle = new Subtle(random);
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Set<WorkerContext> live = ConcurrentHashMap.newKeySet();
   private final MemoryGuard memory;
@@ -122,6 +124,8 @@ public final class JsRuntime implements AutoCloseable {
         await echoed.text();
         JSON.stringify({ t: who.tenant, at: who.at, o: who.options });
         await crypto.subtle.digest('SHA-256', bytes); crypto.randomUUID();
+        const hk = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+        await crypto.subtle.sign('HMAC', hk, bytes);
         const t = new TransformStream();
         const w = t.writable.getWriter(); w.write(bytes); w.close();
         await new Response(t.readable).arrayBuffer();
@@ -185,6 +189,10 @@ public final class JsRuntime implements AutoCloseable {
 
   SecureRandom random() {
     return random;
+  }
+
+  Subtle subtle() {
+    return subtle;
   }
 
   long threadCpuNanos(long threadId) {

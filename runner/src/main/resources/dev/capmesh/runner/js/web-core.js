@@ -1,5 +1,5 @@
 // capmesh worker runtime, part 1: encoding, URL, Headers, events, abort, clone, console,
-// timers, crypto. Evaluated once per context as a function of (host, internal); nothing here
+// timers, crypto (but crypto.subtle). Evaluated once per context as a function of (host, internal); nothing here
 // is reachable from worker code except what is installed on globalThis at the end.
 (function (host, internal) {
   'use strict';
@@ -307,6 +307,8 @@
     if (v instanceof Map) return `Map(${v.size}) { ` + [...v].map(([k, x]) => `${formatValue(k, depth + 1)} => ${formatValue(x, depth + 1)}`).join(', ') + ' }';
     if (v instanceof Set) return `Set(${v.size}) { ` + [...v].map((x) => formatValue(x, depth + 1)).join(', ') + ' }';
     if (v instanceof Date) return v.toISOString();
+    const platform = internal.formatPlatformObject && internal.formatPlatformObject(v, depth);
+    if (platform !== undefined) return platform;
     const name = v.constructor && v.constructor !== Object ? v.constructor.name + ' ' : '';
     const keys = Object.keys(v);
     return name + '{ ' + keys.map((k) => `${k}: ${formatValue(v[k], depth + 1)}`).join(', ') + (keys.length ? ' }' : '}');
@@ -333,16 +335,7 @@
     console[level] = (...args) => host.log(level, formatArgs(args));
   }
 
-  // ---- crypto ----
-  const DIGESTS = { 'SHA-1': 'SHA-1', 'SHA-256': 'SHA-256', 'SHA-384': 'SHA-384', 'SHA-512': 'SHA-512', 'MD5': 'MD5' };
-  const subtle = {
-    async digest(algorithm, data) {
-      const name = String(typeof algorithm === 'object' && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
-      if (!DIGESTS[name]) throw new DOMException(`Unrecognized algorithm name: ${name}`, 'NotSupportedError');
-      const bytes = toUint8(data, 'data');
-      return latin1ToBytes(host.digest(DIGESTS[name], exactBuffer(bytes))).buffer;
-    },
-  };
+  // ---- crypto (crypto.subtle and CryptoKey: web-crypto.js) ----
   const crypto = {
     getRandomValues(array) {
       if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
@@ -358,8 +351,8 @@
       const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
       return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
     },
-    subtle,
   };
+  internal.crypto = crypto;
 
   Object.assign(internal, { DOMException, Event, EventTarget, AbortSignal });
   for (const [k, v] of Object.entries({ TextEncoder, TextDecoder, btoa, atob, DOMException, Event, EventTarget,

@@ -420,6 +420,7 @@
           case 'null': e[name] = null; break;
           case 'json': e[name] = JSON.parse(value); break;
           case 'data': e[name] = internal.latin1ToBytes(value).buffer; break;
+          case 'cryptoKey': e[name] = internal.makeCryptoKey(value); break;
           case 'service': { const f = new Fetcher(internal, value); e[name] = rpc ? rpcStub(f) : f; break; }
           default: {
             const make = internal.bindingKinds && internal.bindingKinds[kind];

@@ -711,7 +711,9 @@
 
   // plainOnly (RPC between workers): objects with a class other than Object are refused, as
   // workerd's RPC does; structuredClone copies them as plain objects, as the HTML standard says.
-  function encode(value, plainOnly) {
+  // A CryptoKey (structuredClone only) becomes ['k', id, index into keys]: keys travel beside the
+  // tree, so key handles never enter the wire text, and the wire decoder (no keys) refuses 'k'.
+  function encode(value, plainOnly, keys) {
     const seen = new MapC();
     let nextId = 0;
     function entriesOf(v) {
@@ -733,6 +735,11 @@
       if (mapHas(seen, v)) return ['r', mapGet(seen, v)];
       const id = nextId++;
       mapSet(seen, v, id);
+      if (internal.isCryptoKey(v)) {
+        if (plainOnly || keys === undefined) throw cloneError('CryptoKey object could not be cloned.');
+        keys[keys.length] = v;
+        return ['k', id, keys.length - 1];
+      }
       if (isArray(v)) {
         // Own enumerable keys, so that holes stay holes and extra properties come along.
         const length = v.length;
@@ -806,7 +813,7 @@
   const NUMBER_WORDS = ObjectF.freeze(ObjectF.assign(ObjectF.create(null), { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 }));
   const WRAPPED = ObjectF.freeze(ObjectF.assign(ObjectF.create(null), { boolean: 'boolean', string: 'string', number: 'number' }));
   const dataProperty = (o, k, value) => defineProperty(o, k, { value, writable: true, enumerable: true, configurable: true });
-  function decode(node) {
+  function decode(node, keys) {
     const refs = new MapC();
     const bad = () => { throw cloneError('malformed clone data'); };
     const isId = (x) => typeof x === 'number' && isInteger(x) && x >= 0;
@@ -883,6 +890,10 @@
           out = new VIEWS[kind](buffer, n[4], n[5]);
           break;
         }
+        case 'k':
+          if (keys === undefined || !isId(n[2]) || n[2] >= keys.length) bad();
+          out = internal.cloneCryptoKey(keys[n[2]]);
+          break;
         case 'e': {
           const message = n[3];
           if (message !== null && typeof message !== 'string') bad();
@@ -932,7 +943,8 @@
   internal.decodeClone = decodeWire;
   function structuredClone(value, options) {
     if (arguments.length === 0) throw new TypeError("structuredClone: 1 argument required, but only 0 present.");
-    return decode(encode(value, false));
+    const keys = [];
+    return decode(encode(value, false, keys), keys);
   }
 
   Object.assign(internal, { URL, URLSearchParams, Headers, headersSetGuard, headersFlat });

@@ -267,6 +267,8 @@ class JsSandboxTest {
           const ts = new TransformStream();
           const ac = new AbortController();
           const fetched = await env.UP.fetch('http://up.example/');
+          const aesKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 128 }, false, ['encrypt']);
+          const edPair = await crypto.subtle.generateKey('Ed25519', true, ['sign', 'verify']);
           const instances = {
             globalThis, env, ctx, request, url, params: url.searchParams, ownParams: new URLSearchParams('a=1'),
             headers: new Headers({ a: '1' }), requestHeaders: request.headers, req: new Request('http://a/', { method: 'POST', body: 'x' }),
@@ -275,7 +277,7 @@ class JsSandboxTest {
             stream, reader: new ReadableStream().getReader(), writable, writer: new WritableStream().getWriter(), ts,
             ac, signal: ac.signal, aborted: AbortSignal.abort(), any: AbortSignal.any([ac.signal]), event: new Event('x'),
             target: new EventTarget(), enc: new TextEncoder(), dec: new TextDecoder(), exc: new DOMException('m', 'DataCloneError'),
-            crypto, subtle: crypto.subtle, console,
+            crypto, subtle: crypto.subtle, console, aesKey, edPair, edPrivate: edPair.privateKey,
           };
           for (const [k, v] of Object.entries(instances)) walk(k, v, 0);
           return Response.json(found);

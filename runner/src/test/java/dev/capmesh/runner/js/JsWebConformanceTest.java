@@ -64,7 +64,7 @@ class JsWebConformanceTest {
       """;
 
   @ParameterizedTest
-  @ValueSource(strings = {"url", "urlsearchparams", "encoding", "base64", "headers", "fetch", "structured-clone"})
+  @ValueSource(strings = {"url", "urlsearchparams", "encoding", "base64", "headers", "fetch", "structured-clone", "crypto"})
   void matchesNode(String area) throws Exception {
     String source = "const run = " + resource(area + ".runner.js").strip() + ";\n"
         + "const CASES = " + resource(area + ".cases.json").strip() + ";\n"

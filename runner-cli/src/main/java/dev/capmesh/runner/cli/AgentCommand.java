@@ -1,0 +1,175 @@
+package dev.capmesh.runner.cli;
+
+import dev.capmesh.proto.v1.RunnerPlan;
+import dev.capmesh.runner.Runner;
+import dev.capmesh.runner.RunnerOptions;
+import dev.capmesh.runner.agent.AgentListener;
+import dev.capmesh.runner.agent.AgentOptions;
+import dev.capmesh.runner.agent.ControlPlaneSource;
+import dev.capmesh.runner.agent.FleetToken;
+import dev.capmesh.runner.agent.PlanStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code runner agent --control-plane HOST:PORT --fleet NAME --data DIR}: serves the plans the
+ * control plane sends this runner's fleet, ACKing or NACKing each, until Ctrl-C. Serves the plan
+ * persisted in {@code DIR} while the control plane is unreachable. Never compiles config text:
+ * the runner core sees only plans, through a {@link ControlPlaneSource}.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = {"Serve the plans the control plane sends this runner's fleet until interrupted.",
+        "The fleet token comes from --token-file or the environment variable "
+            + FleetToken.ENVIRONMENT_VARIABLE + ", never from the command line."})
+final class AgentCommand implements Callable<Integer> {
+  @ParentCommand RunnerMain main;
+  @Mixin RunnerFlags flags;
+
+  @Option(names = "--control-plane", required = true, paramLabel = "HOST:PORT",
+      description = "The control plane's gRPC address.")
+  String controlPlane;
+
+  @Option(names = "--fleet", required = true, paramLabel = "NAME", description = "The fleet to serve.")
+  String fleet;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR",
+      description = "Where the last applied plan and the runner id are kept; relative disk paths "
+          + "of plans resolve against it.")
+  Path data;
+
+  @Option(names = "--runner-id", paramLabel = "ID",
+      description = "This runner's id in the fleet (default: generated once and kept in DIR).")
+  @Nullable String runnerId;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "File holding the fleet's bootstrap token (default: $"
+          + FleetToken.ENVIRONMENT_VARIABLE + ").")
+  @Nullable Path tokenFile;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = data.toAbsolutePath().normalize();
+    FleetToken token;
+    RunnerOptions options;
+    try {
+      token = token();
+      options = flags.options(dir);
+      // Checks the address, fleet and id before the data directory is created; the generated
+      // id, when none is given, is known only once the directory is open.
+      AgentOptions.of(controlPlane, fleet, runnerId == null ? "unset" : runnerId);
+    } catch (IllegalArgumentException | IOException e) {
+      return fail(e.getMessage(), RunnerMain.USAGE);
+    }
+    PlanStore store;
+    try {
+      store = PlanStore.open(dir, Clock.systemUTC());
+    } catch (IOException e) {
+      return fail(e.getMessage(), RunnerMain.CONFIG_ERRORS);
+    }
+    String host = hostName();
+    String id;
+    try {
+      id = runnerId != null ? runnerId : store.runnerId(host, new SecureRandom());
+    } catch (IOException e) {
+      store.close();
+      return fail(e.getMessage(), RunnerMain.CONFIG_ERRORS);
+    }
+    AgentOptions agentOptions = AgentOptions.of(controlPlane, fleet, id).withAgent("capmesh runner, host " + host);
+    if (!isLoopback(agentOptions.host())) {
+      main.err.println("runner: warning: the connection to " + agentOptions.address()
+          + " is not encrypted; the fleet token crosses the network in clear text");
+      main.err.flush();
+    }
+    Runner runner = Runner.create(options);
+    AgentOptions shown = agentOptions;
+    var source = new ControlPlaneSource(agentOptions, token, store, new AgentListener() {
+      @Override
+      public void started(String servedVersion) {
+        main.out.println("capmesh agent: fleet " + shown.fleet() + ", runner " + shown.runnerId()
+            + ", control plane " + shown.address() + ", data " + dir);
+        if (servedVersion.isEmpty()) {
+          main.out.println("capmesh: no persisted plan; waiting for the control plane to send one");
+          main.out.flush();
+        } else {
+          ServeCommand.printListening(main, runner, "the persisted plan of fleet " + shown.fleet());
+        }
+      }
+
+      @Override
+      public void applied(RunnerPlan plan) {
+        ServeCommand.printListening(main, runner, "the control plane's plan of fleet " + shown.fleet());
+      }
+    });
+    var stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      main.err.println("runner: stopping (draining in-flight requests)");
+      main.err.flush();
+      source.close();
+      runner.close();
+      store.close();
+      stopped.countDown();
+    }, "capmesh-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      source.start(runner);
+    } catch (IllegalStateException e) {
+      // Stopped before the first plan arrived; the hook cleans up.
+      stopped.await();
+      return 0;
+    } catch (IOException e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      source.close();
+      runner.close();
+      store.close();
+      return fail("cannot read the data directory " + dir + ": " + e.getMessage(), RunnerMain.CONFIG_ERRORS);
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private FleetToken token() throws IOException {
+    if (tokenFile != null) {
+      return FleetToken.fromFile(tokenFile);
+    }
+    String value = main.environment.apply(FleetToken.ENVIRONMENT_VARIABLE);
+    if (value == null) {
+      throw new IllegalArgumentException("no fleet token: give --token-file FILE or set "
+          + FleetToken.ENVIRONMENT_VARIABLE);
+    }
+    return FleetToken.fromEnvironment(value);
+  }
+
+  private int fail(String message, int code) {
+    main.err.println("runner: " + message);
+    main.err.flush();
+    return code;
+  }
+
+  /** The host name without a DNS lookup: $HOSTNAME, else /etc/hostname, else "runner". */
+  private String hostName() {
+    String name = main.environment.apply("HOSTNAME");
+    if (name == null || name.isBlank()) {
+      try {
+        name = Files.readString(Path.of("/etc/hostname"), StandardCharsets.UTF_8).strip();
+      } catch (IOException | RuntimeException e) {
+        name = "";
+      }
+    }
+    return name.isBlank() ? "runner" : name.strip();
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+}
