@@ -58,19 +58,19 @@ case("sockets-and-services", H + '''const config :Workerd.Config = (
 
 case("bindings", H + '''const config :Workerd.Config = (
   services = [
-    (name = "main", worker = ''' + w('bindings = [(name = "T", text = "t"), (name = "S", secret = "s"), (name = "J", json = "{}"), (name = "D", data = 0x"00"), (name = "E", fromEnvironment = "HOME"), (name = "API", service = "kvMock"), (name = "KV", kvNamespace = "kvMock"), (name = "R2", r2Bucket = "disk"), (name = "Q", queue = "kvMock"), (name = "W", wasmModule = 0x"0061736d01000000")]') + '''),
+    (name = "main", worker = ''' + w('bindings = [(name = "T", text = "t"), (name = "S", secret = "s"), (name = "J", json = "{}"), (name = "D", data = 0x"00"), (name = "E", fromEnvironment = "HOME"), (name = "API", service = "kvMock"), (name = "KV", kvNamespace = "kvMock"), (name = "R2", r2Bucket = "disk"), (name = "Q", queue = "kvMock"), (name = "W", wasmModule = 0x"0061736d01000000"), (name = "DB", kvNamespace = "db"), (name = "FILES", kvNamespace = "disk")]') + '''),
     (name = "kvMock", worker = ''' + w() + '''),
     (name = "disk", disk = (path = "/tmp/blobs", writable = true)),
+    (name = "db", kv = (redis = (url = "redis://127.0.0.1:6379", keyPrefix = "app:", passwordEnv = "REDIS_PASSWORD"))),
   ],
 );
 ''',
-     ('kvNamespace', 1, 'Worker "main"\'s binding "KV" is a kvNamespace binding, which this runner does not support yet.', None),
      ('r2Bucket', 1, 'Worker "main"\'s binding "R2" is an r2Bucket binding, which this runner does not support yet.', None),
      ('queue', 1, 'Worker "main"\'s binding "Q" is a queue binding, which this runner does not support yet.', None),
      ('wasmModule', 1, 'Worker "main"\'s binding "W" is a wasmModule binding, which this runner does not support yet.', None))
 
 # Not started, so not judged: an abstract base service, an unused Worker constant, a kv service
-# only reached through a (refused) kvNamespace binding of a constant nobody runs.
+# only reached through a kvNamespace binding of a constant nobody runs.
 case("not-started", H + '''const config :Workerd.Config = (
   services = [
     (name = "base", worker = ''' + w('bindings = [(name = "DB", parameter = (type = (kvNamespace = void))), (name = "K", cryptoKey = (raw = 0x"00", algorithm = (name = "HMAC"), usages = [sign]))]') + '''),

@@ -2,6 +2,7 @@ package dev.capmesh.runner;
 
 import dev.capmesh.proto.v1.Binding;
 import dev.capmesh.proto.v1.ExternalSpec;
+import dev.capmesh.proto.v1.KvSpec;
 import dev.capmesh.proto.v1.Module;
 import dev.capmesh.proto.v1.RunnerPlan;
 import dev.capmesh.proto.v1.Service;
@@ -17,6 +18,9 @@ import dev.capmesh.runner.js.JsRuntime;
 import dev.capmesh.runner.js.JsWorker;
 import dev.capmesh.runner.js.WorkerCode;
 import dev.capmesh.runner.js.WorkerModule;
+import dev.capmesh.runner.kv.KvBackend;
+import dev.capmesh.runner.kv.KvBackends;
+import dev.capmesh.runner.kv.KvNamespace;
 import dev.capmesh.runner.service.HttpService;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
@@ -65,6 +69,7 @@ final class GenerationBuilder {
   private final Executor blocking;
   private final Function<String, String> environment;
   private final WorkerRefs refs;
+  private final @Nullable KvBackends kvBackends;
 
   private final Map<String, Service> byName = new LinkedHashMap<>();
   private final Map<String, HttpService> built = new HashMap<>();
@@ -81,6 +86,14 @@ final class GenerationBuilder {
   GenerationBuilder(RunnerPlan plan, @Nullable Generation previous, RunnerOptions options,
       JsRuntime runtime, HostResolver resolver, Connector connector, Executor blocking,
       Function<String, String> environment, WorkerRefs refs) {
+    this(plan, previous, options, runtime, resolver, connector, blocking, environment, refs, null);
+  }
+
+  /** @param kvBackends the runner's open KV stores; null refuses kv services */
+  GenerationBuilder(RunnerPlan plan, @Nullable Generation previous, RunnerOptions options,
+      JsRuntime runtime, HostResolver resolver, Connector connector, Executor blocking,
+      Function<String, String> environment, WorkerRefs refs, @Nullable KvBackends kvBackends) {
+    this.kvBackends = kvBackends;
     this.plan = plan;
     this.refs = refs;
     this.previous = previous;
@@ -113,7 +126,7 @@ final class GenerationBuilder {
         continue;
       }
       String usedBy = "socket \"" + socket.getName() + "\"";
-      HttpService target = service(socket.getService(), usedBy);
+      HttpService target = httpService(socket.getService(), usedBy);
       if (target != null) {
         target = entrypoint(target, socket.getService(), usedBy);
       }
@@ -191,6 +204,20 @@ final class GenerationBuilder {
     } finally {
       building.remove(name);
     }
+  }
+
+  /**
+   * {@link #service} for a use that exchanges HTTP (a socket, a service binding, a
+   * globalOutbound): a kv service is refused there, since only kvNamespace bindings reach it.
+   */
+  private @Nullable HttpService httpService(ServiceRef ref, String usedBy) {
+    Service s = byName.get(ref.getService());
+    if (s != null && s.hasKv()) {
+      problems.add(usedBy + " designates kv service \"" + s.getName() + "\", which only "
+          + "kvNamespace bindings can reach");
+      return null;
+    }
+    return service(ref, usedBy);
   }
 
   /**
@@ -279,12 +306,96 @@ final class GenerationBuilder {
           yield null;
         }
       }
+      case KV -> kvService(name, service.getKv());
       default -> {
         problems.add("service \"" + name + "\": " + kindName(service)
             + " services are not supported by this runner yet");
         yield null;
       }
     };
+  }
+
+  /** A kv service: its namespace over the runner's shared backend; null after a reported problem. */
+  private @Nullable HttpService kvService(String name, KvSpec spec) {
+    if (kvBackends == null) {
+      problems.add("service \"" + name + "\": kv services are not available in this runner");
+      return null;
+    }
+    ResourceOptions r = options.resources();
+    KvBackend backend;
+    switch (spec.getBackendCase()) {
+      case REDIS -> {
+        var redis = spec.getRedis();
+        try {
+          backend = kvBackends.redis(redis.getUrl(), redis.getKeyPrefix(), redis.getPasswordEnv());
+        } catch (IllegalArgumentException e) {
+          problems.add("kv service \"" + name + "\": " + e.getMessage());
+          return null;
+        }
+      }
+      case EMBEDDED, BACKEND_NOT_SET -> {
+        String path = spec.hasEmbedded() ? spec.getEmbedded().getPath() : "";
+        Path dir = (path.isEmpty() ? r.dataDirectory().resolve("kv").resolve(name)
+            : options.baseDirectory().resolve(path)).toAbsolutePath().normalize();
+        try {
+          backend = kvBackends.embedded(dir);
+        } catch (java.io.IOException | RuntimeException e) {
+          problems.add("kv service \"" + name + "\": cannot open its embedded store in " + dir
+              + ": " + e.getMessage());
+          return null;
+        }
+      }
+      default -> throw new AssertionError(spec.getBackendCase());
+    }
+    String passwordEnv = spec.hasRedis() ? spec.getRedis().getPasswordEnv() : "";
+    java.util.function.UnaryOperator<String> redact = text -> {
+      String password = passwordEnv.isEmpty() ? null : environment.apply(passwordEnv);
+      return password == null || password.isEmpty() ? text : text.replace(password, "[REDACTED]");
+    };
+    return new KvService(name, new KvNamespace(backend, r.clock(), r.backendTimeout(), redact));
+  }
+
+  /**
+   * A KV namespace kept in a disk service's directory ({@code DIR/.capmesh-kv}, a dotfile the
+   * disk service does not serve unless it allows dotfiles); read-only when the disk is.
+   */
+  private @Nullable EnvBinding diskKv(String where, Service disk) {
+    if (kvBackends == null) {
+      problems.add(where + ": KV namespaces are not available in this runner");
+      return null;
+    }
+    Path dir = options.baseDirectory().resolve(disk.getDisk().getPath()).toAbsolutePath().normalize()
+        .resolve(".capmesh-kv");
+    ResourceOptions r = options.resources();
+    try {
+      KvBackend backend = disk.getDisk().getWritable() ? kvBackends.embedded(dir)
+          : kvBackends.embeddedReadOnly(dir, "disk service \"" + disk.getName() + "\" is not writable");
+      return new EnvBinding.Kv(new KvNamespace(backend, r.clock(), r.backendTimeout(),
+          java.util.function.UnaryOperator.identity()));
+    } catch (java.io.IOException | RuntimeException e) {
+      problems.add(where + ": cannot open a KV store in disk service \"" + disk.getName() + "\" ("
+          + dir + "): " + e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * A kv service in the generation's service map (so workers binding it can be kept across
+   * plans like any other). It is not an HTTP service: nothing but a kvNamespace binding reaches it.
+   */
+  static final class KvService implements HttpService {
+    final String name;
+    final KvNamespace namespace;
+
+    KvService(String name, KvNamespace namespace) {
+      this.name = name;
+      this.namespace = namespace;
+    }
+
+    @Override public CompletionStage<ServiceResponse> fetch(ServiceRequest request) {
+      return CompletableFuture.completedFuture(ServiceResponse.text(500,
+          "kv service " + name + " is reached through kvNamespace bindings only\n"));
+    }
   }
 
   /** The config-language name of a service's kind ("kv", "assets"). */
@@ -322,7 +433,7 @@ final class GenerationBuilder {
       }
     }
     if (worker.hasGlobalOutbound()) {
-      HttpService outbound = service(worker.getGlobalOutbound(),
+      HttpService outbound = httpService(worker.getGlobalOutbound(),
           "worker \"" + name + "\"'s globalOutbound");
       builder.globalOutbound(outbound);
     }
@@ -398,7 +509,7 @@ final class GenerationBuilder {
       }
       case SERVICE -> {
         ServiceRef ref = b.getService();
-        HttpService target = service(ref, where);
+        HttpService target = httpService(ref, where);
         if (target instanceof LateBound) {
           // A cycle: the target worker is not built yet, so JsWorker cannot see it is one.
           target = entrypoint(target, ref, where);
@@ -411,12 +522,26 @@ final class GenerationBuilder {
             emptyToNull(ref.getEntrypoint()), emptyToNull(ref.getPropsJson()));
       }
       case KV_NAMESPACE -> {
-        if (designatesProtocolTarget(b.getKvNamespace())) {
-          problems.add(protocolRefusal(worker, b, "kvNamespace", b.getKvNamespace(), "KV"));
-        } else {
-          problems.add(where + ": kvNamespace bindings are not supported by this runner yet");
+        ServiceRef ref = b.getKvNamespace();
+        Service designated = byName.get(ref.getService());
+        if (designated != null && (designated.hasWorker() || designated.hasExternal())) {
+          // workerd's KV protocol: the JS side sends each operation to the service as HTTP.
+          HttpService target = service(ref, where);
+          if (target != null) {
+            target = entrypoint(target, ref, where);
+          }
+          yield target == null ? null : new EnvBinding.KvHttp(target);
         }
-        yield null;
+        if (designated != null && designated.hasDisk()) {
+          yield diskKv(where, designated);
+        }
+        Service target = byName.get(ref.getService());
+        if (target != null && !target.hasKv()) {
+          problems.add(where + ": a kvNamespace binding designates a kv, worker, external or disk "
+              + "service, and \"" + target.getName() + "\" is a " + kindName(target) + " service");
+          yield null;
+        }
+        yield service(ref, where) instanceof KvService kv ? new EnvBinding.Kv(kv.namespace) : null;
       }
       case R2_BUCKET -> {
         if (designatesProtocolTarget(b.getR2Bucket())) {

@@ -8,6 +8,7 @@ import dev.capmesh.runner.egress.NettyConnector;
 import dev.capmesh.runner.http.HttpServer;
 import dev.capmesh.runner.http.NettyTransport;
 import dev.capmesh.runner.js.JsRuntime;
+import dev.capmesh.runner.kv.KvBackends;
 import dev.capmesh.runner.service.LogText;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
@@ -46,6 +47,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
   private final ExecutorService blocking;
   private final HostResolver resolver;
   private final Connector connector;
+  private final KvBackends kvBackends;
   private final AtomicReference<Generation> current = new AtomicReference<>();
   private final WorkerRefs workerRefs = new WorkerRefs();
   private final Map<String, HttpServer> servers = new LinkedHashMap<>();
@@ -63,6 +65,8 @@ public final class Runner implements AutoCloseable, PlanTarget {
     this.blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("capmesh-blocking-", 0).factory());
     this.resolver = HostResolver.system(blocking);
     this.connector = new NettyConnector(transport, Duration.ofSeconds(10));
+    this.kvBackends = new KvBackends(blocking, options.resources().environment(),
+        options.resources().backendTimeout());
   }
 
   /**
@@ -141,7 +145,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
     }
     String version = plan.getVersion();
     Generation next = new GenerationBuilder(plan, current.get(), options, runtime, resolver,
-        connector, blocking, System::getenv, workerRefs).build();
+        connector, blocking, options.resources().environment(), workerRefs, kvBackends).build();
     Map<String, String> wanted = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (Socket socket : plan.getSocketsList()) {
@@ -175,7 +179,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
       next.close();
       throw new RunnerException(problems);
     }
-    secrets = secretValues(plan, System::getenv);
+    secrets = secretValues(plan, options.resources().environment());
     var targets = new LinkedHashMap<String, String>();
     for (Socket socket : plan.getSocketsList()) {
       String entrypoint = socket.getService().getEntrypoint();
@@ -210,6 +214,13 @@ public final class Runner implements AutoCloseable, PlanTarget {
   static List<String> secretValues(RunnerPlan plan, java.util.function.Function<String, String> environment) {
     var values = new java.util.LinkedHashSet<String>();
     for (Service service : plan.getServicesList()) {
+      if (service.hasKv() && service.getKv().hasRedis()
+          && !service.getKv().getRedis().getPasswordEnv().isEmpty()) {
+        String password = environment.apply(service.getKv().getRedis().getPasswordEnv());
+        if (password != null && !password.isEmpty()) {
+          values.addAll(LogText.secretForms(password));
+        }
+      }
       if (service.hasWorker()) {
         for (Binding b : service.getWorker().getBindingsList()) {
           if (b.hasSecret()) {
@@ -277,6 +288,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
       g.close();
     }
     runtime.close();
+    kvBackends.close();
     transport.close();
     blocking.shutdownNow();
   }

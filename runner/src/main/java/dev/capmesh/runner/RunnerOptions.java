@@ -17,9 +17,18 @@ import java.util.Map;
  * @param contextsPerWorker the most GraalJS contexts (threads) one worker uses
  * @param maxBodyBytes the largest request body a socket accepts (413 beyond)
  * @param connectionLimits timeouts and connection caps of every socket
+ * @param resources data directory, backend timeout, clock and environment of resource bindings
  */
 public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses,
-    JsLimits limits, int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits) {
+    JsLimits limits, int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits,
+    ResourceOptions resources) {
+
+  /** Options with {@link ResourceOptions#defaults} for {@code baseDirectory}. */
+  public RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses, JsLimits limits,
+      int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits) {
+    this(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes, connectionLimits,
+        ResourceOptions.defaults(baseDirectory));
+  }
 
   public RunnerOptions {
     requireNonNull(baseDirectory, "baseDirectory");
@@ -32,6 +41,7 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
       throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 1)");
     }
     requireNonNull(connectionLimits, "connectionLimits");
+    requireNonNull(resources, "resources");
   }
 
   /** Defaults: JsLimits defaults, 2 contexts per worker, 100 MiB bodies, ConnectionLimits defaults. */
@@ -43,18 +53,24 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
   /** The same options with these socket address overrides. */
   public RunnerOptions withSocketAddresses(Map<String, String> overrides) {
     return new RunnerOptions(baseDirectory, overrides, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits);
+        connectionLimits, resources);
   }
 
   /** The same options with these per-worker limits. */
   public RunnerOptions withLimits(JsLimits newLimits) {
     return new RunnerOptions(baseDirectory, socketAddresses, newLimits, contextsPerWorker, maxBodyBytes,
-        connectionLimits);
+        connectionLimits, resources);
   }
 
   /** The same options with these socket timeouts and connection caps. */
   public RunnerOptions withConnectionLimits(ConnectionLimits newLimits) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        newLimits);
+        newLimits, resources);
+  }
+
+  /** The same options with these resource options. */
+  public RunnerOptions withResources(ResourceOptions newResources) {
+    return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
+        connectionLimits, newResources);
   }
 }

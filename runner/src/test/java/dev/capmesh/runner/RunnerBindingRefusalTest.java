@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kvNamespace and r2Bucket bindings that designate a worker, external or disk service (workerd's
- * HTTP protocol for the binding, or an embedded store) compile, but this runner refuses them at
- * start with a message naming the worker, the binding, the target and the feature.
+ * r2Bucket bindings that designate a worker, external or disk service (workerd's HTTP protocol
+ * for the binding, or an embedded store) and kvNamespace bindings to a disk service compile, but
+ * this runner refuses them at start with a message naming the worker, the binding, the target
+ * and the feature; kvNamespace bindings to workers and externals are served (workerd's KV
+ * protocol) and are not refused.
  */
 class RunnerBindingRefusalTest {
   @TempDir Path dir;
@@ -30,7 +32,7 @@ class RunnerBindingRefusalTest {
   }
 
   @Test
-  void kvAndR2BindingsToWorkersExternalsAndDisksAreRefusedByName() {
+  void r2BindingsToWorkersExternalsAndDisksAreRefusedByName() {
     Worker main = worker("export default { fetch() { return new Response('x'); } };", List.of(
         new Binding("KV", new BindingKind.KvNamespace(ServiceDesignator.of("mock"))),
         new Binding("BUCKET", new BindingKind.R2Bucket(ServiceDesignator.of("mock"))),
@@ -45,12 +47,8 @@ class RunnerBindingRefusalTest {
         new Service("files", new ServiceKind.DiskService(".", true, false))), List.of());
     assertThatThrownBy(() -> Runner.start(TestRunners.plan(config), RunnerOptions.defaults(dir)).close())
         .isInstanceOfSatisfying(RunnerException.class, e -> assertThat(e.problems()).containsExactly(
-            "worker \"main\": kvNamespace binding \"KV\" designates worker \"mock\": the workerd KV "
-                + "protocol is not supported by this runner yet",
             "worker \"main\": r2Bucket binding \"BUCKET\" designates worker \"mock\": the workerd R2 "
                 + "protocol is not supported by this runner yet",
-            "worker \"main\": kvNamespace binding \"REMOTE\" designates external service \"remote\": "
-                + "the workerd KV protocol is not supported by this runner yet",
             "worker \"main\": r2Bucket binding \"FILES\" designates disk service \"files\": an R2 store "
                 + "in a disk directory is not supported by this runner yet"));
   }

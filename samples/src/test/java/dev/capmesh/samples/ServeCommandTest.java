@@ -70,8 +70,8 @@ class ServeCommandTest {
                 compatibilityDate = "2024-09-01")),
             (name = "store", worker = (modules = [(name = "ok.js", esModule = embed "ok.js")],
                 compatibilityDate = "2024-09-01",
-                bindings = [(name = "DB", kvNamespace = "db")])),
-            (name = "db", kv = (embedded = (path = "db-data"))),
+                bindings = [(name = "DB", r2Bucket = "db")])),
+            (name = "db", storage = (embedded = (path = "db-data"))),
           ],
           sockets = [(name = "http", address = "127.0.0.1:1", http = (), service = "store")],
         );
@@ -86,7 +86,7 @@ class ServeCommandTest {
         .contains("SyntaxError");
     // Reported once, although both the socket and the eager start reach the worker.
     assertThat(output.split("binding \"DB\"", -1)).as(output).hasSize(2);
-    assertThat(output).contains("runner: worker \"store\"'s binding \"DB\": kvNamespace bindings are not "
+    assertThat(output).contains("runner: worker \"store\"'s binding \"DB\": r2Bucket bindings are not "
         + "supported by this runner yet");
     assertThat(output).doesNotContain("Exception").doesNotContain("\tat ");
   }

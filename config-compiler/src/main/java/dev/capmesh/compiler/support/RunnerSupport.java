@@ -76,9 +76,13 @@ public final class RunnerSupport {
         used.add(socket.service().name());
       }
     }
+    var byName = new java.util.HashMap<String, Service>();
+    for (Service s : config.services()) {
+      byName.putIfAbsent(s.name(), s);
+    }
     for (Service s : config.services()) {
       if (s.kind() instanceof ServiceKind.WorkerService ws) {
-        worker(s.name(), ws.worker(), used, out);
+        worker(s.name(), ws.worker(), byName, used, out);
       }
     }
     for (Service s : config.services()) {
@@ -103,7 +107,8 @@ public final class RunnerSupport {
     return List.copyOf(out);
   }
 
-  private static void worker(String name, Worker w, Set<String> used, List<Unsupported> out) {
+  private static void worker(String name, Worker w, java.util.Map<String, Service> byName,
+      Set<String> used, List<Unsupported> out) {
     String label = "Worker \"" + name + "\"";
     if (w.code() instanceof WorkerCode.Modules m) {
       for (Module module : m.modules()) {
@@ -126,7 +131,16 @@ public final class RunnerSupport {
       out.add(new Unsupported(w, field, label + " sets " + field + ", which this runner does not support yet.", null));
     }
     for (Binding b : w.bindings()) {
-      if (!provides(b.kind())) {
+      if (b.kind() instanceof BindingKind.KvNamespace kv) {
+        String why = kvRefusal(kv.service().name(), byName);
+        if (why != null) {
+          out.add(new Unsupported(b, "kind", label + "'s kvNamespace binding \"" + b.name()
+              + "\" designates " + why + " not supported by this runner yet.", null));
+        } else if (!(byName.get(kv.service().name()) instanceof Service t
+            && t.kind() instanceof ServiceKind.KvService)) {
+          used.add(kv.service().name()); // reached over HTTP: its own kind must be servable
+        }
+      } else if (!provides(b.kind())) {
         out.add(new Unsupported(b, "kind", label + "'s binding \"" + b.name() + "\" is "
             + article(b.kind().kindName()) + " binding, which this runner does not support yet.", null));
       } else if (b.kind() instanceof BindingKind.Service svc) {
@@ -142,6 +156,26 @@ public final class RunnerSupport {
       }
     }
     w.globalOutbound().map(ServiceDesignator::name).ifPresent(used::add);
+  }
+
+  /**
+   * Why the runner cannot serve a kvNamespace binding to {@code target} (the start of a sentence
+   * ending in "not supported by this runner yet"), or null when it designates a kv service.
+   */
+  private static @Nullable String kvRefusal(String target, java.util.Map<String, Service> byName) {
+    Service s = byName.get(target);
+    if (s == null) {
+      return null; // an unknown service is the resolver's error
+    }
+    return switch (s.kind()) {
+      case ServiceKind.KvService kv -> null;
+      // workerd's KV HTTP protocol, spoken to the worker or over the external service's protocol
+      case ServiceKind.WorkerService w -> null;
+      case ServiceKind.ExternalService e -> null;
+      case ServiceKind.DiskService d -> null; // an embedded store in the directory
+      default -> article(s.kind().kindName()) + " service \"" + target + "\":"
+          + " a kvNamespace binding to it is";
+    };
   }
 
   /** Whether the runner loads modules of this kind. */
@@ -166,7 +200,7 @@ public final class RunnerSupport {
       case BindingKind.Unspecified u -> false;
       case BindingKind.WasmModule w -> false;
       case BindingKind.CryptoKey k -> true;
-      case BindingKind.KvNamespace kv -> false;
+      case BindingKind.KvNamespace kv -> true; // when it designates a kv service: see kvRefusal
       case BindingKind.R2Bucket r2 -> false;
       case BindingKind.DurableObjectNamespace ns -> false;
       case BindingKind.OtherDesignated o -> false;
@@ -187,7 +221,7 @@ public final class RunnerSupport {
         case ServiceKind.ExternalHttps h -> "an external service over https";
         case ServiceKind.ExternalTcp t -> "an external service over tcp";
       };
-      case ServiceKind.KvService kv -> "a kv service";
+      case ServiceKind.KvService kv -> null;
       case ServiceKind.StorageService st -> "a storage service";
       case ServiceKind.BucketService b -> "a bucket service";
       case ServiceKind.AssetsService a -> "an assets service";

@@ -63,6 +63,25 @@ final class RunnerFlags {
           + "(default: 1000, or half of --max-connections if lower).")
   @Nullable Integer maxConnectionsPerIp;
 
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where embedded kv stores without a path keep their data, as DIR/kv/SERVICE "
+          + "(default: .capmesh-data beside the config).")
+  @Nullable Path dataDirectory;
+
+  @Option(names = "--backend-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Time one KV call may take, connecting included, before the worker's promise "
+          + "rejects (default: ${DEFAULT-VALUE}).", defaultValue = "5s")
+  Duration backendTimeout;
+
+  private dev.capmesh.runner.ResourceOptions resources(dev.capmesh.runner.ResourceOptions defaults,
+      Path base) {
+    if (backendTimeout.isNegative() || backendTimeout.isZero()) {
+      throw new IllegalArgumentException("--backend-timeout must be more than 0");
+    }
+    var out = defaults.withBackendTimeout(backendTimeout);
+    return dataDirectory == null ? out : out.withDataDirectory(dataDirectory.toAbsolutePath());
+  }
+
   /**
    * The options these flags describe, with relative disk paths resolved against {@code base}.
    *
@@ -76,7 +95,8 @@ final class RunnerFlags {
     return defaults.withSocketAddresses(socketAddresses).withLimits(defaults.limits()
         .withCpuPerRequest(cpuLimit).withSubrequests(subrequestLimit)
         .withColdStart(coldStartCpu, coldStartRequests))
-        .withConnectionLimits(connectionLimits(defaults.connectionLimits()));
+        .withConnectionLimits(connectionLimits(defaults.connectionLimits()))
+        .withResources(resources(defaults.resources(), base));
   }
 
   /**

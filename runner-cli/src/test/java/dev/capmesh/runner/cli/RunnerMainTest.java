@@ -62,8 +62,6 @@ class RunnerMainTest {
     assertThat(err.toString()).contains("'soon' is not a duration (write it like 200ms, 1.5s or 2m)");
   }
 
-  /** GOOD without its kvNamespace binding, which this runner cannot serve yet. */
-  private static final String SERVABLE = GOOD.replace(", (name = \"DB\", kvNamespace = \"db\")", "");
 
   @Test
   void serveRefusesAConnectionCapBelowOneAsAUsageError() throws Exception {
@@ -74,10 +72,10 @@ class RunnerMainTest {
 
   @Test
   void checkPrintsASummaryAndExitsZero() throws Exception {
-    Path file = write("good.capnp", SERVABLE);
+    Path file = write("good.capnp", GOOD);
     assertThat(run(false, "check", file.toString())).isZero();
     assertThat(out.toString()).contains(": ok\n", "services: 4\n", "  worker (2): main, api\n",
-        "  kv (1): db\n", "  network (1): internet\n", "  main: 2 bindings, no outbound\n",
+        "  kv (1): db\n", "  network (1): internet\n", "  main: 3 bindings, no outbound\n",
         "  api: 0 bindings, outbound internet\n", "  http: http 127.0.0.1:8080 -> main\n");
     assertThat(err.toString()).isEmpty();
   }

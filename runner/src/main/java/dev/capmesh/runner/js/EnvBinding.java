@@ -2,6 +2,7 @@ package dev.capmesh.runner.js;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.capmesh.runner.kv.KvNamespace;
 import dev.capmesh.crypto.ConfigKeys;
 import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.runner.service.HttpService;
@@ -68,6 +69,26 @@ public sealed interface EnvBinding {
     /** A plain binding to {@code target}'s default entrypoint. */
     public static Service of(HttpService target) {
       return new Service(target, null, null);
+    }
+  }
+
+  /**
+   * A KVNamespace ({@code env.KV}) on {@code namespace}. The worker sees only the methods of
+   * Workers KV; the store, its location and its credentials stay in the runner.
+   */
+  record Kv(KvNamespace namespace) implements EnvBinding {
+    public Kv {
+      requireNonNull(namespace, "namespace");
+    }
+  }
+
+  /**
+   * A KVNamespace served by another service through workerd's KV HTTP protocol (GET/PUT/DELETE
+   * of {@code /KEY?urlencoded=true}, list as {@code GET /?prefix=&key_count_limit=&cursor=}).
+   */
+  record KvHttp(HttpService target) implements EnvBinding {
+    public KvHttp {
+      requireNonNull(target, "target");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.runner.kv.KvNamespace;
 import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.HttpService;
@@ -60,6 +61,21 @@ final class Handles {
     Body(BodyStream stream) {
       this.stream = stream;
     }
+  }
+
+  /** A KV namespace binding: the namespace and the binding's name (for error messages). */
+  static final class Kv extends Opaque {
+    final KvNamespace namespace;
+    final String binding;
+
+    Kv(KvNamespace namespace, String binding) {
+      this.namespace = namespace;
+      this.binding = binding;
+    }
+  }
+
+  static @Nullable Kv kv(Value v) {
+    return v.isProxyObject() && v.asProxyObject() instanceof Kv k ? k : null;
   }
 
   /** A CryptoKey's Java side; the JS CryptoKey keeps it in a private field. */

@@ -349,6 +349,9 @@ public final class JsWorker implements HttpService {
         case EnvBinding.Secret s -> new Object[] {e.getKey(), "secret", s.value(), false};
         case EnvBinding.Null n -> new Object[] {e.getKey(), "null", null, false};
         case EnvBinding.Service s -> serviceRow(e.getKey(), s);
+        case EnvBinding.Kv k -> new Object[] {e.getKey(), "kv", new Handles.Kv(k.namespace(), e.getKey()), false};
+        case EnvBinding.KvHttp k -> new Object[] {e.getKey(), "kvhttp",
+            new Handles.Target(k.target(), null, null, null), false};
         case EnvBinding.CryptoKey k -> new Object[] {e.getKey(), "cryptoKey", CryptoBridge.keyRow(k.key()), false};
       };
       rows.add(ProxyArray.fromArray(row));

@@ -19,6 +19,8 @@ final class RequestState {
   /** The CPU time this request may use (the cold-start allowance for a worker's first ones). */
   final long cpuLimitNanos;
   final AtomicInteger subrequests = new AtomicInteger();
+  /** KV operations started (see KvHooks.MAX_OPERATIONS_PER_REQUEST). */
+  final AtomicInteger kvOperations = new AtomicInteger();
   /** CPU nanoseconds of finished tasks; written only by the context thread. */
   volatile long cpuNanos;
   /** Set when the request is over (answered, body sent, waitUntil settled): its timers end. */

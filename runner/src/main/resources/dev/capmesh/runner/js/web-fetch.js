@@ -300,6 +300,8 @@
     }
   }
 
+  internal.fetchVia = fetchVia;
+
   let outbound = null; // host handle of the worker's globalOutbound, or null
   function fetch(input, init) {
     if (outbound === null) {
@@ -420,7 +422,11 @@
           case 'data': e[name] = internal.latin1ToBytes(value).buffer; break;
           case 'cryptoKey': e[name] = internal.makeCryptoKey(value); break;
           case 'service': { const f = new Fetcher(internal, value); e[name] = rpc ? rpcStub(f) : f; break; }
-          default: throw new TypeError('unknown binding kind ' + kind);
+          default: {
+            const make = internal.bindingKinds && internal.bindingKinds[kind];
+            if (typeof make !== 'function') throw new TypeError('unknown binding kind ' + kind);
+            e[name] = make(value, name);
+          }
         }
       }
       env = e;

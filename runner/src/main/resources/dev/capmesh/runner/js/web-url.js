@@ -799,7 +799,7 @@
   const NOT_CLONEABLE = ['Promise', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'URL', 'URLSearchParams',
     'Headers', 'Request', 'Response', 'ReadableStream', 'WritableStream', 'TransformStream', 'ReadableStreamDefaultReader',
     'WritableStreamDefaultWriter', 'TextEncoder', 'TextDecoder', 'Event', 'EventTarget', 'AbortController', 'AbortSignal',
-    'Fetcher'];
+    'Fetcher', 'KVNamespace'];
   function notCloneable(v) {
     for (const name of NOT_CLONEABLE) {
       const C = internal[name] || globalThis[name];

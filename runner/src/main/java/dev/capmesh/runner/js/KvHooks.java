@@ -1,0 +1,134 @@
+package dev.capmesh.runner.js;
+
+import dev.capmesh.runner.kv.KvEntry;
+import dev.capmesh.runner.kv.KvNamespace;
+import dev.capmesh.runner.kv.KvPage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The host side of {@code env.KV} (web-kv.js): get, put, del and list on a {@link Handles.Kv}.
+ * Each runs on the context's thread, starts the namespace's asynchronous call, and settles the
+ * JS promise later through the context's own task queue. Argument errors reject with a
+ * TypeError naming the limit; backend failures with an Error naming the binding and the cause.
+ * Values travel to JS as Latin-1 strings and from JS as ArrayBuffers.
+ */
+final class KvHooks {
+  /** KV operations one request may make, as in Workers KV. */
+  static final int MAX_OPERATIONS_PER_REQUEST = 1000;
+
+  private final WorkerContext wc;
+
+  KvHooks(WorkerContext wc) {
+    this.wc = wc;
+  }
+
+  ProxyObject asProxy() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("get", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1],
+        ns -> ns.get(a[1].asString(), number(a[2])), KvHooks::entry));
+    m.put("put", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1],
+        ns -> ns.put(a[1].asString(), bytes(a[2]), number(a[3]), number(a[4]), text(a[5])),
+        v -> new Object[0]));
+    m.put("del", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1],
+        ns -> ns.delete(a[1].asString()), v -> new Object[0]));
+    m.put("list", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1],
+        ns -> ns.list(text(a[1]), number(a[2]), text(a[3])), KvHooks::listing));
+    return ProxyObject.fromMap(m);
+  }
+
+  private static @Nullable Double number(Value v) {
+    return v.isNull() ? null : v.asDouble();
+  }
+
+  private static @Nullable String text(Value v) {
+    return v.isNull() ? null : v.asString();
+  }
+
+  private static byte[] bytes(Value buffer) {
+    long size = buffer.getBufferSize();
+    if (size > KvNamespace.MAX_VALUE_BYTES) {
+      throw new IllegalArgumentException("KV put failed: the value is " + size
+          + " bytes, over the value size limit of " + KvNamespace.MAX_VALUE_BYTES + " bytes (25 MiB)");
+    }
+    byte[] out = new byte[(int) size];
+    buffer.readBuffer(0, out, 0, out.length);
+    return out;
+  }
+
+  private static Object[] entry(@Nullable KvEntry e) {
+    return e == null ? new Object[] {null, null}
+        : new Object[] {WorkerContext.latin1(e.value()), e.metadataJson()};
+  }
+
+  private static Object[] listing(KvNamespace.Listing l) {
+    var flat = new ArrayList<Object>();
+    for (KvPage.Key k : l.keys()) {
+      flat.add(k.name());
+      flat.add(k.expiration());
+      flat.add(k.metadataJson());
+    }
+    return new Object[] {l.complete(), l.cursor(), ProxyArray.fromList(flat)};
+  }
+
+  /**
+   * Starts {@code op} on the handle's namespace; {@code resolve} gets {@code toJs} of the
+   * result. Never throws into JS: every failure becomes a rejection.
+   */
+  private <T> @Nullable Object start(Value handle, Value resolve, Value reject,
+      Function<KvNamespace, CompletionStage<T>> op, Function<T, Object[]> toJs) {
+    Handles.Kv kv = Handles.kv(handle);
+    if (kv == null) {
+      throw new IllegalArgumentException("not a KV handle");
+    }
+    RequestState st = wc.current();
+    if (st == null) {
+      reject.execute("Error", "KV binding \"" + kv.binding + "\": KV operations are possible only "
+          + "while the worker handles a request");
+      return null;
+    }
+    if (st.kvOperations.incrementAndGet() > MAX_OPERATIONS_PER_REQUEST) {
+      reject.execute("Error", "KV binding \"" + kv.binding + "\": too many KV operations: a request "
+          + "may make at most " + MAX_OPERATIONS_PER_REQUEST + " (request id " + st.requestId + ")");
+      return null;
+    }
+    CompletionStage<T> stage;
+    try {
+      stage = op.apply(kv.namespace);
+    } catch (IllegalArgumentException e) {
+      reject.execute("TypeError", message(kv, e));
+      return null;
+    } catch (RuntimeException e) {
+      reject.execute("Error", message(kv, e));
+      return null;
+    }
+    st.opened();
+    stage.whenComplete((value, error) -> wc.resume(st, () -> {
+      if (error != null) {
+        reject.execute("Error", message(kv, error));
+      } else {
+        resolve.execute(toJs.apply(value));
+      }
+    }));
+    return null;
+  }
+
+  /** "KV binding "NAME": put failed: ..." with the worker's secrets redacted. */
+  private String message(Handles.Kv kv, Throwable error) {
+    Throwable e = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+        ? c.getCause() : error;
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (m.startsWith("KV ")) {
+      m = m.substring(3);
+    }
+    return wc.worker.redact("KV binding \"" + kv.binding + "\": " + m);
+  }
+}

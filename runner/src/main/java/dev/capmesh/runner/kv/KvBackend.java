@@ -1,0 +1,38 @@
+package dev.capmesh.runner.kv;
+
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a KV namespace keeps its entries: plain storage, without the Workers KV limits (checked
+ * by {@link KvNamespace} before a call gets here). Keys are the worker's own keys; a backend
+ * keeps each namespace apart (a file per namespace, a key prefix per namespace). Expiration
+ * times are absolute, in epoch seconds (0: never). A stage completes only once the backend has
+ * acknowledged the operation. Implementations are thread-safe and never block the caller.
+ */
+public interface KvBackend extends AutoCloseable {
+
+  /** The entry under {@code key}, or null; an expired entry ({@code expiration <= nowSeconds}) is null. */
+  CompletionStage<@Nullable KvEntry> get(String key, long nowSeconds);
+
+  /** Stores {@code entry} under {@code key}, replacing what was there. */
+  CompletionStage<Void> put(String key, KvEntry entry);
+
+  /** Removes {@code key}; removing an absent key succeeds. */
+  CompletionStage<Void> delete(String key);
+
+  /**
+   * Up to {@code limit} live keys starting with {@code prefix}, in the order of their UTF-8
+   * bytes, after {@code after} (exclusive; null: from the first).
+   */
+  CompletionStage<KvPage> list(String prefix, @Nullable String after, int limit, long nowSeconds);
+
+  /**
+   * What the backend is, for the errors workers see ("the embedded KV store", "Redis
+   * 10.0.0.5:6379"): no credential, key prefix or file path.
+   */
+  String describe();
+
+  /** Releases the backend's files or connections. */
+  @Override void close();
+}
