@@ -6,8 +6,6 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
@@ -189,15 +187,7 @@ final class Ec {
   }
 
   static byte[] sign(Params alg, CryptoKeyObject key, byte[] data) {
-    String hash = alg.hash();
-    try {
-      Signature s = Signature.getInstance(signatureName(hash));
-      s.initSign(key.privateKey);
-      s.update(data);
-      return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw CryptoError.operation("ECDSA signing failed: " + e.getClass().getSimpleName());
-    }
+    return Signatures.sign(Signatures.named(signatureName(alg.hash())), key.privateKey, data, "ECDSA");
   }
 
   static boolean verify(Params alg, CryptoKeyObject key, byte[] signature, byte[] data) {
@@ -206,16 +196,7 @@ final class Ec {
     if (signature.length != 2 * curve.size()) {
       return false;
     }
-    try {
-      Signature s = Signature.getInstance(signatureName(hash));
-      s.initVerify(key.publicKey);
-      s.update(data);
-      return s.verify(signature);
-    } catch (SignatureException e) {
-      return false;
-    } catch (GeneralSecurityException e) {
-      throw CryptoError.operation("ECDSA verification failed: " + e.getClass().getSimpleName());
-    }
+    return Signatures.verify(Signatures.named(signatureName(hash)), key.publicKey, signature, data, "ECDSA");
   }
 
   /** The shared secret of ECDH: the x coordinate, as many bytes as the field. */

@@ -7,8 +7,6 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.XECPrivateKey;
 import java.security.spec.NamedParameterSpec;
@@ -214,30 +212,14 @@ final class Okp {
   }
 
   static byte[] sign(CryptoKeyObject key, byte[] data) {
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(key.privateKey);
-      s.update(data);
-      return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw CryptoError.operation("Ed25519 signing failed: " + e.getClass().getSimpleName());
-    }
+    return Signatures.sign(Signatures.named("Ed25519"), key.privateKey, data, "Ed25519");
   }
 
   static boolean verify(CryptoKeyObject key, byte[] signature, byte[] data) {
     if (signature.length != 64) {
       return false;
     }
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initVerify(key.publicKey);
-      s.update(data);
-      return s.verify(signature);
-    } catch (SignatureException e) {
-      return false;
-    } catch (GeneralSecurityException e) {
-      throw CryptoError.operation("Ed25519 verification failed: " + e.getClass().getSimpleName());
-    }
+    return Signatures.verify(Signatures.named("Ed25519"), key.publicKey, signature, data, "Ed25519");
   }
 
   static byte[] x25519(Params alg, CryptoKeyObject key) {

@@ -53,7 +53,7 @@ final class Progress {
       lastHeadline = h;
     }
     for (RunnerState r : e.getRunnersList()) {
-      String line = "  " + waveName(r.getWave()) + " " + r.getRunnerId() + ": " + r.getStatus()
+      String line = "  " + waveName(e, r.getWave()) + " " + r.getRunnerId() + ": " + r.getStatus()
           + (r.getError().isEmpty() ? "" : ": " + oneLine(r.getError()));
       if (!line.equals(lastRunner.get(r.getRunnerId()))) {
         out.println(line);
@@ -72,7 +72,7 @@ final class Progress {
     byWave.forEach((wave, rs) -> {
       long acked = rs.stream().filter(r -> r.getStatus().equals("acked")).count();
       long nacked = rs.stream().filter(r -> r.getStatus().equals("nacked")).count();
-      block.add("  " + waveName(wave) + ": " + acked + " acked, " + nacked + " nacked, "
+      block.add("  " + waveName(e, wave) + ": " + acked + " acked, " + nacked + " nacked, "
           + (rs.size() - acked - nacked) + " other");
       for (RunnerState r : rs) {
         block.add("    " + r.getRunnerId() + "  " + r.getStatus()
@@ -86,8 +86,12 @@ final class Progress {
     drawnLines = block.size();
   }
 
-  private static String waveName(int wave) {
-    return wave == 0 ? "not yet" : wave == 1 ? "canary" : "wave " + wave;
+  /** A runner's place in the rollout; a rollback moves every runner at once, outside waves. */
+  private static String waveName(RolloutEvent e, int wave) {
+    if (wave == 0) {
+      return e.getState().startsWith("roll") ? "runner" : "not yet";
+    }
+    return wave == 1 ? "canary" : "wave " + wave;
   }
 
   private static String oneLine(String s) {

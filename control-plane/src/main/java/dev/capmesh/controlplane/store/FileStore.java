@@ -2,7 +2,6 @@ package dev.capmesh.controlplane.store;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.capmesh.proto.PlanDigest;
 import dev.capmesh.proto.v1.RunnerPlan;
 import java.io.IOException;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -43,7 +41,7 @@ public final class FileStore implements ControlStore {
   private final FileLock lock;
   private final Map<String, FleetRecord> fleets = new HashMap<>();
   private final Map<String, Map<String, RunnerRecord>> runners = new HashMap<>();
-  private final Map<String, RunnerPlan> plans = new ConcurrentHashMap<>();
+  private final PlanCache plans = new PlanCache();
 
   private FileStore(Path dir, FileChannel lockChannel, FileLock lock) {
     this.dir = dir;
@@ -148,7 +146,7 @@ public final class FileStore implements ControlStore {
     if (!Files.exists(f)) {
       write(f, plan.toByteArray(), true);
     }
-    plans.put(fleet + "/" + plan.getVersion(), plan);
+    plans.put(fleet, plan);
   }
 
   @Override
@@ -156,33 +154,17 @@ public final class FileStore implements ControlStore {
     if (Names.fleetProblem(fleet) != null || !Names.isVersion(version)) {
       return Optional.empty();
     }
-    RunnerPlan cached = plans.get(fleet + "/" + version);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
     Path f = planFile(fleet, version);
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(f);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new StoreException("cannot read store file " + f + ": " + e, e);
-    }
-    RunnerPlan plan;
-    try {
-      plan = RunnerPlan.parseFrom(bytes);
-      PlanDigest.verify(plan);
-    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      throw new StoreException("store file " + f + " is damaged and cannot be read ("
-          + e.getMessage() + "); restore it from a backup or push the config again", e);
-    }
-    if (!plan.getVersion().equals(version)) {
-      throw new StoreException("store file " + f + " is damaged: it holds version "
-          + PlanDigest.shortVersion(plan.getVersion()));
-    }
-    plans.put(fleet + "/" + version, plan);
-    return Optional.of(plan);
+    return plans.get(fleet, version, "store file " + f,
+        "restore it from a backup or push the config again", () -> {
+          try {
+            return Files.readAllBytes(f);
+          } catch (NoSuchFileException e) {
+            return null;
+          } catch (IOException e) {
+            throw new StoreException("cannot read store file " + f + ": " + e, e);
+          }
+        });
   }
 
   private Path planFile(String fleet, String version) {

@@ -2,7 +2,6 @@ package dev.capmesh.controlplane.store;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.capmesh.proto.PlanDigest;
 import dev.capmesh.proto.v1.RunnerPlan;
 import io.lettuce.core.RedisClient;
@@ -18,7 +17,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -58,7 +56,7 @@ public final class RedisStore implements ControlStore {
   private final RedisCommands<String, String> redis;
   private final String prefix;
   private final String where;
-  private final Map<String, RunnerPlan> plans = new ConcurrentHashMap<>();
+  private final PlanCache plans = new PlanCache();
 
   private RedisStore(RedisClient client, StatefulRedisConnection<String, String> connection,
       String prefix, String where) {
@@ -110,37 +108,16 @@ public final class RedisStore implements ControlStore {
     PlanDigest.verify(plan);
     call("store a plan", () -> redis.set(prefix + "plan:" + fleet + ":" + plan.getVersion(),
         Base64.getEncoder().encodeToString(plan.toByteArray())));
-    plans.put(fleet + "/" + plan.getVersion(), plan);
+    plans.put(fleet, plan);
   }
 
   @Override
   public Optional<RunnerPlan> plan(String fleet, String version) {
-    if (Names.fleetProblem(fleet) != null || !Names.isVersion(version)) {
-      return Optional.empty();
-    }
-    RunnerPlan cached = plans.get(fleet + "/" + version);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
     String key = prefix + "plan:" + fleet + ":" + version;
-    String text = call("read a plan", () -> redis.get(key));
-    if (text == null) {
-      return Optional.empty();
-    }
-    RunnerPlan plan;
-    try {
-      plan = RunnerPlan.parseFrom(Base64.getDecoder().decode(text));
-      PlanDigest.verify(plan);
-    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      throw new StoreException("store key " + key + " is damaged and cannot be read ("
-          + e.getMessage() + "); push the config again", e);
-    }
-    if (!plan.getVersion().equals(version)) {
-      throw new StoreException("store key " + key + " is damaged: it holds version "
-          + PlanDigest.shortVersion(plan.getVersion()));
-    }
-    plans.put(fleet + "/" + version, plan);
-    return Optional.of(plan);
+    return plans.get(fleet, version, "store key " + key, "push the config again", () -> {
+      String text = call("read a plan", () -> redis.get(key));
+      return text == null ? null : Base64.getDecoder().decode(text);
+    });
   }
 
   @Override

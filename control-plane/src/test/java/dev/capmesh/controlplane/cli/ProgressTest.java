@@ -44,4 +44,14 @@ class ProgressTest {
     assertThat(second).startsWith("\033[5F\033[J");
     assertThat(second).contains("  canary: 1 acked, 0 nacked, 0 other\n    r1  acked\n");
   }
+
+  @Test
+  void aRollbackNamesRunnersOutsideWavesPlainly() {
+    var w = new StringWriter();
+    var p = new Progress(new PrintWriter(w), false);
+    p.show(RolloutEvent.newBuilder().setFleet("web").setKind("rollback").setState("rolled-back")
+        .setVersion("1".repeat(64)).addRunners(RunnerState.newBuilder().setRunnerId("r2")
+            .setStatus("acked")).build());
+    assertThat(w.toString()).contains("  runner r2: acked\n").doesNotContain("not yet");
+  }
 }
