@@ -1,5 +1,5 @@
 # A fleet sample, version 2: only "greeter" changes (new code, and a REGION text binding), so a
-# push sends runners that one worker; "front", which binds to it, is rebuilt with it.
+# push sends runners that one worker, and runners rebuild it alone ("front" keeps its contexts).
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (

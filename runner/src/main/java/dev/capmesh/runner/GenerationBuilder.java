@@ -69,6 +69,8 @@ final class GenerationBuilder {
   private final Executor blocking;
   private final Function<String, String> environment;
   private final WorkerRefs refs;
+  /** The runner's slot per worker service: what service bindings to workers hold. */
+  private final Map<String, WorkerSlot> slots;
   private final @Nullable KvBackends kvBackends;
 
   private final Map<String, Service> byName = new LinkedHashMap<>();
@@ -86,14 +88,21 @@ final class GenerationBuilder {
   GenerationBuilder(RunnerPlan plan, @Nullable Generation previous, RunnerOptions options,
       JsRuntime runtime, HostResolver resolver, Connector connector, Executor blocking,
       Function<String, String> environment, WorkerRefs refs) {
-    this(plan, previous, options, runtime, resolver, connector, blocking, environment, refs, null);
+    this(plan, previous, options, runtime, resolver, connector, blocking, environment, refs, null,
+        new java.util.concurrent.ConcurrentHashMap<>());
   }
 
-  /** @param kvBackends the runner's open KV stores; null refuses kv services */
+  /**
+   * @param kvBackends the runner's open KV stores; null refuses kv services
+   * @param slots the runner's slot per worker service (see {@link WorkerSlot}); the caller
+   *     points them at the new generation's workers when it swaps
+   */
   GenerationBuilder(RunnerPlan plan, @Nullable Generation previous, RunnerOptions options,
       JsRuntime runtime, HostResolver resolver, Connector connector, Executor blocking,
-      Function<String, String> environment, WorkerRefs refs, @Nullable KvBackends kvBackends) {
+      Function<String, String> environment, WorkerRefs refs, @Nullable KvBackends kvBackends,
+      Map<String, WorkerSlot> slots) {
     this.kvBackends = kvBackends;
+    this.slots = slots;
     this.plan = plan;
     this.refs = refs;
     this.previous = previous;
@@ -222,8 +231,10 @@ final class GenerationBuilder {
 
   /**
    * Whether the previous generation's {@code name} can serve in this one: it has the same
-   * content hash, and so does everything it binds to, recursively. Services on a cycle of
-   * bindings are rebuilt (their forwarders belong to one generation).
+   * content hash, and what it holds directly is unchanged too, recursively. A worker reached
+   * through a service binding is held through its slot, so only its kind must be the same.
+   * Services on a cycle of direct references are rebuilt (their forwarders belong to one
+   * generation).
    */
   private boolean isReusable(String name, Set<String> path) {
     Boolean known = reusable.get(name);
@@ -238,11 +249,23 @@ final class GenerationBuilder {
     boolean result = s != null && before != null && before.equals(s.getHash())
         && previous.services.containsKey(name);
     if (result && s.hasWorker()) {
-      for (String target : references(s.getWorker())) {
-        if (!isReusable(target, path)) {
+      WorkerSpec w = s.getWorker();
+      for (Binding b : w.getBindingsList()) {
+        boolean same = switch (b.getKindCase()) {
+          case SERVICE -> throughSlotAsBefore(b.getService().getService(), path);
+          case KV_NAMESPACE -> isReusable(b.getKvNamespace().getService(), path);
+          case R2_BUCKET -> isReusable(b.getR2Bucket().getService(), path);
+          default -> true;
+        };
+        if (!same) {
           result = false;
           break;
         }
+      }
+      if (result && w.hasGlobalOutbound()) {
+        ServiceRef out = w.getGlobalOutbound();
+        result = out.getEntrypoint().isEmpty() && out.getPropsJson().isEmpty()
+            ? throughSlotAsBefore(out.getService(), path) : isReusable(out.getService(), path);
       }
     }
     path.remove(name);
@@ -250,21 +273,25 @@ final class GenerationBuilder {
     return result;
   }
 
-  /** The names of the services a worker's bindings and globalOutbound designate. */
-  private static List<String> references(WorkerSpec w) {
-    var out = new ArrayList<String>();
-    for (Binding b : w.getBindingsList()) {
-      switch (b.getKindCase()) {
-        case SERVICE -> out.add(b.getService().getService());
-        case KV_NAMESPACE -> out.add(b.getKvNamespace().getService());
-        case R2_BUCKET -> out.add(b.getR2Bucket().getService());
-        default -> { }
-      }
+  /**
+   * Whether a kept worker's service binding (or plain globalOutbound) to {@code target} still
+   * means what it did: a worker then and now (bound through its slot, so the worker itself may
+   * change), or an unchanged service of another kind (bound directly).
+   */
+  private boolean throughSlotAsBefore(String target, Set<String> path) {
+    Service now = byName.get(target);
+    if (now == null) {
+      return false;
     }
-    if (w.hasGlobalOutbound()) {
-      out.add(w.getGlobalOutbound().getService());
+    boolean wasWorker = previous.services.get(target) instanceof JsWorker;
+    if (now.hasWorker() || wasWorker) {
+      return now.hasWorker() && wasWorker;
     }
-    return out;
+    return isReusable(target, path);
+  }
+
+  private WorkerSlot slot(String name) {
+    return slots.computeIfAbsent(name, WorkerSlot::new);
   }
 
   private @Nullable HttpService create(Service service) {
@@ -433,8 +460,12 @@ final class GenerationBuilder {
       }
     }
     if (worker.hasGlobalOutbound()) {
-      HttpService outbound = httpService(worker.getGlobalOutbound(),
-          "worker \"" + name + "\"'s globalOutbound");
+      ServiceRef ref = worker.getGlobalOutbound();
+      Service spec = byName.get(ref.getService());
+      HttpService outbound = httpService(ref, "worker \"" + name + "\"'s globalOutbound");
+      if (outbound instanceof JsWorker && ref.getEntrypoint().isEmpty() && ref.getPropsJson().isEmpty()) {
+        outbound = slot(spec.getName()); // like a service binding: survives the callee's rebuild
+      }
       builder.globalOutbound(outbound);
     }
     if (problems.size() > problemsBefore) {
@@ -509,6 +540,17 @@ final class GenerationBuilder {
       }
       case SERVICE -> {
         ServiceRef ref = b.getService();
+        Service spec = byName.get(ref.getService());
+        if (spec != null && spec.hasWorker()) {
+          // Bound through the runner's slot for that worker, filled when this plan serves: a
+          // later plan that changes only the callee keeps this caller. Built now (unless this is
+          // a cycle back to a worker being built) so its problems are reported in this run.
+          if (!building.contains(spec.getName()) && service(ref, where) == null) {
+            yield null;
+          }
+          yield new EnvBinding.Service(slot(spec.getName()), emptyToNull(ref.getEntrypoint()),
+              emptyToNull(ref.getPropsJson()));
+        }
         HttpService target = httpService(ref, where);
         if (target instanceof LateBound) {
           // A cycle: the target worker is not built yet, so JsWorker cannot see it is one.

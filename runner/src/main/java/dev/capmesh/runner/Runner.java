@@ -50,6 +50,8 @@ public final class Runner implements AutoCloseable, PlanTarget {
   private final KvBackends kvBackends;
   private final AtomicReference<Generation> current = new AtomicReference<>();
   private final WorkerRefs workerRefs = new WorkerRefs();
+  /** One slot per worker service name: what service bindings to workers hold (WorkerSlot). */
+  private final Map<String, WorkerSlot> slots = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, HttpServer> servers = new LinkedHashMap<>();
   private final Map<String, String> serverAddresses = new LinkedHashMap<>();
   private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
@@ -145,7 +147,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
     }
     String version = plan.getVersion();
     Generation next = new GenerationBuilder(plan, current.get(), options, runtime, resolver,
-        connector, blocking, options.resources().environment(), workerRefs, kvBackends).build();
+        connector, blocking, options.resources().environment(), workerRefs, kvBackends, slots).build();
     Map<String, String> wanted = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (Socket socket : plan.getSocketsList()) {
@@ -179,6 +181,14 @@ public final class Runner implements AutoCloseable, PlanTarget {
       next.close();
       throw new RunnerException(problems);
     }
+    // Point every slot at this plan's workers just before the swap: callers built now find
+    // their callees; kept callers of rebuilt workers reach the new ones from here on.
+    next.services.forEach((name, service) -> {
+      if (service instanceof dev.capmesh.runner.js.JsWorker w) {
+        slots.computeIfAbsent(name, WorkerSlot::new).point(w);
+      }
+    });
+    slots.keySet().retainAll(next.services.keySet());
     secrets = secretValues(plan, options.resources().environment());
     var targets = new LinkedHashMap<String, String>();
     for (Socket socket : plan.getSocketsList()) {

@@ -38,14 +38,17 @@ final class Handles {
     }
   }
 
-  /** Where a Fetcher sends: an HTTP service, and for a JsWorker target, its RPC entrypoint. */
+  /**
+   * Where a Fetcher sends: an HTTP service, and for a worker target, the worker whose RPC
+   * entrypoint it calls (looked up at each call: see {@link WorkerRef}).
+   */
   static final class Target extends Opaque {
     final HttpService http;
-    final @Nullable JsWorker rpcWorker;
+    final @Nullable WorkerRef rpcWorker;
     final @Nullable String entrypoint;
     final @Nullable String propsJson;
 
-    Target(HttpService http, @Nullable JsWorker rpcWorker, @Nullable String entrypoint,
+    Target(HttpService http, @Nullable WorkerRef rpcWorker, @Nullable String entrypoint,
         @Nullable String propsJson) {
       this.http = http;
       this.rpcWorker = rpcWorker;

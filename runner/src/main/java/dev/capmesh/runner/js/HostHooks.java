@@ -185,8 +185,13 @@ final class HostHooks {
       reject.execute(JsWorker.errorPayload(refused));
       return null;
     }
+    JsWorker callee = target.rpcWorker.worker();
+    if (callee == null) {
+      reject.execute(JsWorker.errorPayload("service " + target.rpcWorker.name() + " is not ready"));
+      return null;
+    }
     st.opened();
-    target.rpcWorker.callRpc(target.entrypoint, target.propsJson, method, argsJson, st.requestId,
+    callee.callRpc(target.entrypoint, target.propsJson, method, argsJson, st.requestId,
             st.budget.nextHop())
         .whenComplete((outcome, error) -> wc.resume(st, () -> {
           if (error != null) {

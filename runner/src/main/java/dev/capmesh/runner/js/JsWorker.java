@@ -362,9 +362,34 @@ public final class JsWorker implements HttpService {
   private static Object[] serviceRow(String name, EnvBinding.Service s) {
     if (s.target() instanceof JsWorker w) {
       HttpService http = request -> w.dispatch(request, s.entrypoint(), s.propsJson());
-      return new Object[] {name, "service", new Handles.Target(http, w, s.entrypoint(), s.propsJson()), true};
+      return new Object[] {name, "service", new Handles.Target(http, fixed(w), s.entrypoint(), s.propsJson()), true};
+    }
+    if (s.target() instanceof WorkerRef ref) {
+      HttpService http = request -> {
+        JsWorker w = ref.worker();
+        return w == null ? ref.fetch(request) : w.dispatch(request, s.entrypoint(), s.propsJson());
+      };
+      return new Object[] {name, "service", new Handles.Target(http, ref, s.entrypoint(), s.propsJson()), true};
     }
     return new Object[] {name, "service", new Handles.Target(s.target(), null, null, null), false};
+  }
+
+  /** {@code w} itself, as a reference that never moves. */
+  private static WorkerRef fixed(JsWorker w) {
+    return new WorkerRef() {
+      @Override public JsWorker worker() {
+        return w;
+      }
+
+      @Override public String name() {
+        return w.name();
+      }
+
+      @Override public java.util.concurrent.CompletionStage<dev.capmesh.runner.service.ServiceResponse> fetch(
+          dev.capmesh.runner.service.ServiceRequest request) {
+        return w.fetch(request);
+      }
+    };
   }
 
   @Nullable Object outboundHandle() {
