@@ -11,10 +11,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code bin/runner}: {@code check}, {@code compile} and {@code capabilities}
- * ({@code serve} is added by the runner itself). Exit codes: 0 ok, 1 config errors, 2 usage
- * errors. All I/O goes through the writers and stream given to the constructor, so tests drive
- * it in-process.
+ * Entry point of {@code bin/runner}: {@code check}, {@code compile}, {@code plan} and
+ * {@code capabilities} read config text; {@code serve} compiles it into a plan for the runner
+ * core, and {@code agent} serves the control plane's plans without the compiler. Exit codes: 0
+ * ok, 1 config errors, 2 usage errors. All I/O goes through the writers and stream given to the
+ * constructor, so tests drive it in-process.
  */
 @Command(name = "runner", mixinStandardHelpOptions = true,
     description = "Compiles and checks capmesh configs and serves them.",
