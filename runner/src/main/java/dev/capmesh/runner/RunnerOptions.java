@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.capmesh.runner.http.ConnectionLimits;
 import dev.capmesh.runner.js.JsLimits;
+import dev.capmesh.runner.observe.BindingListener;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -18,10 +19,19 @@ import java.util.Map;
  * @param maxBodyBytes the largest request body a socket accepts (413 beyond)
  * @param connectionLimits timeouts and connection caps of every socket
  * @param resources data directory, backend timeout, clock and environment of resource bindings
+ * @param bindingListener told of every binding use (audit, metrics)
  */
 public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses,
     JsLimits limits, int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits,
-    ResourceOptions resources) {
+    ResourceOptions resources, BindingListener bindingListener) {
+
+  /** Options whose binding uses go nowhere. */
+  public RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses, JsLimits limits,
+      int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits,
+      ResourceOptions resources) {
+    this(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes, connectionLimits,
+        resources, BindingListener.NONE);
+  }
 
   /** Options with {@link ResourceOptions#defaults} for {@code baseDirectory}. */
   public RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses, JsLimits limits,
@@ -42,6 +52,7 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
     }
     requireNonNull(connectionLimits, "connectionLimits");
     requireNonNull(resources, "resources");
+    requireNonNull(bindingListener, "bindingListener");
   }
 
   /** Defaults: JsLimits defaults, 2 contexts per worker, 100 MiB bodies, ConnectionLimits defaults. */
@@ -53,24 +64,30 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
   /** The same options with these socket address overrides. */
   public RunnerOptions withSocketAddresses(Map<String, String> overrides) {
     return new RunnerOptions(baseDirectory, overrides, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, resources);
+        connectionLimits, resources, bindingListener);
   }
 
   /** The same options with these per-worker limits. */
   public RunnerOptions withLimits(JsLimits newLimits) {
     return new RunnerOptions(baseDirectory, socketAddresses, newLimits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, resources);
+        connectionLimits, resources, bindingListener);
   }
 
   /** The same options with these socket timeouts and connection caps. */
   public RunnerOptions withConnectionLimits(ConnectionLimits newLimits) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        newLimits, resources);
+        newLimits, resources, bindingListener);
   }
 
   /** The same options with these resource options. */
   public RunnerOptions withResources(ResourceOptions newResources) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, newResources);
+        connectionLimits, newResources, bindingListener);
+  }
+
+  /** The same options telling {@code listener} of every binding use. */
+  public RunnerOptions withBindingListener(BindingListener listener) {
+    return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
+        connectionLimits, resources, listener);
   }
 }
