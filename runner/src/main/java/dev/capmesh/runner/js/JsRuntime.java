@@ -55,35 +55,43 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /**
-   * A runtime with a new Engine, which it owns and closes. Before returning it runs one request
-   * through a throwaway worker that touches the web APIs, so the shared Engine has parsed them
-   * and compiled their regular expressions: otherwise the first request of the first context
-   * pays that cost against its CPU limit.
+   * A runtime with a new Engine, which it owns and closes. It warms the shared Engine up in the
+   * background (see {@link #warmUp}); nothing waits for that, so sockets open and first requests
+   * are answered while it runs.
    */
   public static JsRuntime create() {
     var runtime = new JsRuntime(Engine.newBuilder("js")
         .option("engine.WarnInterpreterOnly", "true")
         .build());
-    runtime.warmUp();
+    Thread.ofPlatform().daemon().name("capmesh-js-warm-up").priority(Thread.MIN_PRIORITY)
+        .start(runtime::warmUp);
     return runtime;
   }
 
-  /** Whether the warm-up request ran through without an error (tests check it). */
-  volatile boolean warmedUp;
+  /** Set once the warm-up request ran through without an error (tests wait for it). */
+  final java.util.concurrent.CompletableFuture<Boolean> warmedUp = new java.util.concurrent.CompletableFuture<>();
 
+  /**
+   * Runs one request through a throwaway worker that touches the web APIs, twice, so that the
+   * shared Engine has parsed them, compiled their regular expressions and started compiling the
+   * hot paths before real workers need them. Workers loaded meanwhile are not held up: each
+   * context is independent, the Engine shares what this thread has finished with them.
+   */
   private void warmUp() {
     var limits = new JsLimits(java.time.Duration.ofSeconds(30), 8, 1 << 20);
     // Two workers, so that service-binding fetch and JS RPC (structured clone both ways, a
     // thrown error crossing back) are warm too.
-    var callee = JsWorker.builder(this, "warm-up-rpc", WorkerCode.modules(WorkerModule.esModule("rpc.js", WARM_UP_RPC)))
-        .limits(limits).poolSize(1).build();
-    var worker = JsWorker.builder(this, "warm-up", WorkerCode.modules(WorkerModule.esModule("main.js", WARM_UP)))
-        .binding("RPC", new EnvBinding.Service(callee, "Check", "{\"tenant\": \"warm\"}"))
-        .binding("SVC", EnvBinding.Service.of(callee))
-        .limits(limits)
-        .poolSize(1)
-        .build();
+    JsWorker callee = null;
+    JsWorker worker = null;
     try {
+      callee = JsWorker.builder(this, "warm-up-rpc", WorkerCode.modules(WorkerModule.esModule("rpc.js", WARM_UP_RPC)))
+          .limits(limits).poolSize(1).build();
+      worker = JsWorker.builder(this, "warm-up", WorkerCode.modules(WorkerModule.esModule("main.js", WARM_UP)))
+          .binding("RPC", new EnvBinding.Service(callee, "Check", "{\"tenant\": \"warm\"}"))
+          .binding("SVC", EnvBinding.Service.of(callee))
+          .limits(limits)
+          .poolSize(1)
+          .build();
       for (int round = 0; round < 2; round++) {
         var response = worker.fetch(new dev.capmesh.runner.service.ServiceRequest("POST",
             "http://warm.up/a/../b?x=1&y=%20#f", List.of(java.util.Map.entry("content-type", "text/plain")),
@@ -94,15 +102,23 @@ public final class JsRuntime implements AutoCloseable {
         if (response.status() != 200) {
           log.warn("event=js-warm-up-failed status={} body={}", response.status(),
               new String(body, StandardCharsets.UTF_8));
+          warmedUp.complete(false);
           return;
         }
       }
-      warmedUp = true;
+      warmedUp.complete(true);
     } catch (Exception e) {
-      log.warn("event=js-warm-up-failed", e);
+      if (!scheduler.isShutdown()) {
+        log.warn("event=js-warm-up-failed", e);
+      }
+      warmedUp.complete(false);
     } finally {
-      worker.close();
-      callee.close();
+      if (worker != null) {
+        worker.close();
+      }
+      if (callee != null) {
+        callee.close();
+      }
     }
   }
 

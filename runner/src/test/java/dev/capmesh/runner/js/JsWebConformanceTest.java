@@ -24,7 +24,7 @@ class JsWebConformanceTest {
   static JsRuntime runtime;
 
   @BeforeAll static void start() {
-    runtime = JsRuntime.create();
+    runtime = JsTesting.warmRuntime();
   }
 
   @AfterAll static void stop() {
