@@ -60,7 +60,10 @@ public final class JsRuntime implements AutoCloseable {
    * are answered while it runs.
    */
   public static JsRuntime create() {
+    // Experimental engine options may be set through polyglot.engine.* system properties
+    // (CAPMESH_JAVA_OPTS), for tuning measurements (bench/runner/flags.sh).
     var runtime = new JsRuntime(Engine.newBuilder("js")
+        .allowExperimentalOptions(true)
         .option("engine.WarnInterpreterOnly", "true")
         .build());
     Thread.ofPlatform().daemon().name("capmesh-js-warm-up").priority(Thread.MIN_PRIORITY)
