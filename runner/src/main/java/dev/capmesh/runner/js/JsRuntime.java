@@ -9,6 +9,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +30,13 @@ public final class JsRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
   private static final List<String> WEB_SOURCES =
       List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-fetch.js", "web-kv.js");
+  /**
+   * Web sources that only serve some binding kinds, with the test for a worker's bindings: a
+   * context whose worker has none of them does not evaluate the source (context creation is
+   * the cost of every start and reload).
+   */
+  private static final Map<String, java.util.function.Predicate<EnvBinding>> BINDING_SOURCES = Map.of(
+      "web-kv.js", b -> b instanceof EnvBinding.Kv || b instanceof EnvBinding.KvHttp);
   private final Engine engine;
   private final List<Source> webSources;
   private final ScheduledThreadPoolExecutor scheduler;
@@ -189,8 +197,16 @@ public final class JsRuntime implements AutoCloseable {
     return engine;
   }
 
-  List<Source> webSources() {
-    return webSources;
+  /** The web sources a context of {@code worker} evaluates, in order. */
+  List<Source> webSources(JsWorker worker) {
+    var needed = new java.util.ArrayList<Source>(webSources.size());
+    for (int i = 0; i < webSources.size(); i++) {
+      var onlyFor = BINDING_SOURCES.get(WEB_SOURCES.get(i));
+      if (onlyFor == null || worker.hasBinding(onlyFor)) {
+        needed.add(webSources.get(i));
+      }
+    }
+    return needed;
   }
 
   ScheduledExecutorService scheduler() {

@@ -363,6 +363,16 @@ public final class JsWorker implements HttpService {
     loadBudget.stopped(reason, loadError);
   }
 
+  /** Whether any of the worker's bindings passes {@code test}. */
+  boolean hasBinding(java.util.function.Predicate<EnvBinding> test) {
+    for (EnvBinding b : bindings.values()) {
+      if (test.test(b)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** [[name, kind, value, rpc], ...] for the JS side's env setup. */
   ProxyArray bindingTable() {
     var rows = new ArrayList<Object>();
