@@ -811,6 +811,7 @@
     'WritableStreamDefaultWriter', 'TextEncoder', 'TextDecoder', 'Event', 'EventTarget', 'AbortController', 'AbortSignal',
     'Fetcher', 'KVNamespace'];
   function notCloneable(v) {
+    if (internal.isBlob(v) || internal.isFormData(v)) return true;
     for (const name of NOT_CLONEABLE) {
       const C = internal[name] || globalThis[name];
       if (typeof C === 'function' && v instanceof C) return true;
