@@ -69,8 +69,9 @@
       if (d.bytesFilled + view.byteLength > d.byteLength) throw new RangeError('The view is larger than the request');
       if (this.#s.state !== 'closed' && view.byteLength === 0) throw new TypeError('The view is empty while the stream is readable');
       this.#d = null;
+      const length = view.byteLength;
       d.buffer = transfer(view.buffer);
-      this.#s.respond(d, view.byteLength);
+      this.#s.respond(d, length);
     }
   }
   class ReadableByteStreamController {
@@ -83,7 +84,8 @@
       if (!ArrayBuffer.isView(chunk)) throw new TypeError('chunk must be an ArrayBufferView');
       if (chunk.byteLength === 0) throw new TypeError('chunk must not be empty');
       if (s.closeRequested || s.state !== 'readable') throw new TypeError('Cannot enqueue into a closed or errored stream');
-      s.enqueue(new Uint8Array(transfer(chunk.buffer), chunk.byteOffset, chunk.byteLength));
+      const offset = chunk.byteOffset, length = chunk.byteLength; // read before the transfer detaches chunk
+      s.enqueue(new Uint8Array(transfer(chunk.buffer), offset, length));
     }
     close() {
       const s = this.#s;
