@@ -31,9 +31,19 @@
 
 
   // ---- byte streams (type: 'bytes'): BYOB readers, byobRequest, and a queue counted in bytes ----
-  const transfer = typeof ArrayBuffer.prototype.transfer === 'function'
-    ? (buffer) => buffer.transfer() : (buffer) => buffer.slice(0);
-  const viewCtor = (view) => (ArrayBuffer.isView(view) && !(view instanceof DataView) ? view.constructor : DataView);
+  // Views are read through intrinsics captured before worker code runs (internal.slots), so a
+  // worker that redefines `buffer` or `byteLength` cannot steer the runtime's byte handling.
+  const { typedKind, typedBuffer, typedOffset, typedByteLength, viewBuffer, viewOffset, viewLength } = internal.slots;
+  const transferFn = ArrayBuffer.prototype.transfer, sliceFn = ArrayBuffer.prototype.slice;
+  const transfer = typeof transferFn === 'function'
+    ? (buffer) => Reflect.apply(transferFn, buffer, []) : (buffer) => Reflect.apply(sliceFn, buffer, [0]);
+  const VIEW_CTORS = { Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float32Array, Float64Array, BigInt64Array, BigUint64Array };
+  if (typeof Float16Array === 'function') VIEW_CTORS.Float16Array = Float16Array;
+  const viewCtor = (view) => { const k = typedKind(view); return k === undefined ? DataView : VIEW_CTORS[k]; };
+  // [buffer, byteOffset, byteLength] of a view, from its internal slots.
+  const viewParts = (v) => (typedKind(v) !== undefined ? [typedBuffer(v), typedOffset(v), typedByteLength(v)]
+    : [viewBuffer(v), viewOffset(v), viewLength(v)]);
   // The view a finished read-into hands back: the descriptor's type over the bytes filled so far.
   function filledView(d) {
     const C = d.ctor;
@@ -64,13 +74,13 @@
       const d = this.#d;
       if (d === null) throw new TypeError('This BYOB request has been invalidated');
       if (!ArrayBuffer.isView(view)) throw new TypeError('view must be an ArrayBufferView');
-      if (view.byteOffset !== d.byteOffset + d.bytesFilled) throw new RangeError('The view does not start where the request does');
-      if (view.buffer.byteLength !== d.buffer.byteLength) throw new RangeError('The view is not over the request\'s buffer');
-      if (d.bytesFilled + view.byteLength > d.byteLength) throw new RangeError('The view is larger than the request');
-      if (this.#s.state !== 'closed' && view.byteLength === 0) throw new TypeError('The view is empty while the stream is readable');
+      const [buffer, offset, length] = viewParts(view);
+      if (offset !== d.byteOffset + d.bytesFilled) throw new RangeError('The view does not start where the request does');
+      if (internal.slots.bufferLength(buffer) !== internal.slots.bufferLength(d.buffer)) throw new RangeError('The view is not over the request\'s buffer');
+      if (d.bytesFilled + length > d.byteLength) throw new RangeError('The view is larger than the request');
+      if (this.#s.state !== 'closed' && length === 0) throw new TypeError('The view is empty while the stream is readable');
       this.#d = null;
-      const length = view.byteLength;
-      d.buffer = transfer(view.buffer);
+      d.buffer = transfer(buffer);
       this.#s.respond(d, length);
     }
   }
@@ -82,10 +92,10 @@
     enqueue(chunk) {
       const s = this.#s;
       if (!ArrayBuffer.isView(chunk)) throw new TypeError('chunk must be an ArrayBufferView');
-      if (chunk.byteLength === 0) throw new TypeError('chunk must not be empty');
+      const [buffer, offset, length] = viewParts(chunk); // read before the transfer detaches chunk
+      if (length === 0) throw new TypeError('chunk must not be empty');
       if (s.closeRequested || s.state !== 'readable') throw new TypeError('Cannot enqueue into a closed or errored stream');
-      const offset = chunk.byteOffset, length = chunk.byteLength; // read before the transfer detaches chunk
-      s.enqueue(new Uint8Array(transfer(chunk.buffer), offset, length));
+      s.enqueue(new Uint8Array(transfer(buffer), offset, length));
     }
     close() {
       const s = this.#s;
@@ -226,9 +236,10 @@
     s.readInto = (view, min) => {
       const ctor = viewCtor(view);
       const elementSize = ctor === DataView ? 1 : ctor.BYTES_PER_ELEMENT;
-      const d = { buffer: null, byteOffset: view.byteOffset, byteLength: view.byteLength, bytesFilled: 0,
+      const [buffer, offset, length] = viewParts(view);
+      const d = { buffer: null, byteOffset: offset, byteLength: length, bytesFilled: 0,
         minimumFill: min * elementSize, elementSize, ctor, kind: 'byob', resolve: null, reject: null };
-      d.buffer = transfer(view.buffer);
+      d.buffer = transfer(buffer);
       if (s.state === 'errored') return Promise.reject(s.storedError);
       if (s.state === 'closed') return Promise.resolve({ value: new ctor(d.buffer, d.byteOffset, 0), done: true });
       return new Promise((resolve, reject) => {
@@ -275,9 +286,10 @@
     read(view, options = {}) {
       if (this.#released) return Promise.reject(new TypeError('Reader has been released'));
       if (!ArrayBuffer.isView(view)) return Promise.reject(new TypeError('view must be an ArrayBufferView'));
-      if (view.byteLength === 0) return Promise.reject(new TypeError('view must have a non-zero byteLength'));
-      if (view.buffer.byteLength === 0) return Promise.reject(new TypeError('view\'s buffer has been detached'));
-      const length = view instanceof DataView ? view.byteLength : view.length;
+      const [buffer, , byteLength] = viewParts(view);
+      if (byteLength === 0) return Promise.reject(new TypeError('view must have a non-zero byteLength'));
+      if (internal.slots.bufferLength(buffer) === 0) return Promise.reject(new TypeError('view\'s buffer has been detached'));
+      const length = typedKind(view) === undefined ? byteLength : byteLength / viewCtor(view).BYTES_PER_ELEMENT;
       const min = options === undefined || options === null || options.min === undefined ? 1 : Number(options.min);
       if (!(Number.isInteger(min) && min > 0)) return Promise.reject(new TypeError('options.min must be a positive integer'));
       if (min > length) return Promise.reject(new RangeError('options.min is larger than the view'));
