@@ -56,7 +56,11 @@
           // A large blob: its size and what its stream delivers, chunk sizes and a checksum.
           const sizes = [];
           let sum = 0;
-          for await (const chunk of b.stream()) { sizes.push(chunk.length); for (let i = 0; i < chunk.length; i += 97) sum = (sum * 31 + chunk[i]) % 1000003; }
+          let at = 0;
+          for await (const chunk of b.stream()) {
+            sizes.push(chunk.length);
+            for (let i = 0; i < chunk.length; i++, at++) if (at % 97 === 0) sum = (sum * 31 + chunk[i] + at) % 1000003;
+          }
           return { size: b.size, total: sizes.reduce((x, y) => x + y, 0), sum, text: (await b.text()).length };
         }
         const out = await blobRecord(b);

@@ -92,7 +92,7 @@
       };
     }
     get body() { return this.#stream; }
-    get bodyUsed() { return this.#used; }
+    get bodyUsed() { return this.#used || (this.#stream !== null && internal.isDisturbed(this.#stream)); }
     async arrayBuffer() { return (await this.#consume()).buffer; }
     async bytes() { return this.#consume(); }
     async text() { return internal.utf8Decode(await this.#consume()); }

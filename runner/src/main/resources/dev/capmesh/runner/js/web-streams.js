@@ -123,10 +123,11 @@
       if (request === null && s.pullIntos.length) request = new ReadableStreamBYOBRequest(internal, s, s.pullIntos[0]);
       return request;
     };
-    s.finishClose = () => {
+    s.finishClose = (keepReadIntos) => {
       s.state = 'closed';
       for (const r of s.readers.splice(0)) r.resolve({ value: undefined, done: true });
-      for (const d of s.pullIntos.splice(0)) d.resolve({ value: d.kind === 'default' ? undefined : filledView(d), done: true });
+      // close() leaves a pending read-into for the source to finish with byobRequest.respond(0).
+      if (!keepReadIntos) for (const d of s.pullIntos.splice(0)) d.resolve({ value: d.kind === 'default' ? undefined : filledView(d), done: true });
       invalidate();
       for (const w of s.closedWaiters.splice(0)) w.resolve();
     };
@@ -201,7 +202,7 @@
         throw e;
       }
       s.closeRequested = true;
-      s.finishClose();
+      s.finishClose(true);
     };
     s.respond = (d, n) => {
       if (s.state === 'closed') {
@@ -216,6 +217,7 @@
       s.pullIfNeeded();
     };
     s.take = () => {
+      s.disturbed = true;
       if (s.queueBytes > 0) {
         const value = s.queue.shift();
         s.queueBytes -= value.length;
@@ -234,6 +236,7 @@
       return new Promise((resolve, reject) => { s.readers.push({ resolve, reject }); s.pullIfNeeded(); });
     };
     s.readInto = (view, min) => {
+      s.disturbed = true;
       const ctor = viewCtor(view);
       const elementSize = ctor === DataView ? 1 : ctor.BYTES_PER_ELEMENT;
       const [buffer, offset, length] = viewParts(view);
@@ -344,6 +347,7 @@
         }, (e) => s.fail(e));
       };
       s.take = () => {
+        s.disturbed = true;
         if (s.queue.length) {
           const value = s.queue.shift();
           if (s.closeRequested && s.queue.length === 0) s.finishClose();
@@ -374,7 +378,10 @@
       }, { highWaterMark: 0 });
     }
     get locked() { return this.#s.locked; }
-    static { readableState = (stream) => { if (!(#s in Object(stream))) throw new TypeError('not a ReadableStream'); return stream.#s; }; }
+    static {
+      readableState = (stream) => { if (!(#s in Object(stream))) throw new TypeError('not a ReadableStream'); return stream.#s; };
+      internal.isDisturbed = (stream) => !!stream.#s.disturbed;
+    }
     cancel(reason) {
       if (this.#s.locked) return Promise.reject(new TypeError('Cannot cancel a locked stream'));
       return this.#s.cancel(reason);
