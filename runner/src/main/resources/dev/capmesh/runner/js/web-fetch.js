@@ -17,7 +17,7 @@
         return new Promise((resolve, reject) => {
           const next = () => host.bodyRead(handle, (chunk) => {
             try {
-              if (chunk === null) c.close();
+              if (chunk === null) internal.closeBytes(c);
               else if (chunk.length === 0) { next(); return; }
               else c.enqueue(internal.latin1ToBytes(chunk));
               resolve();

@@ -109,7 +109,7 @@
             // Chunks of at most 64 KiB, copied: a reader may transfer or change what it gets.
             const n = Math.min(65536, bytes.length - at);
             if (n > 0) { c.enqueue(bytes.slice(at, at + n)); at += n; }
-            if (at >= bytes.length) c.close();
+            if (at >= bytes.length) internal.closeBytes(c);
           },
         });
       }

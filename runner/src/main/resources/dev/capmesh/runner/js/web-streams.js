@@ -278,6 +278,14 @@
     }, (e) => s.fail(e));
   }
 
+  // Closes a byte stream the runtime feeds and finishes a BYOB read still waiting on it (the
+  // Streams Standard leaves that to the source: respond(0) after close()).
+  internal.closeBytes = (c) => {
+    c.close();
+    const req = c.byobRequest;
+    if (req !== null) req.respond(0);
+  };
+
   class ReadableStreamBYOBReader {
     #s; #released = false;
     constructor(stream) {
@@ -437,7 +445,7 @@
             for (let i = 0; i < branches.length; i++) {
               const c = branches[i];
               if (c.cancelled) continue;
-              if (done) c.ctl.close();
+              if (done) { if (bytes) internal.closeBytes(c.ctl); else c.ctl.close(); }
               else c.ctl.enqueue(i > 0 ? copy : value);
             }
           }, (e) => { for (const c of branches) c.ctl.error(e); });
