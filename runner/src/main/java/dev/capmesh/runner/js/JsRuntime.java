@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class JsRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
   private static final List<String> WEB_SOURCES =
-      List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-fetch.js", "web-kv.js");
+      List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-form.js", "web-fetch.js", "web-kv.js");
   /**
    * Web sources that only serve some binding kinds, with the test for a worker's bindings: a
    * context whose worker has none of them does not evaluate the source (context creation is
