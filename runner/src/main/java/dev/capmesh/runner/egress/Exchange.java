@@ -146,8 +146,11 @@ final class Exchange {
         body.onContent(content.content());
         if (content instanceof LastHttpContent) {
           responseDone = true;
-          body.onEnd();
+          var stream = body;
+          // Back to the pool before the caller hears of the end, so that a request it sends
+          // next finds the connection there.
           finishIfDone();
+          stream.onEnd();
         }
       } else if (msg instanceof HttpContent && body == null) {
         read(); // the end of an interim response
