@@ -152,20 +152,10 @@ public final class Runner implements AutoCloseable, PlanTarget {
       throw new RunnerException(List.of(e.getMessage()));
     }
     String version = plan.getVersion();
-    Generation next = new GenerationBuilder(plan, current.get(), options, runtime, resolver,
-        connector, blocking, options.resources().environment(), workerRefs, kvBackends, slots).build();
-    Map<String, String> wanted = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
-    for (Socket socket : plan.getSocketsList()) {
-      wanted.put(socket.getName(), options.socketAddresses().getOrDefault(socket.getName(), socket.getAddress()));
-    }
-    for (String name : options.socketAddresses().keySet()) {
-      if (!wanted.containsKey(name)) {
-        problems.add("--socket-addr " + name + "=...: the config has no socket named \"" + name + "\"");
-      }
-    }
     // TLS contexts of the https sockets: built (and the key pairs checked) before anything
-    // changes, reused where the settings did not change so that session caches survive.
+    // changes, reported together with the services' problems, and reused where the settings
+    // did not change so that session caches survive.
     Map<String, Map.Entry<TlsSpec, SslContext>> tls = new LinkedHashMap<>();
     for (Socket socket : plan.getSocketsList()) {
       if (!socket.hasHttps()) {
@@ -181,6 +171,27 @@ public final class Runner implements AutoCloseable, PlanTarget {
         tls.put(socket.getName(), Map.entry(spec, TlsContexts.server(spec)));
       } catch (IllegalArgumentException ex) {
         problems.add("socket \"" + socket.getName() + "\": " + ex.getMessage());
+      }
+    }
+    Generation next;
+    try {
+      next = new GenerationBuilder(plan, current.get(), options, runtime, resolver, connector,
+          blocking, options.resources().environment(), workerRefs, kvBackends, slots).build();
+    } catch (RunnerException e) {
+      problems.addAll(e.problems());
+      throw new RunnerException(problems);
+    }
+    if (!problems.isEmpty()) {
+      next.close();
+      throw new RunnerException(problems);
+    }
+    Map<String, String> wanted = new LinkedHashMap<>();
+    for (Socket socket : plan.getSocketsList()) {
+      wanted.put(socket.getName(), options.socketAddresses().getOrDefault(socket.getName(), socket.getAddress()));
+    }
+    for (String name : options.socketAddresses().keySet()) {
+      if (!wanted.containsKey(name)) {
+        problems.add("--socket-addr " + name + "=...: the config has no socket named \"" + name + "\"");
       }
     }
     // Open what is new or moved before touching anything that serves now.
