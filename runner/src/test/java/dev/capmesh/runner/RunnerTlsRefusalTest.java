@@ -3,7 +3,7 @@ package dev.capmesh.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.capmesh.crypto.TestPki;
+import dev.capmesh.testing.TestPki;
 import dev.capmesh.schema.model.Config;
 import dev.capmesh.schema.model.HttpOptions;
 import dev.capmesh.schema.model.Module;

@@ -3,7 +3,7 @@ package dev.capmesh.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.capmesh.crypto.TestPki;
+import dev.capmesh.testing.TestPki;
 import dev.capmesh.runner.tls.TestTlsServer;
 import java.io.IOException;
 import java.net.URI;

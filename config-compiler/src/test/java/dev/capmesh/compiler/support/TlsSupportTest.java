@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.capmesh.compiler.CompiledConfig;
 import dev.capmesh.compiler.ConfigCompiler;
 import dev.capmesh.compiler.Diagnostic;
-import dev.capmesh.crypto.TestPki;
+import dev.capmesh.testing.TestPki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.capmesh.runner.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.capmesh.crypto.TestPki;
+import dev.capmesh.testing.TestPki;
 import dev.capmesh.proto.v1.TlsSpec;
 import dev.capmesh.runner.http.HttpServer;
 import dev.capmesh.runner.service.ServiceResponse;

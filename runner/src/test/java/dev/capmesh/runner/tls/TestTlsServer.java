@@ -3,7 +3,7 @@ package dev.capmesh.runner.tls;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import dev.capmesh.crypto.TestPki;
+import dev.capmesh.testing.TestPki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

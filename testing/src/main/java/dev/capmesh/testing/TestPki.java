@@ -1,4 +1,4 @@
-package dev.capmesh.crypto;
+package dev.capmesh.testing;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Certificates made by the tests themselves: a CA and the certificates it signs, written in DER
  * with the JDK's own signatures (no tool, no file, no network). Keys are EC P-256 unless RSA is
  * asked for. Validity, names and the CA flag are whatever the test needs, including expired and
- * not-yet-valid certificates. Test code only; shared with other modules as the crypto test jar.
+ * not-yet-valid certificates. Test code only: the modules use it in test scope.
  */
 public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime() & 0xffffffffL);
