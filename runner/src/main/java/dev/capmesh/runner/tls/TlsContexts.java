@@ -8,6 +8,7 @@ import dev.capmesh.proto.v1.TlsSpec;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -36,7 +37,8 @@ import javax.net.ssl.X509TrustManager;
  *   <li>{@code minVersion} and {@code cipherList}: see {@link TlsPolicy}.
  * </ul>
  *
- * <p>Sockets offer ALPN {@code http/1.1} only (no HTTP/2). Clients verify the server's name
+ * <p>The TLS library is BoringSSL where it loads, else the JDK's ({@link #provider()}); both
+ * get the same settings. Sockets offer ALPN {@code http/1.1} only (no HTTP/2). Clients verify the server's name
  * (RFC 2818 / 6125 rules of the JDK) against the host they are given. Errors say what is wrong
  * in the spec and never contain key material. Stateless and thread-safe.
  */
@@ -49,9 +51,17 @@ public final class TlsContexts {
 
   private TlsContexts() {}
 
-  /** The TLS library the contexts use. */
+  /**
+   * The TLS library the contexts use: BoringSSL (netty-tcnative) where its native library loads,
+   * else the JDK's. The system property {@code capmesh.tls.provider} ({@code jdk} or {@code
+   * openssl}) forces one, for comparisons.
+   */
   public static SslProvider provider() {
-    return SslProvider.JDK;
+    String forced = System.getProperty("capmesh.tls.provider", "");
+    if (forced.equalsIgnoreCase("jdk")) {
+      return SslProvider.JDK;
+    }
+    return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
   }
 
   /**
@@ -69,7 +79,7 @@ public final class TlsContexts {
     var b = SslContextBuilder.forServer(pair.privateKey(), pair.chain().toArray(X509Certificate[]::new))
         .sslProvider(provider())
         .protocols(TlsPolicy.protocols(spec.getMinVersion()))
-        .ciphers(TlsPolicy.cipherSuites(spec.getCipherList()))
+        .ciphers(ciphers(spec))
         .applicationProtocolConfig(HTTP_1_1);
     if (spec.getRequireClientCerts()) {
       b.clientAuth(ClientAuth.REQUIRE).trustManager(trust(spec, "client"));
@@ -88,7 +98,7 @@ public final class TlsContexts {
     var b = SslContextBuilder.forClient()
         .sslProvider(provider())
         .protocols(TlsPolicy.protocols(spec.getMinVersion()))
-        .ciphers(TlsPolicy.cipherSuites(spec.getCipherList()))
+        .ciphers(ciphers(spec))
         .endpointIdentificationAlgorithm("HTTPS")
         .trustManager(trust(spec, "server"));
     if (!spec.getPrivateKey().isEmpty() || !spec.getCertificateChain().isEmpty()) {
@@ -96,6 +106,30 @@ public final class TlsContexts {
       b.keyManager(pair.privateKey(), pair.chain().toArray(X509Certificate[]::new));
     }
     return build(b);
+  }
+
+  /**
+   * The suites of {@code spec} that the provider offers: BoringSSL has no DHE suites, so the
+   * default list loses those (as workerd's, also on BoringSSL, does); a list the config wrote
+   * must keep at least one TLS 1.2 suite.
+   */
+  private static java.util.List<String> ciphers(TlsSpec spec) {
+    var suites = TlsPolicy.cipherSuites(spec.getCipherList());
+    if (provider() != SslProvider.OPENSSL) {
+      return suites;
+    }
+    var offered = new ArrayList<String>();
+    for (String s : suites) {
+      if (OpenSsl.availableJavaCipherSuites().contains(s)) {
+        offered.add(s);
+      }
+    }
+    if (!spec.getCipherList().isBlank()
+        && offered.stream().noneMatch(s -> !TlsPolicy.TLS13_SUITES.contains(s))) {
+      throw new IllegalArgumentException("cipherList: \"" + spec.getCipherList() + "\" names no "
+          + "TLS 1.2 cipher suite this runner's TLS library (BoringSSL) offers");
+    }
+    return offered;
   }
 
   /** Whether {@code spec} trusts any certificate authority at all. */
