@@ -52,9 +52,31 @@ case("sockets-and-services", H + '''const config :Workerd.Config = (
   ],
 );
 ''',
-     ('external = (address = "127.0.0.1:9443"', 1, 'Service "api" is an external service over https, which this runner cannot serve yet.', 'use http = (...) to reach it'),
-     ('external = (address = "127.0.0.1:9000"', 1, 'Service "tcpOut" is an external service over tcp, which this runner cannot serve yet.', 'use http = (...) to reach it'),
-     ('udp = ()', 1, 'Socket "dns" is a udp socket; this runner serves only http sockets so far.', 'serve it over http = (...), e.g. behind a TLS-terminating proxy'))
+     ('external = (address = "127.0.0.1:9000"', 1, 'Service "tcpOut" is an external service over tcp, which this runner cannot serve yet.', 'use http = (...) or https = (...) to reach it'),
+     ('udp = ()', 1, 'Socket "dns" is a udp socket; this runner serves only http and https sockets so far.', 'serve it over http = (...) or https = (...)'))
+
+# TLS settings the runner cannot read, each reported where it is written. (Key pairs that parse
+# but do not belong together are tested with generated keys in TlsSupportTest.)
+BAD_CERT = '-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n'
+case("tls-options", H + '''const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = ''' + w('bindings = [(name = "API", service = "api")], globalOutbound = "net"') + '''),
+    (name = "api", external = (address = "127.0.0.1:9443", https = (tlsOptions = (
+        trustedCertificates = ["not a certificate", "''' + BAD_CERT + '''"],
+        cipherList = "HIGH:!aNULL")))),
+    (name = "net", network = (allow = ["private"], tlsOptions = (trustBrowserCas = true, cipherList = "ECDHE-RSA-RC4-SHA"))),
+  ],
+  sockets = [
+    (name = "web", address = "127.0.0.1:8443", service = "main", https = (tlsOptions = (
+        keypair = (privateKey = "hunter2", certificateChain = "''' + BAD_CERT + '''")))),
+  ],
+);
+''',
+     ('"not a certificate"', 1, 'Service "api"\'s tlsOptions: trustedCertificates[0]: not PEM (expected: -----BEGIN ...----- lines).', None),
+     ('"-----BEGIN CERTIFICATE', 1, 'Service "api"\'s tlsOptions: trustedCertificates[1]: certificate 1 is not a valid X.509 certificate.', None),
+     ('cipherList = "HIGH', 1, 'Service "api"\'s tlsOptions: cipherList: "HIGH": OpenSSL cipher keywords and operators are not supported (expected: cipher suite names separated by colons).', 'list suites by name, e.g. "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256"'),
+     ('cipherList = "ECDHE', 1, 'Service "net"\'s tlsOptions: cipherList: "ECDHE-RSA-RC4-SHA" is not a cipher suite name this runner knows (expected: e.g. ECDHE-RSA-AES128-GCM-SHA256).', 'list suites by name, e.g. "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256"'),
+     ('certificateChain = ', 1, 'Socket "web"\'s tlsOptions: certificateChain: certificate 1 is not a valid X.509 certificate.', None))
 
 case("bindings", H + '''const config :Workerd.Config = (
   services = [

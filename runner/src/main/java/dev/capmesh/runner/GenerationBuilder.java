@@ -8,6 +8,10 @@ import dev.capmesh.proto.v1.RunnerPlan;
 import dev.capmesh.proto.v1.Service;
 import dev.capmesh.proto.v1.ServiceRef;
 import dev.capmesh.proto.v1.Socket;
+import dev.capmesh.proto.v1.TlsSpec;
+import dev.capmesh.crypto.TlsPolicy;
+import dev.capmesh.runner.tls.TlsContexts;
+import io.netty.handler.ssl.SslContext;
 import dev.capmesh.proto.v1.WorkerSpec;
 import dev.capmesh.runner.egress.Connector;
 import dev.capmesh.runner.egress.HostResolver;
@@ -54,6 +58,7 @@ import org.jspecify.annotations.Nullable;
  * thread-safe; one use.
  */
 final class GenerationBuilder {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GenerationBuilder.class);
   /**
    * A {@code fromEnvironment} value at least this long is redacted like a {@code secret}: such
    * values usually carry credentials. Shorter ones (ports, flags, "true") are not, since
@@ -126,12 +131,7 @@ final class GenerationBuilder {
     for (Socket socket : plan.getSocketsList()) {
       if (socket.hasUnsupported()) {
         problems.add("socket \"" + socket.getName() + "\": " + socket.getUnsupported().getKind()
-            + " sockets are not supported by this runner yet (use http)");
-        continue;
-      }
-      if (socket.hasHttps()) {
-        problems.add("socket \"" + socket.getName() + "\": https sockets are not supported by "
-            + "this runner yet (use http)");
+            + " sockets are not supported by this runner yet (use http or https)");
         continue;
       }
       String usedBy = "socket \"" + socket.getName() + "\"";
@@ -181,7 +181,8 @@ final class GenerationBuilder {
 
   private static boolean isStartedEagerly(Service s) {
     return s.hasWorker() || s.hasNetwork() || s.hasDisk()
-        || (s.hasExternal() && s.getExternal().getProtocol() == ExternalSpec.Protocol.HTTP);
+        || (s.hasExternal() && (s.getExternal().getProtocol() == ExternalSpec.Protocol.HTTP
+            || s.getExternal().getProtocol() == ExternalSpec.Protocol.HTTPS));
   }
 
   /** The service a reference names, built on first use; null after a reported problem. */
@@ -304,14 +305,32 @@ final class GenerationBuilder {
     return slots.computeIfAbsent(name, WorkerSlot::new);
   }
 
+  /**
+   * The client TLS context of a service's {@code tlsOptions} (the default instance when the
+   * config gave none: workerd's defaults, trusting nothing, which is logged).
+   */
+  private static SslContext clientTls(String name, TlsSpec spec) {
+    if (!TlsContexts.trustsSomething(spec)) {
+      LOG.warn("service={} tls_trust=none: its tlsOptions trust no certificate authority, so "
+          + "every TLS connection it makes fails (set trustBrowserCas = true or trustedCertificates)", name);
+    }
+    String note = TlsPolicy.versionNote(spec.getMinVersion());
+    if (note != null) {
+      LOG.warn("service={} {}", name, note);
+    }
+    return TlsContexts.client(spec);
+  }
+
   private @Nullable HttpService create(Service service) {
     String name = service.getName();
     return switch (service.getKindCase()) {
       case WORKER -> worker(name, service.getWorker());
       case NETWORK -> {
         try {
-          yield new NetworkService(name, NetworkPolicy.of(service.getNetwork().getAllowList(),
-              service.getNetwork().getDenyList()), resolver, connector);
+          var network = service.getNetwork();
+          SslContext tls = network.hasTls() ? clientTls(name, network.getTls()) : null;
+          yield new NetworkService(name, NetworkPolicy.of(network.getAllowList(),
+              network.getDenyList()), tls, resolver, connector);
         } catch (IllegalArgumentException e) {
           problems.add("service \"" + name + "\": " + e.getMessage());
           yield null;
@@ -319,16 +338,20 @@ final class GenerationBuilder {
       }
       case EXTERNAL -> {
         ExternalSpec e = service.getExternal();
-        if (e.getProtocol() != ExternalSpec.Protocol.HTTP) {
-          problems.add("service \"" + name + "\": external services over "
-              + (e.getProtocol() == ExternalSpec.Protocol.HTTPS ? "https" : "tcp")
-              + " are not supported by this runner yet (use http)");
+        if (e.getProtocol() != ExternalSpec.Protocol.HTTP
+            && e.getProtocol() != ExternalSpec.Protocol.HTTPS) {
+          problems.add("service \"" + name + "\": external services over tcp are not supported "
+              + "by this runner yet (use http or https)");
           yield null;
         }
         try {
-          yield new ExternalService(name, e.getAddress(), false, resolver, connector);
+          SslContext tls = e.getProtocol() == ExternalSpec.Protocol.HTTPS
+              ? clientTls(name, e.getTls()) : null;
+          yield new ExternalService(name, e.getAddress(), tls,
+              e.getCertificateHost().isEmpty() ? null : e.getCertificateHost(), resolver, connector);
         } catch (IllegalArgumentException ex) {
-          problems.add(ex.getMessage());
+          problems.add(ex.getMessage().startsWith("external service")
+              ? ex.getMessage() : "service \"" + name + "\": " + ex.getMessage());
           yield null;
         }
       }

@@ -17,6 +17,10 @@ import dev.capmesh.proto.v1.Binding;
 import dev.capmesh.proto.v1.RunnerPlan;
 import dev.capmesh.proto.v1.Service;
 import dev.capmesh.proto.v1.Socket;
+import dev.capmesh.proto.v1.TlsSpec;
+import dev.capmesh.runner.tls.TlsContexts;
+import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
 import dev.capmesh.runner.plan.PlanTarget;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -55,6 +59,8 @@ public final class Runner implements AutoCloseable, PlanTarget {
   private final Map<String, HttpServer> servers = new LinkedHashMap<>();
   private final Map<String, String> serverAddresses = new LinkedHashMap<>();
   private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+  /** Each https socket's TLS settings and the context built from them (reused while unchanged). */
+  private final Map<String, Map.Entry<TlsSpec, SslContext>> socketTls = new LinkedHashMap<>();
   /** What each socket of the served plan serves ("name" or "name#entrypoint"). */
   private volatile Map<String, String> socketTargets = Map.of();
   /** Values of every secret binding of the served config, longest first, for log redaction. */
@@ -146,10 +152,40 @@ public final class Runner implements AutoCloseable, PlanTarget {
       throw new RunnerException(List.of(e.getMessage()));
     }
     String version = plan.getVersion();
-    Generation next = new GenerationBuilder(plan, current.get(), options, runtime, resolver,
-        connector, blocking, options.resources().environment(), workerRefs, kvBackends, slots).build();
-    Map<String, String> wanted = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
+    // TLS contexts of the https sockets: built (and the key pairs checked) before anything
+    // changes, reported together with the services' problems, and reused where the settings
+    // did not change so that session caches survive.
+    Map<String, Map.Entry<TlsSpec, SslContext>> tls = new LinkedHashMap<>();
+    for (Socket socket : plan.getSocketsList()) {
+      if (!socket.hasHttps()) {
+        continue;
+      }
+      TlsSpec spec = socket.getHttps().getTls();
+      var known = socketTls.get(socket.getName());
+      if (known != null && known.getKey().equals(spec)) {
+        tls.put(socket.getName(), known);
+        continue;
+      }
+      try {
+        tls.put(socket.getName(), Map.entry(spec, TlsContexts.server(spec)));
+      } catch (IllegalArgumentException ex) {
+        problems.add("socket \"" + socket.getName() + "\": " + ex.getMessage());
+      }
+    }
+    Generation next;
+    try {
+      next = new GenerationBuilder(plan, current.get(), options, runtime, resolver, connector,
+          blocking, options.resources().environment(), workerRefs, kvBackends, slots).build();
+    } catch (RunnerException e) {
+      problems.addAll(e.problems());
+      throw new RunnerException(problems);
+    }
+    if (!problems.isEmpty()) {
+      next.close();
+      throw new RunnerException(problems);
+    }
+    Map<String, String> wanted = new LinkedHashMap<>();
     for (Socket socket : plan.getSocketsList()) {
       wanted.put(socket.getName(), options.socketAddresses().getOrDefault(socket.getName(), socket.getAddress()));
     }
@@ -166,7 +202,9 @@ public final class Runner implements AutoCloseable, PlanTarget {
         continue;
       }
       try {
-        HttpServer server = newServer(e.getKey(), SocketAddress.parse(e.getValue()));
+        var context = tls.get(e.getKey());
+        HttpServer server = newServer(e.getKey(), SocketAddress.parse(e.getValue()),
+            context == null ? null : context.getValue());
         openedAt.put(e.getKey(), server.start());
         opened.put(e.getKey(), server);
       } catch (IllegalArgumentException ex) {
@@ -206,6 +244,16 @@ public final class Runner implements AutoCloseable, PlanTarget {
       serverAddresses.put(e.getKey(), wanted.get(e.getKey()));
       bound.put(e.getKey(), openedAt.get(e.getKey()));
     }
+    // Sockets that stay where they are take their (possibly new) TLS settings for connections
+    // accepted from now on; open connections keep theirs.
+    for (var e : servers.entrySet()) {
+      if (!opened.containsKey(e.getKey()) && wanted.containsKey(e.getKey())) {
+        var context = tls.get(e.getKey());
+        e.getValue().tls(context == null ? null : context.getValue());
+      }
+    }
+    socketTls.clear();
+    socketTls.putAll(tls);
     for (String name : List.copyOf(servers.keySet())) {
       if (!wanted.containsKey(name)) {
         servers.remove(name).close();
@@ -258,9 +306,10 @@ public final class Runner implements AutoCloseable, PlanTarget {
     return LogText.escape(out);
   }
 
-  private HttpServer newServer(String socket, InetSocketAddress address) {
+  private HttpServer newServer(String socket, InetSocketAddress address, @Nullable SslContext tls) {
     return HttpServer.builder()
         .bind(address)
+        .tls(tls)
         .redactor(this::redact)
         .transport(transport)
         .maxBodySize(options.maxBodyBytes())

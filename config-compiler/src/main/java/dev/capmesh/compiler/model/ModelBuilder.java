@@ -288,9 +288,30 @@ public final class ModelBuilder {
         ? Optional.empty()
         : Optional.of(new TlsOptions.Keypair(textOr(kp, "privateKey", ""),
             textOr(kp, "certificateChain", "")));
-    return Optional.of(new TlsOptions(keypair, bool(t, "requireClientCerts"),
+    var tls = new TlsOptions(keypair, bool(t, "requireClientCerts"),
         bool(t, "trustBrowserCas"), texts(t, "trustedCertificates"),
-        enumName(t, "minVersion", "goodDefault"), optText(t, "cipherList")));
+        enumName(t, "minVersion", "goodDefault"), optText(t, "cipherList"));
+    // Where its parts are written, so that check can point at a bad key or certificate.
+    spans.put(tls, v.spanOf(field));
+    for (String f : List.of("keypair", "requireClientCerts", "trustBrowserCas",
+        "trustedCertificates", "minVersion", "cipherList")) {
+      if (t.has(f)) {
+        spans.put(tls, f, t.spanOf(f));
+      }
+    }
+    if (kp != null && t.has("keypair")) {
+      for (String f : List.of("privateKey", "certificateChain")) {
+        if (kp.has(f)) {
+          spans.put(tls, f, kp.spanOf(f));
+        }
+      }
+    }
+    if (t.getOrDefault("trustedCertificates") instanceof Value.ListValue certs) {
+      for (int i = 0; i < certs.elements().size(); i++) {
+        spans.put(tls, "trustedCertificates." + i, certs.elements().get(i).span());
+      }
+    }
+    return Optional.of(tls);
   }
 
   /** The designator in {@code field}, if set; its span is recorded. */

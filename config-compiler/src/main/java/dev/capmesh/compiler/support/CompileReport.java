@@ -61,6 +61,9 @@ public final class CompileReport {
     if (compiled == null) {
       return null;
     }
+    for (Diagnostic w : RunnerSupport.warnings(compiled)) {
+      err.print(w.format());
+    }
     List<Diagnostic> unsupported = RunnerSupport.check(compiled);
     if (unsupported.isEmpty()) {
       return compiled;

@@ -15,6 +15,7 @@ import dev.capmesh.schema.model.Service;
 import dev.capmesh.schema.model.ServiceDesignator;
 import dev.capmesh.schema.model.ServiceKind;
 import dev.capmesh.schema.model.Socket;
+import dev.capmesh.schema.model.TlsOptions;
 import dev.capmesh.schema.model.Worker;
 import dev.capmesh.schema.model.WorkerCode;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * check} and {@code bin/runner serve}. The config stays valid ({@code compile} writes the same
  * binary workerd would); these are limits of the runner, each named with where it is written.
  *
- * <p>It mirrors what the runner refuses when it starts: socket protocols other than http;
+ * <p>It mirrors what the runner refuses when it starts: socket protocols other than http and
+ * https; TLS settings it cannot read (see TlsSupport);
  * services of kinds it does not run, where something makes it start them (a socket, a service
  * binding, a {@code globalOutbound}); module and binding kinds it does not load; worker fields
  * it does not implement. Only what the runner starts is judged: worker services of the resolved
@@ -41,7 +43,8 @@ public final class RunnerSupport {
   private RunnerSupport() {}
 
   /**
-   * One feature the runner cannot serve.
+   * One feature the runner cannot serve (from {@link #find}), or serves but probably not as
+   * meant (from {@link #findWarnings}).
    *
    * @param where the model object it is written on (for its position in {@link ModelSpans})
    * @param field the field of {@code where} it is, or {@code ""} for the object itself
@@ -64,14 +67,37 @@ public final class RunnerSupport {
   /** Everything in the resolved {@code config} this runner refuses, in config order. */
   public static List<Unsupported> find(Config config) {
     requireNonNull(config, "config");
-    var out = new ArrayList<Unsupported>();
+    var errors = new ArrayList<Unsupported>();
+    scan(config, errors, new ArrayList<>());
+    return List.copyOf(errors);
+  }
+
+  /**
+   * What this runner serves but probably not as meant, in config order: TLS that trusts no
+   * certificate authority (every connection fails, as in workerd), a minVersion below what the
+   * runner speaks, a server certificate outside its validity. {@code check} prints these as
+   * warnings; they do not stop it.
+   */
+  public static List<Unsupported> findWarnings(Config config) {
+    requireNonNull(config, "config");
+    var warnings = new ArrayList<Unsupported>();
+    scan(config, new ArrayList<>(), warnings);
+    return List.copyOf(warnings);
+  }
+
+  private static void scan(Config config, List<Unsupported> out, List<Unsupported> warnings) {
     // Services something makes the runner start; judged once each, like the runner does.
     var used = new LinkedHashSet<String>();
     for (Socket socket : config.sockets()) {
-      if (!(socket.protocol() instanceof Socket.Http)) {
-        out.add(new Unsupported(socket, "protocol", "Socket \"" + socket.name() + "\" is "
-            + article(socket.protocol().kindName()) + " socket; this runner serves only http sockets so far.",
-            "serve it over http = (...), e.g. behind a TLS-terminating proxy"));
+      String label = "Socket \"" + socket.name() + "\"";
+      if (socket.protocol() instanceof Socket.Https https) {
+        TlsSupport.errors(label, https.tlsOptions(), TlsSupport.Role.SERVER, out);
+        TlsSupport.warnings(label, socket, https.tlsOptions(), true, TlsSupport.Role.SERVER, warnings);
+        used.add(socket.service().name());
+      } else if (!(socket.protocol() instanceof Socket.Http)) {
+        out.add(new Unsupported(socket, "protocol", label + " is "
+            + article(socket.protocol().kindName()) + " socket; this runner serves only http and https sockets so far.",
+            "serve it over http = (...) or https = (...)"));
       } else {
         used.add(socket.service().name());
       }
@@ -91,9 +117,30 @@ public final class RunnerSupport {
         out.add(new Unsupported(s, "kind", "Service \"" + s.name() + "\" is " + why
             + ", which this runner cannot serve yet.", hint(s.kind())));
       }
+      // Network services are started whether used or not (like workerd), so judge them always.
+      if (used.contains(s.name()) || s.kind() instanceof ServiceKind.NetworkService) {
+        tls(s, out, warnings);
+      }
     }
-    return List.copyOf(out);
   }
+
+  /** The TLS errors and warnings of an external https or a network service. */
+  private static void tls(Service s, List<Unsupported> out, List<Unsupported> warnings) {
+    String label = "Service \"" + s.name() + "\"";
+    if (s.kind() instanceof ServiceKind.ExternalService e
+        && e.protocol() instanceof ServiceKind.ExternalHttps h) {
+      TlsOptions tls = h.tlsOptions().orElse(NO_TLS_OPTIONS);
+      h.tlsOptions().ifPresent(t -> TlsSupport.errors(label, t, TlsSupport.Role.CLIENT, out));
+      TlsSupport.warnings(label, s, tls, h.tlsOptions().isPresent(), TlsSupport.Role.CLIENT, warnings);
+    } else if (s.kind() instanceof ServiceKind.NetworkService n && n.tlsOptions().isPresent()) {
+      TlsSupport.errors(label, n.tlsOptions().get(), TlsSupport.Role.CLIENT, out);
+      TlsSupport.warnings(label, s, n.tlsOptions().get(), true, TlsSupport.Role.CLIENT, warnings);
+    }
+  }
+
+  /** workerd's TlsOptions defaults, for an {@code https = ()} without tlsOptions. */
+  private static final TlsOptions NO_TLS_OPTIONS = new TlsOptions(java.util.Optional.empty(),
+      false, false, List.of(), "goodDefault", java.util.Optional.empty());
 
   /** {@link #find} of a compiled config as errors at their source positions, in file order. */
   public static List<Diagnostic> check(CompiledConfig compiled) {
@@ -101,6 +148,19 @@ public final class RunnerSupport {
     var out = new ArrayList<Diagnostic>();
     for (Unsupported u : find(compiled.config())) {
       out.add(u.diagnostic(compiled.spans()));
+    }
+    out.sort(Comparator.comparing((Diagnostic d) -> d.span().source().path())
+        .thenComparingInt(d -> d.span().start()));
+    return List.copyOf(out);
+  }
+
+  /** {@link #findWarnings} of a compiled config as warnings at their source positions. */
+  public static List<Diagnostic> warnings(CompiledConfig compiled) {
+    requireNonNull(compiled, "compiled");
+    var out = new ArrayList<Diagnostic>();
+    for (Unsupported u : findWarnings(compiled.config())) {
+      out.add(new Diagnostic(compiled.spans().of(u.where(), u.field()), Diagnostic.Severity.WARNING,
+          u.message(), u.hint()));
     }
     out.sort(Comparator.comparing((Diagnostic d) -> d.span().source().path())
         .thenComparingInt(d -> d.span().start()));
@@ -218,7 +278,7 @@ public final class RunnerSupport {
       case ServiceKind.DiskService d -> null;
       case ServiceKind.ExternalService e -> switch (e.protocol()) {
         case ServiceKind.ExternalHttp h -> null;
-        case ServiceKind.ExternalHttps h -> "an external service over https";
+        case ServiceKind.ExternalHttps h -> null;
         case ServiceKind.ExternalTcp t -> "an external service over tcp";
       };
       case ServiceKind.KvService kv -> null;
@@ -230,7 +290,7 @@ public final class RunnerSupport {
   }
 
   private static @Nullable String hint(ServiceKind kind) {
-    return kind instanceof ServiceKind.ExternalService ? "use http = (...) to reach it" : null;
+    return kind instanceof ServiceKind.ExternalService ? "use http = (...) or https = (...) to reach it" : null;
   }
 
   /** "a kv", "an https": the word with its indefinite article. */

@@ -133,8 +133,16 @@ final class ConnectionCaps {
     return refused.get();
   }
 
-  /** Answers an over-cap connection with the fixed 503 and closes it. Runs on its event loop. */
-  void refuse(Channel ch) {
+  /**
+   * Closes an over-cap connection of a TLS socket, where a plaintext 503 would mean nothing to
+   * the client. Runs on its event loop.
+   */
+  void refuseByClosing(Channel ch) {
+    count(ch);
+    ch.close();
+  }
+
+  private void count(Channel ch) {
     long n = refused.incrementAndGet();
     long now = System.nanoTime();
     long last = lastWarning.get();
@@ -142,6 +150,11 @@ final class ConnectionCaps {
       LOG.warn("connections refused over the cap max_connections={} max_connections_per_ip={} "
           + "refused_total={} remote={}", maxTotal, maxPerAddress, n, ch.remoteAddress());
     }
+  }
+
+  /** Answers an over-cap connection with the fixed 503 and closes it. Runs on its event loop. */
+  void refuse(Channel ch) {
+    count(ch);
     if (lingering.incrementAndGet() > MAX_LINGERING) {
       // A flood: answering costs a file descriptor for the linger; just close.
       lingering.decrementAndGet();

@@ -11,12 +11,15 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +31,11 @@ import org.jspecify.annotations.Nullable;
  * writable), size limits (431 for headers, 414 for the request line, 413 for bodies), 400 and a
  * closed connection for malformed input, an {@code x-request-id} on every response and one access
  * log line per request; header, body and keep-alive timeouts and caps on open connections, in total
- * and per client address ({@link ConnectionLimits}).
+ * and per client address ({@link ConnectionLimits}). With a TLS context ({@link Builder#tls}) it
+ * serves https: the handshake runs before the request is read, within the header timeout and at
+ * most {@link Builder#tlsHandshakeTimeout}; the context can be replaced while serving ({@link
+ * #tls(SslContext)}), e.g. when a certificate is renewed, and applies to connections accepted from
+ * then on.
  *
  * <p>Create with {@link #builder()}, then {@link #start()}; {@link #close()} drains. Thread-safe.
  */
@@ -46,6 +53,8 @@ public final class HttpServer implements AutoCloseable {
   final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   final AtomicInteger inFlight = new AtomicInteger();
   private final ConnectionCaps caps;
+  /** The TLS context for connections accepted from now on; null: plain http. */
+  private final AtomicReference<@Nullable SslContext> tls;
   volatile boolean draining;
   private @Nullable Channel serverChannel;
 
@@ -53,10 +62,11 @@ public final class HttpServer implements AutoCloseable {
   record ServerConfig(InetSocketAddress bind, HttpService service, @Nullable NettyTransport transport,
       int ioThreads, int maxHeaderSize, int maxRequestLineLength, long maxBodySize,
       Duration drainTimeout, ConnectionLimits limits, Function<String, String> redactor,
-      Supplier<String> requestIds) {}
+      Supplier<String> requestIds, @Nullable SslContext tls, Duration tlsHandshakeTimeout) {}
 
   private HttpServer(ServerConfig config) {
     this.config = config;
+    this.tls = new AtomicReference<>(config.tls());
     this.caps = new ConnectionCaps(config.limits().maxConnections(),
         config.limits().maxConnectionsPerIp());
     if (config.transport() != null) {
@@ -95,12 +105,22 @@ public final class HttpServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<>() {
           @Override protected void initChannel(Channel ch) {
             var key = ConnectionCaps.Key.of(ch.remoteAddress());
+            SslContext context = tls.get();
             if (!caps.tryAcquire(key)) {
-              caps.refuse(ch);
+              if (context != null) {
+                caps.refuseByClosing(ch);
+              } else {
+                caps.refuse(ch);
+              }
               return;
             }
             ch.closeFuture().addListener(f -> caps.release(key));
-            var connection = new ServerConnection(HttpServer.this);
+            if (context != null) {
+              SslHandler handler = context.newHandler(ch.alloc());
+              handler.setHandshakeTimeoutMillis(config.tlsHandshakeTimeout().toMillis());
+              ch.pipeline().addLast("tls", handler);
+            }
+            var connection = new ServerConnection(HttpServer.this, context != null);
             ch.pipeline().addLast("arrival", connection.arrivalWatch());
             ch.pipeline().addLast("codec", new HttpServerCodec(decoder));
             ch.pipeline().addLast("handler", connection);
@@ -113,6 +133,19 @@ public final class HttpServer implements AutoCloseable {
       throw new IllegalStateException("interrupted while binding " + config.bind(), e);
     }
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /**
+   * Replaces the TLS context for connections accepted from now on (connections already open keep
+   * theirs). Switching between null and a context switches the socket between http and https.
+   */
+  public void tls(@Nullable SslContext context) {
+    tls.set(context);
+  }
+
+  /** Whether connections accepted now are served over TLS. */
+  public boolean secure() {
+    return tls.get() != null;
   }
 
   /** Requests currently being handled (for tests and metrics). */
@@ -179,6 +212,8 @@ public final class HttpServer implements AutoCloseable {
     ConnectionLimits limits = ConnectionLimits.defaults();
     Function<String, String> redactor = REDACT_QUERY;
     Supplier<String> requestIds = () -> HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    @Nullable SslContext tls;
+    Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -271,6 +306,22 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
+    /** Serves https with this server context (default: none, plain http). */
+    public Builder tls(@Nullable SslContext context) {
+      this.tls = context;
+      return this;
+    }
+
+    /**
+     * The longest a TLS handshake may take (default 10 s); the header timeout, which starts
+     * when the connection is accepted, bounds it too.
+     */
+    public Builder tlsHandshakeTimeout(Duration timeout) {
+      checkArgument(!timeout.isNegative() && !timeout.isZero(), "tlsHandshakeTimeout: %s (expected: > 0)", timeout);
+      this.tlsHandshakeTimeout = timeout;
+      return this;
+    }
+
     /** Rewrites the request target before it is logged, so secrets never reach the log. */
     public Builder redactor(Function<String, String> redactor) {
       this.redactor = requireNonNull(redactor, "redactor");
@@ -293,7 +344,8 @@ public final class HttpServer implements AutoCloseable {
         throw new IllegalStateException("service: null (expected: set with service(...))");
       }
       return new HttpServer(new ServerConfig(bind, s, transport, ioThreads, maxHeaderSize,
-          maxRequestLineLength, maxBodySize, drainTimeout, limits, redactor, requestIds));
+          maxRequestLineLength, maxBodySize, drainTimeout, limits, redactor, requestIds, tls,
+          tlsHandshakeTimeout));
     }
 
     private static void checkArgument(boolean ok, String format, Object value) {

@@ -61,6 +61,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       "(?:[A-Za-z0-9._~!$&'()*+,;=-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
 
   private final HttpServer server;
+  private final String scheme;
   private final ArrayDeque<Object> backlog = new ArrayDeque<>();
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Exchange current;
@@ -90,8 +91,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  ServerConnection(HttpServer server) {
+  /** @param secure whether the connection is TLS (its URLs are https) */
+  ServerConnection(HttpServer server, boolean secure) {
     this.server = server;
+    this.scheme = secure ? "https://" : "http://";
   }
 
   @Override public void channelActive(ChannelHandlerContext ctx) {
@@ -220,7 +223,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   private @Nullable String absoluteUrl(HttpRequest request) {
     String target = request.uri();
-    if (target.regionMatches(true, 0, "http://", 0, 7)) {
+    if (target.regionMatches(true, 0, "http://", 0, 7)
+        || target.regionMatches(true, 0, "https://", 0, 8)) {
       return target;
     }
     if (!target.startsWith("/")) {
@@ -234,7 +238,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     } else if (!HOST.matcher(host).matches()) {
       return null;
     }
-    return "http://" + host + target;
+    return scheme + host + target;
   }
 
   /** The service asked for body bytes and none are queued: read, and time the client. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.capmesh.runner.egress.Connector;
 import dev.capmesh.runner.egress.EgressClient;
 import dev.capmesh.runner.egress.EgressRefusedException;
+import dev.capmesh.runner.egress.EgressTarget;
 import dev.capmesh.runner.egress.EgressUrl;
 import dev.capmesh.runner.egress.HostParser;
 import dev.capmesh.runner.egress.HostResolver;
@@ -13,12 +14,17 @@ import dev.capmesh.runner.egress.NetworkPolicy;
 import dev.capmesh.runner.service.HttpService;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
+import dev.capmesh.runner.tls.TlsFailures;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * workerd's {@code network} service: fetches any http URL whose address the {@link NetworkPolicy}
@@ -32,10 +38,16 @@ import java.util.concurrent.CompletionStage;
  * caller (the worker's {@code fetch}) follows them, and every hop comes back here to be checked
  * again. The names {@code localhost} and {@code *.localhost} always mean the loopback addresses and
  * are never sent to DNS, and no name is sent to DNS when the policy allows no address at all
- * ({@link NetworkPolicy#allowsSomeAddress()}). https is not supported yet and is refused with a
- * message saying so. Thread-safe.
+ * ({@link NetworkPolicy#allowsSomeAddress()}).
+ *
+ * <p>https URLs need the service's {@code tlsOptions}, as in workerd (whose network service has
+ * no TLS without them): the address is chosen and checked exactly as for http, then the
+ * connection speaks TLS with the service's context, and the server's certificate must name the
+ * URL's host. Without {@code tlsOptions} an https URL is refused with a message saying how to
+ * allow it. Keep-alive connections are reused per address and host (see {@link EgressClient}).
+ * Thread-safe.
  */
-public final class NetworkService implements HttpService {
+public final class NetworkService implements HttpService, AutoCloseable {
   private static final List<InetAddress> LOOPBACK = List.of(
       IpAddresses.fromBytes(new byte[] {127, 0, 0, 1}),
       IpAddresses.fromBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
@@ -44,6 +56,7 @@ public final class NetworkService implements HttpService {
   private final NetworkPolicy policy;
   private final HostResolver resolver;
   private final EgressClient client;
+  private final @Nullable SslContext tls;
 
   /**
    * @param name the service's name in the config, used in refusal messages
@@ -52,6 +65,15 @@ public final class NetworkService implements HttpService {
    * @param connector how connections are opened
    */
   public NetworkService(String name, NetworkPolicy policy, HostResolver resolver, Connector connector) {
+    this(name, policy, null, resolver, connector);
+  }
+
+  /**
+   * @param tls the client context of the service's {@code tlsOptions}; null: https is refused
+   */
+  public NetworkService(String name, NetworkPolicy policy, @Nullable SslContext tls,
+      HostResolver resolver, Connector connector) {
+    this.tls = tls;
     this.name = requireNonNull(name, "name");
     this.policy = requireNonNull(policy, "policy");
     this.resolver = requireNonNull(resolver, "resolver");
@@ -64,11 +86,13 @@ public final class NetworkService implements HttpService {
     if (url == null) {
       return failure;
     }
-    if (url.scheme().equals("https")) {
+    boolean https = url.scheme().equals("https");
+    if (https && tls == null) {
       request.body().cancel();
       return CompletableFuture.failedFuture(new EgressRefusedException("network \"" + name
           + "\" cannot fetch " + url.scheme() + "://" + url.hostHeader()
-          + ": https egress is not supported yet"));
+          + ": it has no tlsOptions, so it speaks no TLS (as in workerd); set tlsOptions = "
+          + "(trustBrowserCas = true) to fetch https URLs"));
     }
     if (url.host() instanceof HostParser.Name n && !n.isLocalhost() && !policy.allowsSomeAddress()) {
       // Whatever the name resolves to is refused: do not let the lookup itself leave the runner.
@@ -78,7 +102,8 @@ public final class NetworkService implements HttpService {
           + quoted(policy.allowRules()) + ", deny = " + quoted(policy.denyRules())
           + "), so the name was not resolved"));
     }
-    return addresses(url.host())
+    var result = new CompletableFuture<ServiceResponse>();
+    addresses(url.host())
         .thenCompose(addresses -> {
           InetAddress chosen = null;
           NetworkPolicy.Decision firstRefusal = null;
@@ -95,14 +120,48 @@ public final class NetworkService implements HttpService {
           if (chosen == null) {
             throw new EgressRefusedException(refusal(url.host(), firstRefusal));
           }
-          return client.send(new InetSocketAddress(chosen, url.port()), url.hostHeader(),
-              url.pathAndQuery(), request);
+          var address = new InetSocketAddress(chosen, url.port());
+          EgressTarget.Tls secure = !https || tls == null ? null
+              : new EgressTarget.Tls(tls, peerHost(url.host()));
+          return client.send(new EgressTarget(address, secure), url.hostHeader(),
+              url.pathAndQuery(), request).exceptionally(error -> {
+                throw new CompletionException(explained(error, url, address, secure));
+              });
         })
         .whenComplete((response, error) -> {
           if (error != null) {
             request.body().cancel();
+            // unwrapped, so the worker's fetch() rejects with this message and no class name
+            result.completeExceptionally(ExternalService.unwrap(error));
+          } else {
+            result.complete(response);
           }
         });
+    return result;
+  }
+
+  /** Closes idle connections. */
+  @Override public void close() {
+    client.close();
+  }
+
+  private static String peerHost(HostParser.Host host) {
+    return switch (host) {
+      case HostParser.Ip ip -> IpAddresses.toText(ip.address());
+      case HostParser.Name n -> n.lookupName();
+    };
+  }
+
+  private Throwable explained(Throwable error, EgressUrl url, InetSocketAddress address,
+      EgressTarget.@Nullable Tls secure) {
+    Throwable cause = ExternalService.unwrap(error);
+    String reason = secure == null ? null : TlsFailures.describe(cause);
+    if (reason == null) {
+      return cause;
+    }
+    return new IOException("network \"" + name + "\": TLS to " + url.hostHeader() + " ("
+        + IpAddresses.toText(address.getAddress()) + ":" + address.getPort() + ") failed: "
+        + reason, cause);
   }
 
   private CompletionStage<List<InetAddress>> addresses(HostParser.Host host) {

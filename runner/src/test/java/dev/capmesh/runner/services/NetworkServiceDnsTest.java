@@ -138,7 +138,7 @@ class NetworkServiceDnsTest {
   }
 
   @Test void anExternalServiceNeverResolvesTheNameInTheWorkersUrl() throws Exception {
-    var external = new ExternalService("backend", "127.0.0.1:" + port, false, resolver, connector);
+    var external = new ExternalService("backend", "127.0.0.1:" + port, resolver, connector);
     ServiceResponse response = external.fetch(get("http://exfiltrate.attacker.test/x"))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(response.status()).isEqualTo(200);

@@ -181,23 +181,21 @@ class NetworkServiceTest {
     assertThat(text(response)).endsWith("bytes=" + total);
   }
 
-  @Test void httpsIsRefusedWithAClearMessage() {
+  @Test void httpsWithoutTlsOptionsIsRefusedWithAClearMessage() {
     var service = network(List.of("local"), List.of());
     assertThatThrownBy(() -> service.fetch(get("https://127.0.0.1:" + port + "/")).toCompletableFuture().join())
-        .cause().isInstanceOf(EgressRefusedException.class).hasMessageContaining("https egress is not supported");
+        .cause().isInstanceOf(EgressRefusedException.class).hasMessageContaining("it has no tlsOptions, so it speaks no TLS (as in workerd); set tlsOptions = (trustBrowserCas = true)");
     assertThat(connector.asked()).isEmpty();
   }
 
   @Test void externalServiceSendsEverythingToItsAddressKeepingTheHostHeader() throws Exception {
-    var external = new ExternalService("backend", "127.0.0.1:" + port, false, RESOLVER, connector);
+    var external = new ExternalService("backend", "127.0.0.1:" + port, RESOLVER, connector);
     var response = external.fetch(get("http://api.internal/v1/items?q=2"))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(text(response)).isEqualTo("host=api.internal path=/v1/items?q=2 bytes=0");
 
-    var byName = new ExternalService("backend", "loopback.test:" + port, false, RESOLVER, connector);
+    var byName = new ExternalService("backend", "loopback.test:" + port, RESOLVER, connector);
     assertThat(text(byName.fetch(get("http://x/y")).toCompletableFuture().get(5, TimeUnit.SECONDS)))
         .isEqualTo("host=x path=/y bytes=0");
-    assertThatThrownBy(() -> new ExternalService("tls", "127.0.0.1:443", true, RESOLVER, connector))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
   }
 }
