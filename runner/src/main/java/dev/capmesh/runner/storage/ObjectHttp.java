@@ -92,6 +92,9 @@ public final class ObjectHttp {
         return done(new ServiceResponse(416, "Range Not Satisfiable", List.of(
             Map.entry("content-range", "bytes */" + r.size())), BodyStreams.empty()));
       }
+      if (e instanceof ObjectBucket.BucketException b && b.getCause() instanceof ChecksumMismatchException) {
+        return done(badRequest(b.reason()));
+      }
       return CompletableFuture.failedFuture(e);
     });
   }
