@@ -60,6 +60,7 @@ final class HostHooks {
     m.put("send", (ProxyExecutable) a -> send(a[0], a[1].asString(), a[2].asString(), a[3], a[4], a[5], a[6]));
     m.put("rpc", (ProxyExecutable) a -> rpc(a[0], a[1].asString(), a[2].asString(), a[3], a[4]));
     m.put("kv", new KvHooks(wc).asProxy());
+    m.put("r2", new StorageHooks(wc).asProxy());
     return ProxyObject.fromMap(m);
   }
 

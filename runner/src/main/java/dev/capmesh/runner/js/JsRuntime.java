@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class JsRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
   private static final List<String> WEB_SOURCES =
-      List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-fetch.js", "web-kv.js");
+      List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-fetch.js", "web-kv.js",
+          "web-r2.js");
   private final Engine engine;
   private final List<Source> webSources;
   private final ScheduledThreadPoolExecutor scheduler;

@@ -723,6 +723,8 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
     private final Executor io;
     private long position;
     private boolean done;
+    /** Cancelled before its end: later reads fail rather than look like the end of the object. */
+    private boolean cancelled;
 
     ChannelBody(FileChannel channel, long offset, long length, Executor io) {
       this.channel = channel;
@@ -737,6 +739,9 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
     }
 
     private synchronized @Nullable ByteBuffer next() {
+      if (cancelled) {
+        throw new ObjectStoreException("the object's body was cancelled before its end");
+      }
       if (done || position >= end) {
         finish();
         return null;
@@ -761,7 +766,12 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
     }
 
     @Override public void cancel() {
-      io.execute(this::finish);
+      io.execute(() -> {
+        synchronized (this) {
+          cancelled = !done && position < end;
+          finish();
+        }
+      });
     }
 
     private synchronized void finish() {

@@ -7,11 +7,13 @@
     value, writable: true, configurable: true, enumerable: false });
   const hostStreams = new WeakMap(); // ReadableStream -> host body handle, while untouched
 
-  // A ReadableStream pulling from a Java BodyStream, one chunk per pull.
-  function streamFromHost(handle) {
+  // A ReadableStream pulling from a Java BodyStream, one chunk per pull; onPull (optional) is
+  // told when the stream is first read.
+  function streamFromHost(handle, onPull) {
     const stream = new ReadableStream({
       pull(c) {
         hostStreams.delete(stream);
+        if (onPull !== undefined) { onPull(); onPull = undefined; }
         return new Promise((resolve, reject) => host.bodyRead(handle, (chunk) => {
           if (chunk === null) c.close(); else c.enqueue(internal.latin1ToBytes(chunk));
           resolve();
@@ -35,14 +37,23 @@
       pull(resolve, reject) {
         reader.read().then(({ value, done }) => {
           if (done) { resolve(null); return; }
-          if (typeof value === 'string') value = internal.utf8Encode(value);
-          resolve(internal.exactBuffer(internal.toUint8(value, 'body chunk')));
+          let bytes;
+          try {
+            bytes = internal.exactBuffer(internal.toUint8(typeof value === 'string' ? internal.utf8Encode(value) : value, 'body chunk'));
+          } catch (e) {
+            // A chunk that is not bytes fails the body (instead of leaving the host waiting).
+            reader.cancel(e).catch(() => {});
+            reject(String(e && e.message || e));
+            return;
+          }
+          resolve(bytes);
         }, (e) => reject(String(e && e.message || e)));
       },
       cancel() { reader.cancel().catch(() => {}); },
     };
   }
   internal.bodyForHost = bodyForHost;
+  internal.streamFromHost = streamFromHost;
 
   function extractBody(body) {
     if (body === null || body === undefined) return { stream: null, bytes: null, type: null };
@@ -301,6 +312,7 @@
   }
 
   internal.fetchVia = fetchVia;
+  Object.assign(internal, { Request, Response, receivedResponse });
 
   let outbound = null; // host handle of the worker's globalOutbound, or null
   function fetch(input, init) {
