@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -323,26 +322,12 @@ class StorageBindingTest {
   }
 
   @Test
-  void unreadBodiesAreReleasedWhenTheRequestEnds() throws Exception {
+  void anUnreadBodyIsReleasedWhenItsRequestEnds() throws Exception {
     start(config("(embedded = ())", "", ""));
-    call("/leak?put=1");
-    call("/leak");
-    long before = openFiles();
-    for (int i = 0; i < 5; i++) {
-      call("/leak");
-    }
-    // 100 gets whose bodies were never read: their files are closed (allow a little noise).
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (openFiles() > before + 10 && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertThat(openFiles()).isLessThan(before + 10);
-  }
-
-  private static long openFiles() throws Exception {
-    try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-      return s.count();
-    }
+    assertThat(call("/leak?step=1")).containsEntry("bodyUsed", "false");
+    // The file it held was closed when the first request ended; the body fails rather than
+    // pretending the object ended early.
+    assertThat(call("/leak?step=2").get("message")).contains("the object's body was cancelled before its end");
   }
 
   @Test
