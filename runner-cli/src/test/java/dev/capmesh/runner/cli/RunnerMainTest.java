@@ -148,6 +148,37 @@ class RunnerMainTest {
         "\"via\" : [ \"api\" ]").doesNotContain("s3cr3t");
   }
 
+  @Test
+  void capabilitiesListEachWorkersBucketsWithTheirBackendsAndNoCredentials() throws Exception {
+    Path file = write("buckets.capnp", """
+        using Workerd = import "/workerd/workerd.capnp";
+        const config :Workerd.Config = (
+          services = [
+            (name = "main", worker = (modules = [(name = "w.js", esModule = "export default {}")],
+                compatibilityDate = "2024-09-01",
+                bindings = [(name = "MEDIA", r2Bucket = "media"), (name = "PHOTOS", r2Bucket = "photos"),
+                            (name = "FILES", r2Bucket = "files")])),
+            (name = "media", storage = (embedded = ())),
+            (name = "photos", storage = (s3 = (endpoint = "http://AKIAEXAMPLE:wJalrXUtnFEMI@127.0.0.1:9000",
+                region = "auto", bucket = "photos", pathStyle = true, accessKeyIdEnv = "S3_KEY_ID",
+                secretAccessKeyEnv = "S3_SECRET"))),
+            (name = "files", disk = (path = "/srv/files", writable = true)),
+          ],
+        );
+        """);
+    assertThat(run(false, "capabilities", file.toString())).isZero();
+    assertThat(out.toString()).contains("worker main  [no network egress]\n", "  storage media: embedded (default)\n",
+        "  storage photos: s3 photos endpoint http://***@127.0.0.1:9000 region auto\n",
+        "  disk files: /srv/files (writable)\n").doesNotContain("AKIAEXAMPLE").doesNotContain("wJalrXUtnFEMI");
+  }
+
+  @Test
+  void serveRefusesAMalformedBodySizeAsAUsageError() throws Exception {
+    Path file = write("good.capnp", GOOD);
+    assertThat(run(false, "serve", "--max-body-size", "lots", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("'lots' is not a size (write it like 1048576, 512k, 100m or 2g)");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"check", "compile", "capabilities", "serve"})
   void everyCommandPrintsItsUsageForHelpAndExitsZero(String command) {

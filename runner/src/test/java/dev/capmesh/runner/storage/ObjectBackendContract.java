@@ -435,6 +435,27 @@ public abstract class ObjectBackendContract {
   }
 
   @Test
+  void concurrentCreateIfAbsentPutsStoreExactlyOne() throws Exception {
+    var ifAbsent = new Conditions(List.of(), List.of("*"), null, null);
+    var stages = new ArrayList<CompletableFuture<@Nullable ObjectInfo>>();
+    for (int i = 0; i < 6; i++) {
+      stages.add(backend.put("once", new Chunks(random(64 * 1024, i), 4096), ObjectWrite.PLAIN, ifAbsent)
+          .toCompletableFuture());
+    }
+    int stored = 0;
+    ObjectInfo winner = null;
+    for (var s : stages) {
+      ObjectInfo info = await(s);
+      if (info != null) {
+        stored++;
+        winner = info;
+      }
+    }
+    assertThat(stored).isEqualTo(1);
+    assertThat(await(backend.head("once"))).isEqualTo(winner);
+  }
+
+  @Test
   void aReadStartedBeforeARewriteReadsTheOldBytes() throws Exception {
     byte[] old = random(1 << 20, 7);
     put("v", old);
