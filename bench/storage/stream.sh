@@ -5,9 +5,10 @@
 #
 # The runner runs with a small heap (-Xmx$HEAP, parallel GC, GC logging). For each mode (see
 # stream.js) curl PUTs a SIZE_MIB file of random bytes, then GETs it back and compares SHA-256.
-# Reported per transfer: the largest heap occupancy right after a GC while it ran (the live
-# heap: what is held, not garbage), how many GCs ran, and the runner's peak RSS so far. A body
-# held in memory would need SIZE_MIB of live heap and fail under -Xmx$HEAP.
+# Reported per transfer: the largest heap occupancy right after a GC while it ran (an upper
+# bound of the live heap: after a young GC it still counts old-generation garbage; after a full
+# GC it is the live heap), how many GCs ran, and the runner's peak RSS so far. A body held in
+# memory would need SIZE_MIB of live heap and fail under -Xmx$HEAP.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$root/bench/storage"
@@ -33,8 +34,8 @@ for _ in $(seq 1200); do curl -s -o /dev/null "http://127.0.0.1:18090/direct/non
 gc_lines() { wc -l <"$work/gc.log"; }
 # Largest "after" value (MiB) and count of GC pauses logged after line $1.
 gc_since() {
-  tail -n +"$(($1 + 1))" "$work/gc.log" | awk '/Pause/ { n++; if (match($0, /->[0-9]+M/)) { v = substr($0, RSTART + 2, RLENGTH - 3) + 0; if (v > m) m = v } }
-    END { printf "%d MiB after GC at most, %d GCs", m, n }'
+  tail -n +"$(($1 + 1))" "$work/gc.log" | awk '/Pause/ { n++; if (match($0, /->[0-9]+M/)) { v = substr($0, RSTART + 2, RLENGTH - 3) + 0; if (v > m) m = v; if (/Pause Full/) { f++; if (v > fm) fm = v } } }
+    END { printf "heap after GC at most %d MiB (%d GCs; after a full GC at most %d MiB, %d full)", m, n, fm, f }'
 }
 hwm() { awk '/VmHWM/ { printf "%d MiB", $2 / 1024 }' "/proc/$pid/status"; }
 

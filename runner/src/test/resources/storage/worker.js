@@ -5,6 +5,7 @@ async function attempt(f) {
 }
 const enc = new TextEncoder();
 let kept = null;
+let count = 0;
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 const plain = (o) => o === null ? null : { key: o.key, size: o.size, etag: o.etag, httpEtag: o.httpEtag,
   version: typeof o.version, uploaded: o.uploaded instanceof Date, httpMetadata: o.httpMetadata,
@@ -254,6 +255,7 @@ export default {
     if (name === 'put') {
       return lines(await attempt(async () => (await b.put(url.searchParams.get('k'), url.searchParams.get('v'))).size));
     }
+    if (name === 'count') return new Response(String(++count));
     if (name === 'keys') {
       return lines({ keys: (await b.list()).objects.map((o) => o.key) });
     }

@@ -331,13 +331,22 @@ class StorageBindingTest {
   }
 
   @Test
-  void dataSurvivesAPlanChangeAndUnchangedBucketsAreKept() throws Exception {
+  void aWorkerWhoseBucketIsUnchangedIsKeptAcrossPlansAndOneWhoseBucketChangedIsRebuilt() throws Exception {
     String text = config("(embedded = (path = \"data/b\"))", "", "");
     start(text);
     assertThat(call("/put?k=kept&v=1")).containsEntry("ok", "1");
-    runner.apply(TestRunners.plan(TestRunners.compile(dir, text.replace("compatibilityDate = \"2024-09-01\",\n"
-        + "                bindings = [(name = \"STORAGE\"", "compatibilityDate = \"2024-09-02\",\n"
-        + "                bindings = [(name = \"STORAGE\""))));
+    assertThat(TestRunners.get(runner, "http", "/count")).isEqualTo("200 1");
+    // Only the peer changes: main, bound to an unchanged bucket, keeps its context (and count).
+    String peerChanged = text.replace("compatibilityDate = \"2024-09-01\")),", "compatibilityDate = \"2024-09-02\")),");
+    assertThat(peerChanged).isNotEqualTo(text);
+    runner.apply(TestRunners.plan(TestRunners.compile(dir, peerChanged)));
+    assertThat(TestRunners.get(runner, "http", "/count")).isEqualTo("200 2");
+    assertThat(call("/get?k=kept")).containsEntry("ok", "\"1\"");
+    // The bucket moves: main is rebuilt on the new one.
+    runner.apply(TestRunners.plan(TestRunners.compile(dir, peerChanged.replace("data/b", "data/c"))));
+    assertThat(TestRunners.get(runner, "http", "/count")).isEqualTo("200 1");
+    assertThat(call("/get?k=kept")).containsEntry("ok", "null");
+    runner.apply(TestRunners.plan(TestRunners.compile(dir, peerChanged)));
     assertThat(call("/get?k=kept")).containsEntry("ok", "\"1\"");
   }
 }

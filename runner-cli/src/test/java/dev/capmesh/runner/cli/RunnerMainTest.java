@@ -214,7 +214,7 @@ class RunnerMainTest {
           (name = "mod", worker = (modules = [(name = "m.js", esModule = "export default {}"), (name = "a.wasm", wasm = 0x"0061736d01000000")],
               compatibilityDate = "2024-09-01", bindings = [(name = "SECURE", service = "secure")])),
           (name = "secure", external = (address = "127.0.0.1:8443", https = ())),
-          (name = "files", storage = (embedded = (path = "/tmp/files"))),
+          (name = "files", external = (address = "127.0.0.1:9001", http = ())),
         ],
         sockets = [(name = "raw", address = "127.0.0.1:9000", tcp = (), service = "main")],
       );
@@ -240,8 +240,8 @@ class RunnerMainTest {
             + "which this runner cannot serve yet.\n")
         .contains(file + ":10:57: error: Socket \"raw\" is a tcp socket; this runner serves only http sockets so far.\n")
         // inherited from the base: reported where the base writes it, for the worker that runs it
-        .contains(file + ":14:93: error: Worker \"main\"'s binding \"FILES\" is an r2Bucket binding, "
-            + "which this runner does not support yet.\n")
+        .contains(file + ":14:93: error: Worker \"main\"'s r2Bucket binding \"FILES\" designates external "
+            + "service \"files\": the workerd R2 binding protocol is not supported by this runner yet.\n")
         .endsWith("5 errors: this runner cannot serve the config yet (it is valid: runner compile accepts it)\n");
     assertThat(out.toString()).isEmpty();
 
