@@ -2,39 +2,30 @@ package dev.capmesh.runner.storage;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capmesh.runner.service.BodyStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,16 +51,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedObjectBackend implements ObjectBackend {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedObjectBackend.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int CHUNK = 64 * 1024;
   private static final int STRIPES = 64;
-  private static final String META = ".meta";
-  private static final String DATA = ".data";
-  private static final String TEMP = ".tmp-";
-  private static final String CURSOR_TAG = "e1:";
   private static final List<String> ALGORITHMS = List.of("md5", "sha1", "sha256", "sha384", "sha512");
 
-  private final Path objects;
+  private final ObjectFiles files;
   private final Executor io;
   private final Clock clock;
   private final String description;
@@ -77,15 +62,13 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
   private final @Nullable String readOnly;
   private final @Nullable FileChannel lockChannel;
   private final @Nullable FileLock lock;
-  private final ConcurrentSkipListSet<String> keys = new ConcurrentSkipListSet<>(EmbeddedObjectBackend::compareUtf8);
+  private final ConcurrentSkipListSet<String> keys = new ConcurrentSkipListSet<>(ObjectKeys::compareUtf8);
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-  private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
-  private final SecureRandom random = new SecureRandom();
   private volatile boolean closed;
 
   private EmbeddedObjectBackend(Path root, Executor io, Clock clock, String description,
       @Nullable String readOnly, @Nullable FileChannel lockChannel, @Nullable FileLock lock) {
-    this.objects = root.resolve("objects");
+    this.files = new ObjectFiles(root);
     this.io = io;
     this.clock = clock;
     this.description = description;
@@ -126,7 +109,7 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
         requireNonNull(description, "description"), null, channel, lock);
     try {
       backend.load(true);
-      forceDirectory(directory);
+      ObjectFiles.forceDirectory(directory);
     } catch (IOException | RuntimeException e) {
       backend.close();
       throw e;
@@ -147,6 +130,14 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
     return backend;
   }
 
+  /** Fills the key index from the meta files; when {@code clean}, removes what interrupted writes left. */
+  private void load(boolean clean) throws IOException {
+    int skipped = files.load(clean, keys::add);
+    if (skipped > 0) {
+      log.warn("event=object-store-unreadable-meta store=\"{}\" files={}", description, skipped);
+    }
+  }
+
   @Override public String describe() {
     return description;
   }
@@ -154,7 +145,7 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
   // ---------------------------------------------------------------- reads
 
   @Override public CompletionStage<@Nullable ObjectInfo> head(String key) {
-    return run("head", () -> readMeta(key));
+    return run("head", () -> files.readMeta(key));
   }
 
   @Override public CompletionStage<@Nullable ObjectRead> get(String key, Conditions conditions,
@@ -163,7 +154,7 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
       // A put may replace the object between reading its meta file and opening the data file it
       // names (and delete that file): read the meta file again then.
       for (int attempt = 0; ; attempt++) {
-        ObjectInfo info = readMeta(key);
+        ObjectInfo info = files.readMeta(key);
         if (info == null) {
           return null;
         }
@@ -179,7 +170,7 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
         }
         FileChannel channel;
         try {
-          channel = FileChannel.open(dataFile(key, info.version()), StandardOpenOption.READ,
+          channel = FileChannel.open(files.dataFile(key, info.version()), StandardOpenOption.READ,
               LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
           if (attempt < 10) {
@@ -189,7 +180,7 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
         }
         long offset = resolved == null ? 0 : resolved.offset();
         long length = resolved == null ? info.size() : resolved.length();
-        return new ObjectRead(info, new ChannelBody(channel, offset, length, io), resolved);
+        return new ObjectRead(info, new ObjectFileBody(channel, offset, length, io), resolved);
       }
     });
   }
@@ -204,19 +195,19 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
     // The first candidate: at the prefix, after startAfter, after the cursor's last item.
     String from = prefix;
     boolean inclusive = true;
-    if (query.startAfter() != null && compareUtf8(query.startAfter(), from) >= 0) {
+    if (query.startAfter() != null && ObjectKeys.compareUtf8(query.startAfter(), from) >= 0) {
       from = query.startAfter();
       inclusive = false;
     }
     if (query.cursor() != null && !query.cursor().isEmpty()) {
-      String last = decodeCursor(query.cursor());
+      String last = ObjectKeys.decodeCursor(query.cursor());
       // A delimited prefix: continue after every key under it.
-      String after = last.startsWith("p") ? successor(last.substring(1)) : last.substring(1);
+      String after = last.startsWith("p") ? ObjectKeys.successor(last.substring(1)) : last.substring(1);
       boolean afterInclusive = last.startsWith("p");
       if (after == null) {
         return new ObjectPage(List.of(), List.of(), false, null);
       }
-      int c = compareUtf8(after, from);
+      int c = ObjectKeys.compareUtf8(after, from);
       if (c > 0 || (c == 0 && !afterInclusive)) {
         from = after;
         inclusive = afterInclusive;
@@ -237,18 +228,18 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
         String rolled = candidate.substring(0, at + delimiter.length());
         prefixes.add(rolled);
         lastItem = "p" + rolled;
-        String next = successor(rolled);
+        String next = ObjectKeys.successor(rolled);
         candidate = next == null ? null : keys.ceiling(next);
         continue;
       }
-      ObjectInfo info = readMeta(candidate);
+      ObjectInfo info = files.readMeta(candidate);
       if (info != null) { // else deleted meanwhile
         objectsOut.add(info);
         lastItem = "k" + candidate;
       }
       candidate = keys.higher(candidate);
     }
-    return new ObjectPage(objectsOut, prefixes, more, more && lastItem != null ? encodeCursor(lastItem) : null);
+    return new ObjectPage(objectsOut, prefixes, more, more && lastItem != null ? ObjectKeys.encodeCursor(lastItem) : null);
   }
 
   // ---------------------------------------------------------------- writes
@@ -272,12 +263,12 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
             + algorithm + " (expected one of " + ALGORITHMS + ")"));
       }
     }
-    String version = newVersion();
-    Path data = dataFile(key, version);
+    String version = files.newVersion();
+    Path data = files.dataFile(key, version);
     var upload = new Upload(body, data, digests);
     // Fail early when the conditions already do not hold; they are checked again at commit.
     CompletionStage<Boolean> proceed = conditions.isEmpty() ? CompletableFuture.completedFuture(true)
-        : run("put", () -> conditions.holds(readMeta(key)));
+        : run("put", () -> conditions.holds(files.readMeta(key)));
     return proceed.thenCompose(ok -> {
       if (!ok) {
         body.cancel();
@@ -309,7 +300,7 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
     }
 
     @Nullable Void start() throws IOException {
-      ensureDirectory(file.getParent());
+      files.ensureDirectory(file.getParent());
       channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       return null;
     }
@@ -394,27 +385,29 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
       }
     }
     Path dir = upload.file.getParent();
-    forceDirectory(dir); // the data file's name is durable before any meta file names it
+    ObjectFiles.forceDirectory(dir); // the data file's name is durable before any meta file names it
     ReentrantLock l = stripe(key);
     l.lock();
     ObjectInfo previous;
     ObjectInfo info;
     try {
-      previous = readMeta(key);
+      previous = files.readMeta(key);
       if (!conditions.holds(previous)) {
         return null;
       }
       Instant uploaded = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       info = new ObjectInfo(key, version, size, checksums.get("md5"), uploaded, write.httpMetadata(),
           write.customMetadata(), checksums);
-      writeMeta(key, info);
+      // From here the data file may be named by the meta file: never delete it on failure (an
+      // unnamed one is removed at the next open).
       upload.kept = true;
+      files.writeMeta(key, info);
       keys.add(key);
     } finally {
       l.unlock();
     }
     if (previous != null) {
-      deleteQuietly(dataFile(key, previous.version()));
+      ObjectFiles.deleteQuietly(files.dataFile(key, previous.version()));
     }
     return info;
   }
@@ -430,17 +423,16 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
         l.lock();
         ObjectInfo previous;
         try {
-          previous = readMeta(key);
+          previous = files.readMeta(key);
           if (previous == null) {
             continue;
           }
-          Files.delete(metaFile(key));
-          forceDirectory(metaFile(key).getParent());
+          files.deleteMeta(key);
           keys.remove(key);
         } finally {
           l.unlock();
         }
-        deleteQuietly(dataFile(key, previous.version()));
+        ObjectFiles.deleteQuietly(files.dataFile(key, previous.version()));
       }
       return null;
     });
@@ -460,162 +452,8 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
     }
   }
 
-  // ---------------------------------------------------------------- files
-
-  private static String hash(String key) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private Path metaFile(String key) {
-    String h = hash(key);
-    return objects.resolve(h.substring(0, 2)).resolve(h + META);
-  }
-
-  private Path dataFile(String key, String version) {
-    if (!version.matches("[0-9a-f]{32}")) {
-      throw new ObjectStoreException(description + " holds a malformed object version");
-    }
-    String h = hash(key);
-    return objects.resolve(h.substring(0, 2)).resolve(h + "." + version + DATA);
-  }
-
-  private String newVersion() {
-    byte[] b = new byte[16];
-    random.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
-
   private ReentrantLock stripe(String key) {
     return stripes[Math.floorMod(key.hashCode(), STRIPES)];
-  }
-
-  /** The object's metadata from its meta file, or null when there is none (or it is another key's). */
-  private @Nullable ObjectInfo readMeta(String key) throws IOException {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(metaFile(key));
-    } catch (NoSuchFileException e) {
-      return null;
-    }
-    ObjectInfo info = parseMeta(bytes);
-    return info.key().equals(key) ? info : null;
-  }
-
-  private static ObjectInfo parseMeta(byte[] bytes) throws IOException {
-    StoredMeta m = JSON.readValue(bytes, StoredMeta.class);
-    return new ObjectInfo(m.key(), m.version(), m.size(), m.etag(), Instant.ofEpochMilli(m.uploaded()),
-        m.http() == null ? Map.of() : m.http(), m.custom() == null ? Map.of() : m.custom(),
-        m.checksums() == null ? Map.of() : m.checksums());
-  }
-
-  /** What a meta file holds. */
-  record StoredMeta(String key, String version, long size, String etag, long uploaded,
-      @Nullable Map<String, String> http, @Nullable Map<String, String> custom,
-      @Nullable Map<String, String> checksums) {}
-
-  /** Writes the meta file through a temporary file, atomically, durably. Called under the key's lock. */
-  private void writeMeta(String key, ObjectInfo info) throws IOException {
-    Path target = metaFile(key);
-    Path dir = target.getParent();
-    ensureDirectory(dir);
-    byte[] bytes = JSON.writeValueAsBytes(new StoredMeta(info.key(), info.version(), info.size(), info.etag(),
-        info.uploaded().toEpochMilli(), info.httpMetadata(), info.customMetadata(), info.checksums()));
-    Path temp = dir.resolve(TEMP + newVersion());
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    } catch (IOException e) {
-      deleteQuietly(temp);
-      throw e;
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    forceDirectory(dir);
-  }
-
-  private void ensureDirectory(Path dir) throws IOException {
-    if (knownDirectories.contains(dir)) {
-      return;
-    }
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectories(dir);
-      forceDirectory(dir.getParent());
-    }
-    knownDirectories.add(dir);
-  }
-
-  /** Makes the directory's entries (created, renamed, removed files) durable. */
-  private static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      log.debug("event=object-file-delete-failed", e); // left for the next open to remove
-    }
-  }
-
-  /**
-   * Reads every meta file into the key index; when {@code clean}, removes temporary files and data
-   * files no meta file names (writes a crash or kill cut short).
-   */
-  private void load(boolean clean) throws IOException {
-    if (!Files.isDirectory(objects)) {
-      return;
-    }
-    int skipped = 0;
-    try (DirectoryStream<Path> shards = Files.newDirectoryStream(objects)) {
-      for (Path shard : shards) {
-        if (!Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        knownDirectories.add(shard);
-        Set<String> referenced = new HashSet<>();
-        List<Path> dataFiles = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
-          for (Path f : files) {
-            String name = f.getFileName().toString();
-            if (name.endsWith(META)) {
-              try {
-                ObjectInfo info = parseMeta(Files.readAllBytes(f));
-                if (!(hash(info.key()) + META).equals(name)) {
-                  skipped++;
-                  continue;
-                }
-                keys.add(info.key());
-                referenced.add(hash(info.key()) + "." + info.version() + DATA);
-              } catch (IOException | RuntimeException e) {
-                skipped++;
-              }
-            } else if (name.endsWith(DATA)) {
-              dataFiles.add(f);
-            } else if (name.startsWith(TEMP) && clean) {
-              deleteQuietly(f);
-            }
-          }
-        }
-        if (clean) {
-          for (Path f : dataFiles) {
-            if (!referenced.contains(f.getFileName().toString())) {
-              deleteQuietly(f);
-            }
-          }
-        }
-      }
-    }
-    if (skipped > 0) {
-      log.warn("event=object-store-unreadable-meta store=\"{}\" files={}", description, skipped);
-    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -644,7 +482,7 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
     String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
         : e instanceof FileSystemException ? e.getClass().getSimpleName()
         : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    String root = objects.getParent().toString();
+    String root = files.objects().getParent().toString();
     return new ObjectStoreException(description + ": " + what + ": " + reason.replace(root, "..."));
   }
 
@@ -663,130 +501,4 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
     }
   }
 
-  /**
-   * Compares by code point, which is the order of the strings' UTF-8 bytes (UTF-16 order, that
-   * of {@link String#compareTo}, differs for characters beyond U+FFFF).
-   */
-  static int compareUtf8(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  }
-
-  /** The least string after every string that starts with {@code p}; null if there is none. */
-  static @Nullable String successor(String p) {
-    int[] cps = p.codePoints().toArray();
-    for (int n = cps.length; n > 0; n--) {
-      int last = cps[n - 1];
-      if (last < Character.MAX_CODE_POINT) {
-        int next = last + 1 == Character.MIN_SURROGATE ? Character.MAX_SURROGATE + 1 : last + 1;
-        cps[n - 1] = next;
-        return new String(cps, 0, n);
-      }
-    }
-    return null;
-  }
-
-  private static String encodeCursor(String lastItem) {
-    return java.util.Base64.getUrlEncoder().withoutPadding()
-        .encodeToString((CURSOR_TAG + lastItem).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decodeCursor(String cursor) {
-    String text;
-    try {
-      text = new String(java.util.Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      text = "";
-    }
-    if (!text.startsWith(CURSOR_TAG) || text.length() < CURSOR_TAG.length() + 1
-        || "kp".indexOf(text.charAt(CURSOR_TAG.length())) < 0) {
-      throw new IllegalArgumentException("the cursor is not one a list() of this bucket returned");
-    }
-    return text.substring(CURSOR_TAG.length());
-  }
-
-  /** A region of an open data file as a body; each read runs on the executor. */
-  static final class ChannelBody implements BodyStream {
-    private final FileChannel channel;
-    private final long end;
-    private final long length;
-    private final Executor io;
-    private long position;
-    private boolean done;
-    /** Cancelled before its end: later reads fail rather than look like the end of the object. */
-    private boolean cancelled;
-
-    ChannelBody(FileChannel channel, long offset, long length, Executor io) {
-      this.channel = channel;
-      this.position = offset;
-      this.end = offset + length;
-      this.length = length;
-      this.io = io;
-    }
-
-    @Override public CompletionStage<@Nullable ByteBuffer> read() {
-      return CompletableFuture.supplyAsync(this::next, io);
-    }
-
-    private synchronized @Nullable ByteBuffer next() {
-      if (cancelled) {
-        throw new ObjectStoreException("the object's body was cancelled before its end");
-      }
-      if (done || position >= end) {
-        finish();
-        return null;
-      }
-      try {
-        var buf = ByteBuffer.allocate((int) Math.min(CHUNK, end - position));
-        while (buf.hasRemaining()) {
-          int n = channel.read(buf, position);
-          if (n < 0) {
-            throw new ObjectStoreException("an object's data ended before its recorded size");
-          }
-          position += n;
-        }
-        return buf.flip();
-      } catch (IOException e) {
-        finish();
-        throw new UncheckedIOException(e);
-      } catch (RuntimeException e) {
-        finish();
-        throw e;
-      }
-    }
-
-    @Override public void cancel() {
-      io.execute(() -> {
-        synchronized (this) {
-          cancelled = !done && position < end;
-          finish();
-        }
-      });
-    }
-
-    private synchronized void finish() {
-      if (!done) {
-        done = true;
-        try {
-          channel.close();
-        } catch (IOException ignored) {
-          // the stream is over either way
-        }
-      }
-    }
-
-    @Override public long knownLength() {
-      return length;
-    }
-  }
 }

@@ -117,13 +117,13 @@ class EmbeddedObjectBackendTest extends ObjectBackendContract {
 
   @Test
   void utf8OrderHelpers() {
-    assertThat(EmbeddedObjectBackend.compareUtf8("\uFFFD", "😀")).isNegative();
+    assertThat(ObjectKeys.compareUtf8("\uFFFD", "😀")).isNegative();
     assertThat("\uFFFD".compareTo("😀")).isPositive(); // why the helper exists
-    assertThat(EmbeddedObjectBackend.compareUtf8("a", "ab")).isNegative();
-    assertThat(EmbeddedObjectBackend.successor("a/")).isEqualTo("a0");
-    assertThat(EmbeddedObjectBackend.successor("a\uD7FF")).isEqualTo("a\uE000");
-    assertThat(EmbeddedObjectBackend.successor("a" + new String(Character.toChars(Character.MAX_CODE_POINT))))
+    assertThat(ObjectKeys.compareUtf8("a", "ab")).isNegative();
+    assertThat(ObjectKeys.successor("a/")).isEqualTo("a0");
+    assertThat(ObjectKeys.successor("a\uD7FF")).isEqualTo("a\uE000");
+    assertThat(ObjectKeys.successor("a" + new String(Character.toChars(Character.MAX_CODE_POINT))))
         .isEqualTo("b");
-    assertThat(EmbeddedObjectBackend.successor(new String(Character.toChars(Character.MAX_CODE_POINT)))).isNull();
+    assertThat(ObjectKeys.successor(new String(Character.toChars(Character.MAX_CODE_POINT)))).isNull();
   }
 }
