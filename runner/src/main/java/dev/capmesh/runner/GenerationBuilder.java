@@ -159,6 +159,16 @@ final class GenerationBuilder {
             "service \"" + service.getName() + "\"");
       }
     }
+    // Every worker started loading as it was reached; wait for all of them here, so that they
+    // load side by side. A code error is reported for each worker that has one.
+    for (JsWorker w : created) {
+      try {
+        w.awaitLoaded();
+      } catch (JsLoadException e) {
+        // The message names the worker already: worker "NAME": ...
+        problems.add(e.getMessage());
+      }
+    }
     if (!problems.isEmpty()) {
       created.forEach(JsWorker::close);
       throw new RunnerException(problems);
@@ -565,17 +575,11 @@ final class GenerationBuilder {
       return null;
     }
     // Problems elsewhere do not stop this worker from loading: its own code errors are
-    // reported in the same run.
-    try {
-      JsWorker built = builder.build();
-      workers.add(built);
-      created.add(built);
-      return built;
-    } catch (JsLoadException e) {
-      // The message names the worker already: worker "NAME": ...
-      problems.add(e.getMessage());
-      return null;
-    }
+    // reported in the same run (build() waits for every load).
+    JsWorker started = builder.start();
+    workers.add(started);
+    created.add(started);
+    return started;
   }
 
   private @Nullable WorkerCode code(String name, WorkerSpec worker) {

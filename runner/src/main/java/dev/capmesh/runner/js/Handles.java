@@ -110,6 +110,19 @@ final class Handles {
     return v.isProxyObject() && v.asProxyObject() instanceof Key k ? k : null;
   }
 
+  /** The state of one legacy-encoding {@code TextDecoder}. */
+  static final class TextDecoder extends Opaque {
+    final TextDecoders.Decoder decoder;
+
+    TextDecoder(TextDecoders.Decoder decoder) {
+      this.decoder = decoder;
+    }
+  }
+
+  static @Nullable TextDecoder textDecoder(Value v) {
+    return v.isProxyObject() && v.asProxyObject() instanceof TextDecoder d ? d : null;
+  }
+
   static @Nullable Target target(Value v) {
     return v.isProxyObject() && v.asProxyObject() instanceof Target t ? t : null;
   }

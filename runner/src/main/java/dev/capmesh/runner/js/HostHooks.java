@@ -61,6 +61,10 @@ final class HostHooks {
     m.put("rpc", (ProxyExecutable) a -> rpc(a[0], a[1].asString(), a[2].asString(), a[3], a[4]));
     m.put("kv", new KvHooks(wc).asProxy());
     m.put("r2", new StorageHooks(wc).asProxy());
+    m.put("encodingFor", (ProxyExecutable) a -> TextDecoders.forLabel(a[0].asString()));
+    m.put("decoderNew", (ProxyExecutable) a -> new Handles.TextDecoder(TextDecoders.create(a[0].asString())));
+    m.put("decode", (ProxyExecutable) a -> decode(a[0], a[1], a[2].asBoolean(), a[3].asBoolean()));
+    m.put("domainToAscii", (ProxyExecutable) a -> Idna.domainToAscii(a[0].asString()));
     return ProxyObject.fromMap(m);
   }
 
@@ -77,6 +81,21 @@ final class HostHooks {
       default -> console.info("worker={} requestId={} {}", wc.worker.name(), rid, line);
     }
     return null;
+  }
+
+  /** Decodes an ArrayBuffer; null when a fatal decoder met an error (the JS side throws). */
+  private static @Nullable Object decode(Value handle, Value buffer, boolean stream, boolean fatal) {
+    Handles.TextDecoder d = Handles.textDecoder(handle);
+    if (d == null || !buffer.hasBufferElements()) {
+      throw new IllegalArgumentException("not a decoder and a buffer");
+    }
+    byte[] bytes = new byte[(int) buffer.getBufferSize()];
+    buffer.readBuffer(0, bytes, 0, bytes.length);
+    try {
+      return d.decoder.decode(bytes, stream, fatal);
+    } catch (TextDecoders.DecodingError e) {
+      return null;
+    }
   }
 
   private Object randomBytes(int n) {

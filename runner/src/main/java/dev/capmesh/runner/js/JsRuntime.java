@@ -9,6 +9,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,8 +29,16 @@ import org.slf4j.LoggerFactory;
 public final class JsRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
   private static final List<String> WEB_SOURCES =
-      List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-fetch.js", "web-kv.js",
+      List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-form.js", "web-fetch.js", "web-kv.js",
           "web-r2.js");
+  /**
+   * Web sources that only serve some binding kinds, with the test for a worker's bindings: a
+   * context whose worker has none of them does not evaluate the source (context creation is
+   * the cost of every start and reload).
+   */
+  private static final Map<String, java.util.function.Predicate<EnvBinding>> BINDING_SOURCES = Map.of(
+      "web-kv.js", b -> b instanceof EnvBinding.Kv || b instanceof EnvBinding.KvHttp,
+      "web-r2.js", b -> b instanceof EnvBinding.Storage);
   private final Engine engine;
   private final List<Source> webSources;
   private final ScheduledThreadPoolExecutor scheduler;
@@ -56,35 +65,46 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /**
-   * A runtime with a new Engine, which it owns and closes. Before returning it runs one request
-   * through a throwaway worker that touches the web APIs, so the shared Engine has parsed them
-   * and compiled their regular expressions: otherwise the first request of the first context
-   * pays that cost against its CPU limit.
+   * A runtime with a new Engine, which it owns and closes. It warms the shared Engine up in the
+   * background (see {@link #warmUp}); nothing waits for that, so sockets open and first requests
+   * are answered while it runs.
    */
   public static JsRuntime create() {
+    // Experimental engine options may be set through polyglot.engine.* system properties
+    // (CAPMESH_JAVA_OPTS), for tuning measurements (bench/runner/flags.sh).
     var runtime = new JsRuntime(Engine.newBuilder("js")
+        .allowExperimentalOptions(true)
         .option("engine.WarnInterpreterOnly", "true")
         .build());
-    runtime.warmUp();
+    Thread.ofPlatform().daemon().name("capmesh-js-warm-up").priority(Thread.MIN_PRIORITY)
+        .start(runtime::warmUp);
     return runtime;
   }
 
-  /** Whether the warm-up request ran through without an error (tests check it). */
-  volatile boolean warmedUp;
+  /** Set once the warm-up request ran through without an error (tests wait for it). */
+  final java.util.concurrent.CompletableFuture<Boolean> warmedUp = new java.util.concurrent.CompletableFuture<>();
 
+  /**
+   * Runs one request through a throwaway worker that touches the web APIs, twice, so that the
+   * shared Engine has parsed them, compiled their regular expressions and started compiling the
+   * hot paths before real workers need them. Workers loaded meanwhile are not held up: each
+   * context is independent, the Engine shares what this thread has finished with them.
+   */
   private void warmUp() {
     var limits = new JsLimits(java.time.Duration.ofSeconds(30), 8, 1 << 20);
     // Two workers, so that service-binding fetch and JS RPC (structured clone both ways, a
     // thrown error crossing back) are warm too.
-    var callee = JsWorker.builder(this, "warm-up-rpc", WorkerCode.modules(WorkerModule.esModule("rpc.js", WARM_UP_RPC)))
-        .limits(limits).poolSize(1).build();
-    var worker = JsWorker.builder(this, "warm-up", WorkerCode.modules(WorkerModule.esModule("main.js", WARM_UP)))
-        .binding("RPC", new EnvBinding.Service(callee, "Check", "{\"tenant\": \"warm\"}"))
-        .binding("SVC", EnvBinding.Service.of(callee))
-        .limits(limits)
-        .poolSize(1)
-        .build();
+    JsWorker callee = null;
+    JsWorker worker = null;
     try {
+      callee = JsWorker.builder(this, "warm-up-rpc", WorkerCode.modules(WorkerModule.esModule("rpc.js", WARM_UP_RPC)))
+          .limits(limits).poolSize(1).build();
+      worker = JsWorker.builder(this, "warm-up", WorkerCode.modules(WorkerModule.esModule("main.js", WARM_UP)))
+          .binding("RPC", new EnvBinding.Service(callee, "Check", "{\"tenant\": \"warm\"}"))
+          .binding("SVC", EnvBinding.Service.of(callee))
+          .limits(limits)
+          .poolSize(1)
+          .build();
       for (int round = 0; round < 2; round++) {
         var response = worker.fetch(new dev.capmesh.runner.service.ServiceRequest("POST",
             "http://warm.up/a/../b?x=1&y=%20#f", List.of(java.util.Map.entry("content-type", "text/plain")),
@@ -95,15 +115,23 @@ public final class JsRuntime implements AutoCloseable {
         if (response.status() != 200) {
           log.warn("event=js-warm-up-failed status={} body={}", response.status(),
               new String(body, StandardCharsets.UTF_8));
+          warmedUp.complete(false);
           return;
         }
       }
-      warmedUp = true;
+      warmedUp.complete(true);
     } catch (Exception e) {
-      log.warn("event=js-warm-up-failed", e);
+      if (!scheduler.isShutdown()) {
+        log.warn("event=js-warm-up-failed", e);
+      }
+      warmedUp.complete(false);
     } finally {
-      worker.close();
-      callee.close();
+      if (worker != null) {
+        worker.close();
+      }
+      if (callee != null) {
+        callee.close();
+      }
     }
   }
 
@@ -171,8 +199,16 @@ public final class JsRuntime implements AutoCloseable {
     return engine;
   }
 
-  List<Source> webSources() {
-    return webSources;
+  /** The web sources a context of {@code worker} evaluates, in order. */
+  List<Source> webSources(JsWorker worker) {
+    var needed = new java.util.ArrayList<Source>(webSources.size());
+    for (int i = 0; i < webSources.size(); i++) {
+      var onlyFor = BINDING_SOURCES.get(WEB_SOURCES.get(i));
+      if (onlyFor == null || worker.hasBinding(onlyFor)) {
+        needed.add(webSources.get(i));
+      }
+    }
+    return needed;
   }
 
   ScheduledExecutorService scheduler() {

@@ -158,17 +158,43 @@ public final class JsWorker implements HttpService {
      * @throws JsLoadException if the code does not load (syntax error, missing module, ...)
      */
     public JsWorker build() {
-      var worker = new JsWorker(this);
-      WorkerContext first = worker.newContext(0);
-      try {
-        first.ready.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof JsLoadException le) {
-          throw le;
-        }
-        throw e;
-      }
+      JsWorker worker = start();
+      worker.awaitLoaded();
       return worker;
+    }
+
+    /**
+     * Starts loading the code in a first context, on that context's own thread, and returns the
+     * worker at once: several workers load side by side this way. Call {@link #awaitLoaded}
+     * before serving with it; requests sent earlier wait for the load.
+     */
+    public JsWorker start() {
+      var worker = new JsWorker(this);
+      worker.first = worker.newContext(0);
+      return worker;
+    }
+  }
+
+  /** The first context, whose load {@link #awaitLoaded} reports. */
+  private @Nullable WorkerContext first;
+
+  /**
+   * Waits until the first context has loaded the code.
+   *
+   * @throws JsLoadException if the code does not load (syntax error, missing module, ...)
+   */
+  public void awaitLoaded() {
+    WorkerContext c = first;
+    if (c == null) {
+      return;
+    }
+    try {
+      c.ready.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof JsLoadException le) {
+        throw le;
+      }
+      throw e;
     }
   }
 
@@ -335,6 +361,16 @@ public final class JsWorker implements HttpService {
   void contextDied(WorkerContext c, String reason, @Nullable String loadError) {
     contexts.remove(c);
     loadBudget.stopped(reason, loadError);
+  }
+
+  /** Whether any of the worker's bindings passes {@code test}. */
+  boolean hasBinding(java.util.function.Predicate<EnvBinding> test) {
+    for (EnvBinding b : bindings.values()) {
+      if (test.test(b)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** [[name, kind, value, rpc], ...] for the JS side's env setup. */

@@ -271,7 +271,7 @@ final class WorkerContext implements EventLoop.Host {
       }
       Value internal = ctx.eval("js", "({})");
       ProxyObject hooks = new HostHooks(this, runtime).asProxy();
-      for (Source s : runtime.webSources()) {
+      for (Source s : runtime.webSources(worker)) {
         ctx.eval(s).execute(hooks, internal);
       }
       Value jsApi = internal.getMember("api");

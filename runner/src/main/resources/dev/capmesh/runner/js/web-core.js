@@ -133,27 +133,36 @@
       return { read, written: n };
     }
   }
+  // UTF-8 is decoded here; every other encoding of the Encoding Standard by the host
+  // (TextDecoders.java), whose label table also answers for labels not listed here.
   const UTF8_LABELS = ['utf-8', 'utf8', 'unicode-1-1-utf-8'];
+  const EMPTY = new Uint8Array(0);
   class TextDecoder {
-    #fatal; #ignoreBOM; #pending = new Uint8Array(0); #bomSeen = false;
+    #encoding = 'utf-8'; #host = null; #fatal; #ignoreBOM; #pending = EMPTY; #bomSeen = false;
     constructor(label = 'utf-8', options = {}) {
-      if (!UTF8_LABELS.includes(String(label).trim().toLowerCase())) {
-        throw new RangeError(`The encoding label provided ('${label}') is not supported`);
+      const text = String(label);
+      if (!UTF8_LABELS.includes(text.trim().toLowerCase())) {
+        const name = host.encodingFor(text);
+        if (name === null || name === 'replacement') {
+          throw new RangeError(`The encoding label provided ('${text}') is not supported`);
+        }
+        if (name !== 'utf-8') { this.#encoding = name; this.#host = host.decoderNew(name); }
       }
-      this.#fatal = !!options.fatal;
-      this.#ignoreBOM = !!options.ignoreBOM;
+      this.#fatal = !!(options && options.fatal);
+      this.#ignoreBOM = !!(options && options.ignoreBOM);
     }
-    get encoding() { return 'utf-8'; }
+    get encoding() { return this.#encoding; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
     decode(input, options = {}) {
-      const stream = !!options.stream;
-      let bytes = input === undefined ? new Uint8Array(0) : toUint8(input, 'input');
+      const stream = !!(options && options.stream);
+      if (this.#host !== null) return this.#hostDecode(input, stream);
+      let bytes = input === undefined ? EMPTY : toUint8(input, 'input');
       if (this.#pending.length) {
         const joined = new Uint8Array(this.#pending.length + bytes.length);
         joined.set(this.#pending); joined.set(bytes, this.#pending.length);
         bytes = joined;
-        this.#pending = new Uint8Array(0); // a fatal error below must not leave it behind
+        this.#pending = EMPTY; // a fatal error below must not leave it behind
       }
       if (!this.#bomSeen && !this.#ignoreBOM) {
         if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) { bytes = bytes.subarray(3); this.#bomSeen = true; }
@@ -161,7 +170,22 @@
       }
       const [text, used] = utf8Decode(bytes, this.#fatal, stream);
       this.#pending = bytes.slice(used);
-      if (!stream) { this.#pending = new Uint8Array(0); this.#bomSeen = false; }
+      if (!stream) { this.#pending = EMPTY; this.#bomSeen = false; }
+      return text;
+    }
+    #hostDecode(input, stream) {
+      const bytes = input === undefined ? EMPTY : toUint8(input, 'input');
+      let text = host.decode(this.#host, exactBuffer(bytes), stream, this.#fatal);
+      if (text === null) {
+        this.#bomSeen = false;
+        throw new TypeError(`The encoded data was not valid for encoding ${this.#encoding}`);
+      }
+      // UTF-16's byte order mark is dropped from the output, once per stream, as for UTF-8.
+      if (!this.#ignoreBOM && !this.#bomSeen && text.length && this.#encoding.startsWith('utf-16')) {
+        this.#bomSeen = true;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      if (!stream) this.#bomSeen = false;
       return text;
     }
   }

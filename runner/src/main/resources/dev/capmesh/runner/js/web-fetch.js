@@ -7,25 +7,34 @@
     value, writable: true, configurable: true, enumerable: false });
   const hostStreams = new WeakMap(); // ReadableStream -> host body handle, while untouched
 
-  // A ReadableStream pulling from a Java BodyStream, one chunk per pull; onPull (optional) is
-  // told when the stream is first read.
-  function streamFromHost(handle, onPull) {
+  // A byte stream pulling from a Java BodyStream, one chunk per pull (BYOB readers work on it,
+  // as on workerd's bodies).
+  function streamFromHost(handle) {
     const stream = new ReadableStream({
+      type: 'bytes',
       pull(c) {
         hostStreams.delete(stream);
-        if (onPull !== undefined) { onPull(); onPull = undefined; }
-        return new Promise((resolve, reject) => host.bodyRead(handle, (chunk) => {
-          if (chunk === null) c.close(); else c.enqueue(internal.latin1ToBytes(chunk));
-          resolve();
-        }, (message) => reject(new TypeError(message))));
+        return new Promise((resolve, reject) => {
+          const next = () => host.bodyRead(handle, (chunk) => {
+            try {
+              if (chunk === null) internal.closeBytes(c);
+              else if (chunk.length === 0) { next(); return; }
+              else c.enqueue(internal.latin1ToBytes(chunk));
+              resolve();
+            } catch (e) { reject(e); }
+          }, (message) => reject(new TypeError(message)));
+          next();
+        });
       },
       cancel() { host.bodyCancel(handle); },
     }, { highWaterMark: 0 });
     hostStreams.set(stream, handle);
     return stream;
   }
+  // A byte stream of a body's bytes; enqueue takes the buffer it is given, so it gets a copy
+  // (the body keeps its bytes for replaying on redirects).
   function streamOfBytes(bytes) {
-    return new ReadableStream({ start(c) { if (bytes.length) c.enqueue(bytes); c.close(); } });
+    return new ReadableStream({ type: 'bytes', start(c) { if (bytes.length) c.enqueue(bytes.slice()); c.close(); } });
   }
   // What the host reads a body from: null, an untouched host handle, or a pull source.
   function bodyForHost(stream) {
@@ -62,6 +71,8 @@
     if (typeof body === 'string') { bytes = internal.utf8Encode(body); type = 'text/plain;charset=UTF-8'; }
     else if (body instanceof URLSearchParams) { bytes = internal.utf8Encode(body.toString()); type = 'application/x-www-form-urlencoded;charset=UTF-8'; }
     else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) bytes = internal.toUint8(body, 'body').slice();
+    else if (internal.isBlob(body)) { bytes = internal.blobBytes(body).slice(); type = body.type || null; }
+    else if (internal.isFormData(body)) ({ bytes, type } = internal.serializeForm(body));
     else { bytes = internal.utf8Encode(String(body)); type = 'text/plain;charset=UTF-8'; }
     return { stream: streamOfBytes(bytes), bytes, type };
   }
@@ -90,13 +101,14 @@
       };
     }
     get body() { return this.#stream; }
-    get bodyUsed() { return this.#used; }
+    get bodyUsed() { return this.#used || (this.#stream !== null && internal.isDisturbed(this.#stream)); }
     async arrayBuffer() { return (await this.#consume()).buffer; }
     async bytes() { return this.#consume(); }
     async text() { return internal.utf8Decode(await this.#consume()); }
     async json() { return JSON.parse(await this.text()); }
-    async blob() { throw new TypeError('Blob bodies are not supported by this runtime'); }
-    async formData() { throw new TypeError('formData() is not supported by this runtime'); }
+    async blob() { const bytes = await this.#consume(); return internal.blobOf(bytes, this.headers.get('content-type')); }
+    // Parsed from the buffered body, so the body limit (maxBodyBytes) applies before parsing.
+    async formData() { const bytes = await this.#consume(); return internal.parseForm(bytes, this.headers.get('content-type')); }
     async #consume() {
       if (this.#used || (this.#stream && this.#stream.locked)) throw new TypeError('Body has already been used');
       this.#used = true;

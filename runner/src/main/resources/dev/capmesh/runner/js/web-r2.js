@@ -176,8 +176,8 @@
       return internal.bodyForHost(value);
     }
     if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return internal.exactBuffer(internal.toUint8(value, 'the value').slice());
-    if (typeof Blob === 'function' && value instanceof Blob) return internal.bodyForHost(value.stream());
-    throw new TypeError('R2 put failed: the value must be a string, ArrayBuffer, ArrayBufferView, ReadableStream or null');
+    if (internal.isBlob(value)) return internal.exactBuffer(internal.blobBytes(value).slice());
+    throw new TypeError('R2 put failed: the value must be a string, ArrayBuffer, ArrayBufferView, ReadableStream, Blob or null');
   }
 
   // ---- results ----
@@ -237,11 +237,11 @@
     #body; #used = false;
     constructor(key, row, handle, rangeOffset, rangeLength) {
       super(key, row, rangeOffset, rangeLength);
-      this.#body = handle === null ? new ReadableStream({ start(c) { c.close(); } })
-        : internal.streamFromHost(handle, () => { this.#used = true; });
+      this.#body = handle === null ? new ReadableStream({ type: 'bytes', start(c) { c.close(); } })
+        : internal.streamFromHost(handle);
     }
     get body() { return this.#body; }
-    get bodyUsed() { return this.#used || this.#body.locked; }
+    get bodyUsed() { return this.#used || internal.isDisturbed(this.#body); }
     #consume() {
       if (this.bodyUsed) return PromiseC.reject(new TypeError('Body has already been used'));
       this.#used = true;
@@ -252,9 +252,8 @@
     async text() { return internal.utf8Decode(new Uint8Array(await this.#consume())); }
     async json() { return JSON.parse(await this.text()); }
     async blob() {
-      if (typeof Blob !== 'function') throw new TypeError('Blob is not supported by this runtime; use arrayBuffer()');
       const type = objectHttp(this).contentType;
-      return new Blob([await this.#consume()], type === undefined ? {} : { type });
+      return internal.blobOf(new Uint8Array(await this.#consume()), type === undefined ? null : type);
     }
     get [Symbol.toStringTag]() { return 'R2ObjectBody'; }
   }

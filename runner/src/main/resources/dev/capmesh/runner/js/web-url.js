@@ -108,7 +108,16 @@
     }
     return out;
   }
-  // Host parser; opaque for non-special schemes. Non-ASCII domains are only lower-cased (no IDNA).
+  // The URL Standard's "domain to ASCII": an ASCII domain without punycode labels is only
+  // lower-cased; anything else goes through UTS #46 (ICU4J on the host, see Idna.java).
+  const PUNYCODE_LABEL = /(?:^|\.)xn--/i;
+  function domainToAscii(domain) {
+    if (/^[\x00-\x7f]*$/.test(domain) && !PUNYCODE_LABEL.test(domain)) return domain.toLowerCase();
+    const ascii = host.domainToAscii(domain);
+    if (ascii === null) fail();
+    return ascii;
+  }
+  // Host parser; opaque for non-special schemes.
   function parseHost(input, special) {
     if (input.startsWith('[')) {
       if (!input.endsWith(']')) fail();
@@ -118,9 +127,10 @@
       if (/[\u0000\t\n\r #/:<>?@[\\\]^|]/.test(input)) fail();
       return pctEncode(input, C0_CONTROL);
     }
-    const host = internal.utf8Decode(internal.latin1ToBytes(pctDecode(input))).toLowerCase();
-    if (host === '' || /[\u0000-\u001f #%/:<>?@[\\\]^|\u007f]/.test(host)) fail();
-    return endsInNumber(host) ? parseIPv4(host) : host;
+    const domain = internal.utf8Decode(internal.latin1ToBytes(pctDecode(input)));
+    const ascii = domainToAscii(domain);
+    if (ascii === '' || /[\u0000-\u001f #%/:<>?@[\\\]^|\u007f]/.test(ascii)) fail();
+    return endsInNumber(ascii) ? parseIPv4(ascii) : ascii;
   }
   // Percent-decodes to a byte string (UTF-8 first, so that the result holds bytes only).
   function pctDecode(s) {
@@ -801,6 +811,7 @@
     'WritableStreamDefaultWriter', 'TextEncoder', 'TextDecoder', 'Event', 'EventTarget', 'AbortController', 'AbortSignal',
     'Fetcher', 'KVNamespace', 'R2Bucket', 'R2Object', 'R2Checksums'];
   function notCloneable(v) {
+    if (internal.isBlob(v) || internal.isFormData(v)) return true;
     for (const name of NOT_CLONEABLE) {
       const C = internal[name] || globalThis[name];
       if (typeof C === 'function' && v instanceof C) return true;

@@ -22,7 +22,7 @@ class JsBackgroundBudgetTest {
   static JsRuntime runtime;
 
   @BeforeAll static void start() {
-    runtime = JsRuntime.create();
+    runtime = JsTesting.warmRuntime();
   }
 
   @AfterAll static void stop() {

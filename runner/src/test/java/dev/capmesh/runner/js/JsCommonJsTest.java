@@ -13,7 +13,7 @@ class JsCommonJsTest {
   static JsRuntime runtime;
 
   @BeforeAll static void start() {
-    runtime = JsRuntime.create();
+    runtime = JsTesting.warmRuntime();
   }
 
   @AfterAll static void stop() {

@@ -23,7 +23,7 @@ class JsFanOutTest {
   static final JsLimits LIMITS = JsLimits.defaults().withCpuPerRequest(Duration.ofSeconds(5));
 
   @BeforeAll static void start() {
-    runtime = JsRuntime.create();
+    runtime = JsTesting.warmRuntime();
   }
 
   @AfterAll static void stop() {

@@ -23,7 +23,7 @@ class JsFetchTest {
   static JsRuntime runtime;
 
   @BeforeAll static void start() {
-    runtime = JsRuntime.create();
+    runtime = JsTesting.warmRuntime();
   }
 
   @AfterAll static void stop() {

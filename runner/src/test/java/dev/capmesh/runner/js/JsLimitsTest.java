@@ -14,7 +14,7 @@ class JsLimitsTest {
   static JsRuntime runtime;
 
   @BeforeAll static void start() {
-    runtime = JsRuntime.create();
+    runtime = JsTesting.warmRuntime();
   }
 
   @AfterAll static void stop() {

@@ -13,7 +13,7 @@ class JsRpcTest {
   static JsWorker auth;
 
   @BeforeAll static void start() {
-    runtime = JsRuntime.create();
+    runtime = JsTesting.warmRuntime();
     auth = JsWorker.builder(runtime, "auth", WorkerCode.modules(WorkerModule.esModule("main.js", """
         import { WorkerEntrypoint } from 'cloudflare:workers';
         export class Auth extends WorkerEntrypoint {

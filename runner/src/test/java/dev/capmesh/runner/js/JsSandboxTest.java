@@ -67,7 +67,7 @@ class JsSandboxTest {
       """;
 
   @BeforeAll static void start() {
-    runtime = JsRuntime.create();
+    runtime = JsTesting.warmRuntime();
   }
 
   @AfterAll static void stop() {

@@ -23,7 +23,7 @@ class JsSecretsTest {
       (Logger) LoggerFactory.getLogger(WorkerContext.class));
 
   @BeforeAll static void start() {
-    runtime = JsRuntime.create();
+    runtime = JsTesting.warmRuntime();
   }
 
   @AfterAll static void stop() {

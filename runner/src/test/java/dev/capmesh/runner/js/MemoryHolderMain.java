@@ -34,7 +34,7 @@ final class MemoryHolderMain {
     MemoryPoolMXBean old = oldGeneration();
     long max = old.getUsage().getMax();
     long started = System.nanoTime();
-    JsRuntime runtime = JsRuntime.create();
+    JsRuntime runtime = JsTesting.warmRuntime();
     // The innocent worker retains nothing between requests. Each request keeps about 8 MiB
     // alive while it works (so a young collection during it promotes some), then drops it. It
     // answers with an id drawn when its code was loaded and how many requests that load served:
