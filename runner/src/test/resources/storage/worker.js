@@ -61,6 +61,13 @@ const scenarios = {
     await b.delete(['buf', 'view', 'never']);
     r.afterDelete = (await b.list()).objects.map((o) => o.key);
     r.stringified = JSON.parse(JSON.stringify(await b.head('sum')));
+    await b.put('blob', new Blob(['bl', 'ob']));
+    r.blobPut = await (await b.get('blob')).text();
+    const bl = await (await b.get('hm')).blob();
+    r.blob = [bl.type, await bl.text()];
+    const used = await b.get('hm');
+    await used.body.getReader().read();
+    r.bodyUsedAfterRead = used.bodyUsed;
     return r;
   },
   async ranges(b) {

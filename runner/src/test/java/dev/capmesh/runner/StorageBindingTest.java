@@ -142,6 +142,9 @@ class StorageBindingTest {
     assertThat(r.get("startAfter")).isEqualTo("[\"sum2\"]");
     assertThat(r.get("afterDelete")).isEqualTo("[\"docs/héllo.txt\",\"hm\",\"null\",\"streamed\",\"sum\",\"sum2\"]");
     assertThat(r.get("stringified")).contains("\"key\":\"sum\"", "\"checksums\":{\"md5\":", "\"uploaded\":\"20");
+    assertThat(r.get("blobPut")).isEqualTo("\"blob\"");
+    assertThat(r.get("blob")).isEqualTo("[\"image/png\",\"x\"]");
+    assertThat(r.get("bodyUsedAfterRead")).isEqualTo("true");
     assertThat(dir.resolve("data/bucket/objects")).isDirectory();
   }
 
@@ -259,7 +262,7 @@ class StorageBindingTest {
     assertThat(r.get("include")).contains("TypeError", "include holds \\\"everything\\\"");
     assertThat(r.get("cursor")).contains("TypeError", "the cursor is not one a list() of this bucket returned");
     assertThat(r.get("deleteMany")).contains("TypeError", "1001 keys given; one delete removes at most 1000 keys");
-    assertThat(r.get("valueType")).contains("TypeError", "the value must be a string, ArrayBuffer, ArrayBufferView, ReadableStream or null");
+    assertThat(r.get("valueType")).contains("TypeError", "the value must be a string, ArrayBuffer, ArrayBufferView, ReadableStream, Blob or null");
     assertThat(r.get("ssec")).contains("TypeError", "ssecKey");
     assertThat(r.get("options")).contains("TypeError", "options must be an object");
     assertThat(r.get("brokenStream")).contains("\"error\":\"Error\"", "R2 binding \\\"STORAGE\\\": put failed:", "the stream broke midway");
