@@ -12,6 +12,7 @@ import dev.capmesh.proto.v1.TlsSpec;
 import dev.capmesh.crypto.TlsPolicy;
 import dev.capmesh.runner.tls.TlsContexts;
 import io.netty.handler.ssl.SslContext;
+import dev.capmesh.proto.v1.StorageSpec;
 import dev.capmesh.proto.v1.WorkerSpec;
 import dev.capmesh.runner.egress.Connector;
 import dev.capmesh.runner.egress.HostResolver;
@@ -31,6 +32,9 @@ import dev.capmesh.runner.service.ServiceResponse;
 import dev.capmesh.runner.services.DiskService;
 import dev.capmesh.runner.services.ExternalService;
 import dev.capmesh.runner.services.NetworkService;
+import dev.capmesh.runner.storage.ObjectBackend;
+import dev.capmesh.runner.storage.ObjectBackends;
+import dev.capmesh.runner.storage.ObjectBucket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,6 +81,7 @@ final class GenerationBuilder {
   /** The runner's slot per worker service: what service bindings to workers hold. */
   private final Map<String, WorkerSlot> slots;
   private final @Nullable KvBackends kvBackends;
+  private final @Nullable ObjectBackends objectBackends;
 
   private final Map<String, Service> byName = new LinkedHashMap<>();
   private final Map<String, HttpService> built = new HashMap<>();
@@ -93,20 +98,22 @@ final class GenerationBuilder {
   GenerationBuilder(RunnerPlan plan, @Nullable Generation previous, RunnerOptions options,
       JsRuntime runtime, HostResolver resolver, Connector connector, Executor blocking,
       Function<String, String> environment, WorkerRefs refs) {
-    this(plan, previous, options, runtime, resolver, connector, blocking, environment, refs, null,
+    this(plan, previous, options, runtime, resolver, connector, blocking, environment, refs, null, null,
         new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   /**
    * @param kvBackends the runner's open KV stores; null refuses kv services
+   * @param objectBackends the runner's open object stores; null refuses storage services
    * @param slots the runner's slot per worker service (see {@link WorkerSlot}); the caller
    *     points them at the new generation's workers when it swaps
    */
   GenerationBuilder(RunnerPlan plan, @Nullable Generation previous, RunnerOptions options,
       JsRuntime runtime, HostResolver resolver, Connector connector, Executor blocking,
       Function<String, String> environment, WorkerRefs refs, @Nullable KvBackends kvBackends,
-      Map<String, WorkerSlot> slots) {
+      @Nullable ObjectBackends objectBackends, Map<String, WorkerSlot> slots) {
     this.kvBackends = kvBackends;
+    this.objectBackends = objectBackends;
     this.slots = slots;
     this.plan = plan;
     this.refs = refs;
@@ -235,6 +242,11 @@ final class GenerationBuilder {
     if (s != null && s.hasKv()) {
       problems.add(usedBy + " designates kv service \"" + s.getName() + "\", which only "
           + "kvNamespace bindings can reach");
+      return null;
+    }
+    if (s != null && s.hasStorage()) {
+      problems.add(usedBy + " designates storage service \"" + s.getName() + "\", which only "
+          + "r2Bucket bindings can reach");
       return null;
     }
     return service(ref, usedBy);
@@ -367,6 +379,7 @@ final class GenerationBuilder {
         }
       }
       case KV -> kvService(name, service.getKv());
+      case STORAGE -> storageService(name, service.getStorage());
       default -> {
         problems.add("service \"" + name + "\": " + kindName(service)
             + " services are not supported by this runner yet");
@@ -455,6 +468,86 @@ final class GenerationBuilder {
     @Override public CompletionStage<ServiceResponse> fetch(ServiceRequest request) {
       return CompletableFuture.completedFuture(ServiceResponse.text(500,
           "kv service " + name + " is reached through kvNamespace bindings only\n"));
+    }
+  }
+
+  /** A storage service: its bucket over the runner's shared store; null after a reported problem. */
+  private @Nullable HttpService storageService(String name, StorageSpec spec) {
+    if (objectBackends == null) {
+      problems.add("service \"" + name + "\": storage services are not available in this runner");
+      return null;
+    }
+    ResourceOptions r = options.resources();
+    switch (spec.getBackendCase()) {
+      case S3 -> {
+        problems.add("storage service \"" + name + "\": the s3 backend is not available in this runner "
+            + "yet (use embedded = (...))");
+        return null;
+      }
+      case EMBEDDED, BACKEND_NOT_SET -> {
+        String path = spec.hasEmbedded() ? spec.getEmbedded().getPath() : "";
+        Path dir = (path.isEmpty() ? r.dataDirectory().resolve("storage").resolve(name)
+            : options.baseDirectory().resolve(path)).toAbsolutePath().normalize();
+        try {
+          ObjectBackend backend = objectBackends.embedded(dir, "the embedded object store");
+          return new StorageService(name, new ObjectBucket(backend, r.backendTimeout(), hiding(dir)));
+        } catch (java.io.IOException | RuntimeException e) {
+          problems.add("storage service \"" + name + "\": cannot open its embedded store in " + dir
+              + ": " + e.getMessage());
+          return null;
+        }
+      }
+      default -> throw new AssertionError(spec.getBackendCase());
+    }
+  }
+
+  /** Replaces a local directory in error text (the stores leave it out already; belt and braces). */
+  private static java.util.function.UnaryOperator<String> hiding(Path dir) {
+    String text = dir.toString();
+    return s -> s.replace(text, "[store]");
+  }
+
+  /**
+   * An R2 bucket kept in a disk service's directory ({@code DIR/.capmesh-r2}, a dotfile the disk
+   * service does not serve unless it allows dotfiles); read-only when the disk is.
+   */
+  private @Nullable EnvBinding diskStorage(String where, Service disk) {
+    if (objectBackends == null) {
+      problems.add(where + ": R2 buckets are not available in this runner");
+      return null;
+    }
+    Path dir = options.baseDirectory().resolve(disk.getDisk().getPath()).toAbsolutePath().normalize()
+        .resolve(".capmesh-r2");
+    ResourceOptions r = options.resources();
+    String description = "the object store in disk service \"" + disk.getName() + "\"";
+    try {
+      ObjectBackend backend = disk.getDisk().getWritable() ? objectBackends.embedded(dir, description)
+          : objectBackends.embeddedReadOnly(dir, description, "disk service \"" + disk.getName()
+              + "\" is not writable");
+      return new EnvBinding.Storage(new ObjectBucket(backend, r.backendTimeout(), hiding(dir)));
+    } catch (java.io.IOException | RuntimeException e) {
+      problems.add(where + ": cannot open an object store in disk service \"" + disk.getName() + "\" ("
+          + dir + "): " + e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * A storage service in the generation's service map (so workers binding it can be kept across
+   * plans like any other). It is not an HTTP service: only r2Bucket bindings reach it.
+   */
+  static final class StorageService implements HttpService {
+    final String name;
+    final ObjectBucket bucket;
+
+    StorageService(String name, ObjectBucket bucket) {
+      this.name = name;
+      this.bucket = bucket;
+    }
+
+    @Override public CompletionStage<ServiceResponse> fetch(ServiceRequest request) {
+      return CompletableFuture.completedFuture(ServiceResponse.text(500,
+          "storage service " + name + " is reached through r2Bucket bindings only\n"));
     }
   }
 
@@ -613,12 +706,21 @@ final class GenerationBuilder {
         yield service(ref, where) instanceof KvService kv ? new EnvBinding.Kv(kv.namespace) : null;
       }
       case R2_BUCKET -> {
-        if (designatesProtocolTarget(b.getR2Bucket())) {
-          problems.add(protocolRefusal(worker, b, "r2Bucket", b.getR2Bucket(), "R2"));
-        } else {
-          problems.add(where + ": r2Bucket bindings are not supported by this runner yet");
+        ServiceRef ref = b.getR2Bucket();
+        Service designated = byName.get(ref.getService());
+        if (designated != null && (designated.hasWorker() || designated.hasExternal())) {
+          problems.add(protocolRefusal(worker, b, "r2Bucket", ref, "R2"));
+          yield null;
         }
-        yield null;
+        if (designated != null && designated.hasDisk()) {
+          yield diskStorage(where, designated);
+        }
+        if (designated != null && !designated.hasStorage()) {
+          problems.add(where + ": an r2Bucket binding designates a storage, worker, external or disk "
+              + "service, and \"" + designated.getName() + "\" is a " + kindName(designated) + " service");
+          yield null;
+        }
+        yield service(ref, where) instanceof StorageService st ? new EnvBinding.Storage(st.bucket) : null;
       }
       case CRYPTO_KEY -> {
         var k = b.getCryptoKey();
@@ -646,25 +748,17 @@ final class GenerationBuilder {
     return s.isEmpty() ? null : s;
   }
 
-  /** Whether a kvNamespace/r2Bucket reference names a worker, external or disk service. */
-  private boolean designatesProtocolTarget(ServiceRef ref) {
-    Service target = byName.get(ref.getService());
-    return target != null && (target.hasWorker() || target.hasExternal() || target.hasDisk());
-  }
-
   /**
-   * The refusal of a kvNamespace/r2Bucket binding served by workerd's HTTP protocol for that
-   * binding (a worker or external service) or by a store in a disk directory.
+   * The refusal of an r2Bucket binding to a worker or external service: workerd's R2 binding
+   * protocol is not spoken by this runner.
    */
   private String protocolRefusal(String worker, Binding b, String kindName, ServiceRef ref,
       String protocol) {
     Service target = byName.get(ref.getService());
-    String how = target.hasDisk()
-        ? (protocol.equals("R2") ? "an " : "a ") + protocol + " store in a disk directory is"
-        : "the workerd " + protocol + " protocol is";
     return "worker \"" + worker + "\": " + kindName + " binding \"" + b.getName()
         + "\" designates " + kindName(target) + (target.hasWorker() ? "" : " service")
-        + " \"" + target.getName() + "\": " + how + " not supported by this runner yet";
+        + " \"" + target.getName() + "\": the workerd " + protocol + " binding protocol is not supported by "
+        + "this runner yet (bind a storage service, or a writable disk service)";
   }
 
   /**

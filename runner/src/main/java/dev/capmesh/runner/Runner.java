@@ -9,6 +9,7 @@ import dev.capmesh.runner.http.HttpServer;
 import dev.capmesh.runner.http.NettyTransport;
 import dev.capmesh.runner.js.JsRuntime;
 import dev.capmesh.runner.kv.KvBackends;
+import dev.capmesh.runner.storage.ObjectBackends;
 import dev.capmesh.runner.service.LogText;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
@@ -52,6 +53,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
   private final HostResolver resolver;
   private final Connector connector;
   private final KvBackends kvBackends;
+  private final ObjectBackends objectBackends;
   private final AtomicReference<Generation> current = new AtomicReference<>();
   private final WorkerRefs workerRefs = new WorkerRefs();
   /** One slot per worker service name: what service bindings to workers hold (WorkerSlot). */
@@ -75,6 +77,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
     this.connector = new NettyConnector(transport, Duration.ofSeconds(10));
     this.kvBackends = new KvBackends(blocking, options.resources().environment(),
         options.resources().backendTimeout());
+    this.objectBackends = new ObjectBackends(options.resources().clock());
   }
 
   /**
@@ -176,7 +179,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
     Generation next;
     try {
       next = new GenerationBuilder(plan, current.get(), options, runtime, resolver, connector,
-          blocking, options.resources().environment(), workerRefs, kvBackends, slots).build();
+          blocking, options.resources().environment(), workerRefs, kvBackends, objectBackends, slots).build();
     } catch (RunnerException e) {
       problems.addAll(e.problems());
       throw new RunnerException(problems);
@@ -348,6 +351,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
     }
     runtime.close();
     kvBackends.close();
+    objectBackends.close();
     transport.close();
     blocking.shutdownNow();
   }

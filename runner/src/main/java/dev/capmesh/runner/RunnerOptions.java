@@ -73,6 +73,12 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
         connectionLimits, resources, bindingListener);
   }
 
+  /** The same options with this largest request body a socket accepts. */
+  public RunnerOptions withMaxBodyBytes(long bytes) {
+    return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, bytes,
+        connectionLimits, resources, bindingListener);
+  }
+
   /** The same options with these socket timeouts and connection caps. */
   public RunnerOptions withConnectionLimits(ConnectionLimits newLimits) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,

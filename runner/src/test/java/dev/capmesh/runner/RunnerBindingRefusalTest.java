@@ -17,11 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * r2Bucket bindings that designate a worker, external or disk service (workerd's HTTP protocol
- * for the binding, or an embedded store) and kvNamespace bindings to a disk service compile, but
- * this runner refuses them at start with a message naming the worker, the binding, the target
- * and the feature; kvNamespace bindings to workers and externals are served (workerd's KV
- * protocol) and are not refused.
+ * r2Bucket bindings that designate a worker or external service (workerd's R2 binding protocol)
+ * compile, but this runner refuses them at start with a message naming the worker, the binding,
+ * the target and the feature; kvNamespace bindings to workers and externals are served (workerd's
+ * KV protocol), and r2Bucket bindings to a disk service keep a store in its directory.
  */
 class RunnerBindingRefusalTest {
   @TempDir Path dir;
@@ -32,7 +31,7 @@ class RunnerBindingRefusalTest {
   }
 
   @Test
-  void r2BindingsToWorkersExternalsAndDisksAreRefusedByName() {
+  void r2BindingsToWorkersAreRefusedByName() {
     Worker main = worker("export default { fetch() { return new Response('x'); } };", List.of(
         new Binding("KV", new BindingKind.KvNamespace(ServiceDesignator.of("mock"))),
         new Binding("BUCKET", new BindingKind.R2Bucket(ServiceDesignator.of("mock"))),
@@ -48,8 +47,7 @@ class RunnerBindingRefusalTest {
     assertThatThrownBy(() -> Runner.start(TestRunners.plan(config), RunnerOptions.defaults(dir)).close())
         .isInstanceOfSatisfying(RunnerException.class, e -> assertThat(e.problems()).containsExactly(
             "worker \"main\": r2Bucket binding \"BUCKET\" designates worker \"mock\": the workerd R2 "
-                + "protocol is not supported by this runner yet",
-            "worker \"main\": r2Bucket binding \"FILES\" designates disk service \"files\": an R2 store "
-                + "in a disk directory is not supported by this runner yet"));
+                + "binding protocol is not supported by this runner yet (bind a storage service, or a "
+                + "writable disk service)"));
   }
 }

@@ -71,7 +71,7 @@ class ServeCommandTest {
             (name = "store", worker = (modules = [(name = "ok.js", esModule = embed "ok.js")],
                 compatibilityDate = "2024-09-01",
                 bindings = [(name = "DB", r2Bucket = "db")])),
-            (name = "db", storage = (embedded = (path = "db-data"))),
+            (name = "db", external = (address = "127.0.0.1:9", http = ())),
           ],
           sockets = [(name = "http", address = "127.0.0.1:1", http = (), service = "store")],
         );
@@ -86,8 +86,8 @@ class ServeCommandTest {
         .contains("SyntaxError");
     // Reported once, although both the socket and the eager start reach the worker.
     assertThat(output.split("binding \"DB\"", -1)).as(output).hasSize(2);
-    assertThat(output).contains("runner: worker \"store\"'s binding \"DB\": r2Bucket bindings are not "
-        + "supported by this runner yet");
+    assertThat(output).contains("runner: worker \"store\": r2Bucket binding \"DB\" designates external "
+        + "service \"db\": the workerd R2 binding protocol is not supported by this runner yet");
     assertThat(output).doesNotContain("Exception").doesNotContain("\tat ");
   }
 

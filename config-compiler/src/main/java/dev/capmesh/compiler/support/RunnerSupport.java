@@ -200,6 +200,12 @@ public final class RunnerSupport {
             && t.kind() instanceof ServiceKind.KvService)) {
           used.add(kv.service().name()); // reached over HTTP: its own kind must be servable
         }
+      } else if (b.kind() instanceof BindingKind.R2Bucket r2) {
+        String why = r2Refusal(r2.service().name(), byName);
+        if (why != null) {
+          out.add(new Unsupported(b, "kind", label + "'s r2Bucket binding \"" + b.name()
+              + "\" designates " + why + " not supported by this runner yet.", null));
+        }
       } else if (!provides(b.kind())) {
         out.add(new Unsupported(b, "kind", label + "'s binding \"" + b.name() + "\" is "
             + article(b.kind().kindName()) + " binding, which this runner does not support yet.", null));
@@ -238,6 +244,30 @@ public final class RunnerSupport {
     };
   }
 
+  /**
+   * Why the runner cannot serve an r2Bucket binding to {@code target} (the start of a sentence
+   * ending in "not supported by this runner yet"), or null when it can: a storage service with
+   * the embedded backend, or a disk service (an embedded store in its directory).
+   */
+  private static @Nullable String r2Refusal(String target, java.util.Map<String, Service> byName) {
+    Service s = byName.get(target);
+    if (s == null) {
+      return null; // an unknown service is the resolver's error
+    }
+    return switch (s.kind()) {
+      case ServiceKind.StorageService st -> switch (st.backend()) {
+        case ServiceKind.StorageEmbedded e -> null;
+        case ServiceKind.StorageS3 s3 -> "storage service \"" + target + "\", whose s3 backend is";
+      };
+      case ServiceKind.DiskService d -> null;
+      // workerd's R2 binding protocol, spoken to a worker or external service
+      case ServiceKind.WorkerService w -> "worker \"" + target + "\": the workerd R2 binding protocol is";
+      case ServiceKind.ExternalService e -> "external service \"" + target + "\": the workerd R2 binding protocol is";
+      default -> article(s.kind().kindName()) + " service \"" + target + "\":"
+          + " an r2Bucket binding to it is";
+    };
+  }
+
   /** Whether the runner loads modules of this kind. */
   private static boolean loads(Module.Type type) {
     return switch (type) {
@@ -261,7 +291,7 @@ public final class RunnerSupport {
       case BindingKind.WasmModule w -> false;
       case BindingKind.CryptoKey k -> true;
       case BindingKind.KvNamespace kv -> true; // when it designates a kv service: see kvRefusal
-      case BindingKind.R2Bucket r2 -> false;
+      case BindingKind.R2Bucket r2 -> true; // when it designates a storage or disk service: see r2Refusal
       case BindingKind.DurableObjectNamespace ns -> false;
       case BindingKind.OtherDesignated o -> false;
       case BindingKind.Hyperdrive h -> false;
@@ -282,7 +312,7 @@ public final class RunnerSupport {
         case ServiceKind.ExternalTcp t -> "an external service over tcp";
       };
       case ServiceKind.KvService kv -> null;
-      case ServiceKind.StorageService st -> "a storage service";
+      case ServiceKind.StorageService st -> null; // reached through r2Bucket bindings only
       case ServiceKind.BucketService b -> "a bucket service";
       case ServiceKind.AssetsService a -> "an assets service";
       case ServiceKind.Unspecified u -> "a service of no kind";

@@ -46,7 +46,8 @@ class RunnerSupportTest {
     CompiledConfig compiled = COMPILER.compile(file, null);
     assertThat(RunnerSupport.find(compiled.config())).extracting(RunnerSupport.Unsupported::message)
         .containsExactly(
-            "Worker \"main\"'s binding \"R2\" is an r2Bucket binding, which this runner does not support yet.",
+            "Worker \"main\"'s r2Bucket binding \"R2\" designates worker \"kvMock\": the workerd R2 binding "
+                + "protocol is not supported by this runner yet.",
             "Worker \"main\"'s binding \"Q\" is a queue binding, which this runner does not support yet.",
             "Worker \"main\"'s binding \"W\" is a wasmModule binding, which this runner does not support yet.");
   }

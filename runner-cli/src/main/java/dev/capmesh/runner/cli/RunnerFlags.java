@@ -64,14 +64,19 @@ final class RunnerFlags {
   @Nullable Integer maxConnectionsPerIp;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Where embedded kv stores without a path keep their data, as DIR/kv/SERVICE "
-          + "(default: .capmesh-data beside the config).")
+      description = "Where embedded kv and storage services without a path keep their data, as "
+          + "DIR/kv/SERVICE and DIR/storage/SERVICE (default: .capmesh-data beside the config).")
   @Nullable Path dataDirectory;
 
   @Option(names = "--backend-timeout", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Time one KV call may take, connecting included, before the worker's promise "
-          + "rejects (default: ${DEFAULT-VALUE}).", defaultValue = "5s")
+      description = "Time one KV or R2 call may take, connecting included, before the worker's "
+          + "promise rejects (default: ${DEFAULT-VALUE}).", defaultValue = "5s")
   Duration backendTimeout;
+
+  @Option(names = "--max-body-size", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "The largest request body a socket accepts, e.g. 100m or 2g; larger ones get "
+          + "413 (default: 100m). Bodies stream: a large limit costs no memory by itself.")
+  @Nullable Long maxBodySize;
 
   private dev.capmesh.runner.ResourceOptions resources(dev.capmesh.runner.ResourceOptions defaults,
       Path base) {
@@ -92,6 +97,9 @@ final class RunnerFlags {
       throw new IllegalArgumentException("--cold-start-requests and --subrequest-limit must not be negative");
     }
     RunnerOptions defaults = RunnerOptions.defaults(base);
+    if (maxBodySize != null) {
+      defaults = defaults.withMaxBodyBytes(maxBodySize);
+    }
     return defaults.withSocketAddresses(socketAddresses).withLimits(defaults.limits()
         .withCpuPerRequest(cpuLimit).withSubrequests(subrequestLimit)
         .withColdStart(coldStartCpu, coldStartRequests))

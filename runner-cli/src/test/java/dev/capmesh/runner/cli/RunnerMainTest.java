@@ -148,6 +148,37 @@ class RunnerMainTest {
         "\"via\" : [ \"api\" ]").doesNotContain("s3cr3t");
   }
 
+  @Test
+  void capabilitiesListEachWorkersBucketsWithTheirBackendsAndNoCredentials() throws Exception {
+    Path file = write("buckets.capnp", """
+        using Workerd = import "/workerd/workerd.capnp";
+        const config :Workerd.Config = (
+          services = [
+            (name = "main", worker = (modules = [(name = "w.js", esModule = "export default {}")],
+                compatibilityDate = "2024-09-01",
+                bindings = [(name = "MEDIA", r2Bucket = "media"), (name = "PHOTOS", r2Bucket = "photos"),
+                            (name = "FILES", r2Bucket = "files")])),
+            (name = "media", storage = (embedded = ())),
+            (name = "photos", storage = (s3 = (endpoint = "http://AKIAEXAMPLE:wJalrXUtnFEMI@127.0.0.1:9000",
+                region = "auto", bucket = "photos", pathStyle = true, accessKeyIdEnv = "S3_KEY_ID",
+                secretAccessKeyEnv = "S3_SECRET"))),
+            (name = "files", disk = (path = "/srv/files", writable = true)),
+          ],
+        );
+        """);
+    assertThat(run(false, "capabilities", file.toString())).isZero();
+    assertThat(out.toString()).contains("worker main  [no network egress]\n", "  storage media: embedded (default)\n",
+        "  storage photos: s3 photos endpoint http://***@127.0.0.1:9000 region auto\n",
+        "  disk files: /srv/files (writable)\n").doesNotContain("AKIAEXAMPLE").doesNotContain("wJalrXUtnFEMI");
+  }
+
+  @Test
+  void serveRefusesAMalformedBodySizeAsAUsageError() throws Exception {
+    Path file = write("good.capnp", GOOD);
+    assertThat(run(false, "serve", "--max-body-size", "lots", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("'lots' is not a size (write it like 1048576, 512k, 100m or 2g)");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"check", "compile", "capabilities", "serve"})
   void everyCommandPrintsItsUsageForHelpAndExitsZero(String command) {
@@ -183,7 +214,7 @@ class RunnerMainTest {
           (name = "mod", worker = (modules = [(name = "m.js", esModule = "export default {}"), (name = "a.wasm", wasm = 0x"0061736d01000000")],
               compatibilityDate = "2024-09-01", bindings = [(name = "SECURE", service = "secure")])),
           (name = "secure", external = (address = "127.0.0.1:8443", https = ())),
-          (name = "files", storage = (embedded = (path = "/tmp/files"))),
+          (name = "files", external = (address = "127.0.0.1:9001", http = ())),
         ],
         sockets = [(name = "raw", address = "127.0.0.1:9000", tcp = (), service = "main")],
       );
@@ -210,8 +241,8 @@ class RunnerMainTest {
             + "so every connection it makes over TLS fails (as in workerd, trustBrowserCas is false unless set).\n")
         .contains(file + ":10:57: error: Socket \"raw\" is a tcp socket; this runner serves only http and https sockets so far.\n")
         // inherited from the base: reported where the base writes it, for the worker that runs it
-        .contains(file + ":14:93: error: Worker \"main\"'s binding \"FILES\" is an r2Bucket binding, "
-            + "which this runner does not support yet.\n")
+        .contains(file + ":14:93: error: Worker \"main\"'s r2Bucket binding \"FILES\" designates external "
+            + "service \"files\": the workerd R2 binding protocol is not supported by this runner yet.\n")
         .endsWith("4 errors: this runner cannot serve the config yet (it is valid: runner compile accepts it)\n");
     assertThat(out.toString()).isEmpty();
 

@@ -6,6 +6,7 @@ import dev.capmesh.runner.kv.KvNamespace;
 import dev.capmesh.crypto.ConfigKeys;
 import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.runner.service.HttpService;
+import dev.capmesh.runner.storage.ObjectBucket;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -89,6 +90,16 @@ public sealed interface EnvBinding {
   record KvHttp(HttpService target) implements EnvBinding {
     public KvHttp {
       requireNonNull(target, "target");
+    }
+  }
+
+  /**
+   * An R2Bucket ({@code env.STORAGE}) on {@code bucket}. The worker sees only the methods of the
+   * Workers R2 API; where the objects live, and any credentials, stay in the runner.
+   */
+  record Storage(ObjectBucket bucket) implements EnvBinding {
+    public Storage {
+      requireNonNull(bucket, "bucket");
     }
   }
 

@@ -4,6 +4,7 @@ import dev.capmesh.runner.kv.KvNamespace;
 import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.HttpService;
+import dev.capmesh.runner.storage.ObjectBucket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,6 +76,21 @@ final class Handles {
       this.namespace = namespace;
       this.binding = binding;
     }
+  }
+
+  /** An r2Bucket binding: the bucket and the binding's name (for error messages). */
+  static final class Storage extends Opaque {
+    final ObjectBucket bucket;
+    final String binding;
+
+    Storage(ObjectBucket bucket, String binding) {
+      this.bucket = bucket;
+      this.binding = binding;
+    }
+  }
+
+  static @Nullable Storage storage(Value v) {
+    return v.isProxyObject() && v.asProxyObject() instanceof Storage s ? s : null;
   }
 
   static @Nullable Kv kv(Value v) {

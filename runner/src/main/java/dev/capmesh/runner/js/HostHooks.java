@@ -60,6 +60,7 @@ final class HostHooks {
     m.put("send", (ProxyExecutable) a -> send(a[0], a[1].asString(), a[2].asString(), a[3], a[4], a[5], a[6]));
     m.put("rpc", (ProxyExecutable) a -> rpc(a[0], a[1].asString(), a[2].asString(), a[3], a[4]));
     m.put("kv", new KvHooks(wc).asProxy());
+    m.put("r2", new StorageHooks(wc).asProxy());
     m.put("encodingFor", (ProxyExecutable) a -> TextDecoders.forLabel(a[0].asString()));
     m.put("decoderNew", (ProxyExecutable) a -> new Handles.TextDecoder(TextDecoders.create(a[0].asString())));
     m.put("decode", (ProxyExecutable) a -> decode(a[0], a[1], a[2].asBoolean(), a[3].asBoolean()));

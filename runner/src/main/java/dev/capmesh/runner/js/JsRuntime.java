@@ -29,14 +29,16 @@ import org.slf4j.LoggerFactory;
 public final class JsRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
   private static final List<String> WEB_SOURCES =
-      List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-form.js", "web-fetch.js", "web-kv.js");
+      List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-form.js", "web-fetch.js", "web-kv.js",
+          "web-r2.js");
   /**
    * Web sources that only serve some binding kinds, with the test for a worker's bindings: a
    * context whose worker has none of them does not evaluate the source (context creation is
    * the cost of every start and reload).
    */
   private static final Map<String, java.util.function.Predicate<EnvBinding>> BINDING_SOURCES = Map.of(
-      "web-kv.js", b -> b instanceof EnvBinding.Kv || b instanceof EnvBinding.KvHttp);
+      "web-kv.js", b -> b instanceof EnvBinding.Kv || b instanceof EnvBinding.KvHttp,
+      "web-r2.js", b -> b instanceof EnvBinding.Storage);
   private final Engine engine;
   private final List<Source> webSources;
   private final ScheduledThreadPoolExecutor scheduler;

@@ -388,6 +388,7 @@ public final class JsWorker implements HttpService {
         case EnvBinding.Kv k -> new Object[] {e.getKey(), "kv", new Handles.Kv(k.namespace(), e.getKey()), false};
         case EnvBinding.KvHttp k -> new Object[] {e.getKey(), "kvhttp",
             new Handles.Target(k.target(), null, null, null), false};
+        case EnvBinding.Storage r -> new Object[] {e.getKey(), "r2", new Handles.Storage(r.bucket(), e.getKey()), false};
         case EnvBinding.CryptoKey k -> new Object[] {e.getKey(), "cryptoKey", CryptoBridge.keyRow(k.key()), false};
       };
       rows.add(ProxyArray.fromArray(row));

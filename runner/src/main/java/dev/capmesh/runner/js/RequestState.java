@@ -21,6 +21,10 @@ final class RequestState {
   final AtomicInteger subrequests = new AtomicInteger();
   /** KV operations started (see KvHooks.MAX_OPERATIONS_PER_REQUEST). */
   final AtomicInteger kvOperations = new AtomicInteger();
+  /** R2 operations started (see StorageHooks.MAX_OPERATIONS_PER_REQUEST). */
+  final AtomicInteger storageOperations = new AtomicInteger();
+  /** Run once when the request is over or killed: releases what it opened (storage bodies). */
+  private final java.util.Queue<Runnable> atEnd = new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** CPU nanoseconds of finished tasks; written only by the context thread. */
   volatile long cpuNanos;
   /** Set when the request is over (answered, body sent, waitUntil settled): its timers end. */
@@ -82,7 +86,27 @@ final class RequestState {
     }
   }
 
+  /** Runs {@code action} when this request is over (or killed), unless it is over already. */
+  void atEnd(Runnable action) {
+    atEnd.add(action);
+    if (ended) {
+      runAtEnd();
+    }
+  }
+
+  /** Runs what {@link #atEnd} registered; each action once. */
+  void runAtEnd() {
+    for (Runnable r; (r = atEnd.poll()) != null; ) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        // releasing one thing must not stop the others
+      }
+    }
+  }
+
   void kill(String reason, boolean culprit) {
+    runAtEnd();
     onKill.accept(reason, culprit);
     var error = new IllegalStateException("the worker's context was stopped (" + reason + ")");
     for (CompletableFuture<?> f : pending) {

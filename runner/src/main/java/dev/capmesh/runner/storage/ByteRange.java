@@ -36,7 +36,8 @@ public record ByteRange(@Nullable Long offset, @Nullable Long length, @Nullable 
     if (offset >= size && size > 0) {
       return null;
     }
-    long n = length == null ? size - offset : Math.min(length, Math.max(0, size - offset));
-    return new Resolved(Math.min(offset, size), n);
+    long start = Math.min(offset, size);
+    long n = length == null ? size - start : Math.min(length, size - start);
+    return new Resolved(start, n);
   }
 }

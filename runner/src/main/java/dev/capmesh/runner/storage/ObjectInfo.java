@@ -34,9 +34,9 @@ public record ObjectInfo(
     requireNonNull(version, "version");
     requireNonNull(etag, "etag");
     requireNonNull(uploaded, "uploaded");
-    httpMetadata = Map.copyOf(httpMetadata);
-    customMetadata = Map.copyOf(customMetadata);
-    checksums = Map.copyOf(checksums);
+    httpMetadata = ObjectWrite.ordered(httpMetadata);
+    customMetadata = ObjectWrite.ordered(customMetadata);
+    checksums = ObjectWrite.ordered(checksums);
     if (size < 0) {
       throw new IllegalArgumentException("size: " + size + " (expected: >= 0)");
     }
@@ -46,4 +46,5 @@ public record ObjectInfo(
   public String httpEtag() {
     return '"' + etag + '"';
   }
+
 }

@@ -18,8 +18,15 @@ public record ObjectWrite(
   public static final ObjectWrite PLAIN = new ObjectWrite(Map.of(), Map.of(), Map.of());
 
   public ObjectWrite {
-    httpMetadata = Map.copyOf(httpMetadata);
-    customMetadata = Map.copyOf(customMetadata);
-    expectedChecksums = Map.copyOf(expectedChecksums);
+    httpMetadata = ordered(httpMetadata);
+    customMetadata = ordered(customMetadata);
+    expectedChecksums = ordered(expectedChecksums);
+  }
+
+  /** An unmodifiable copy that keeps the order the entries were given in (workers see it). */
+  static Map<String, String> ordered(Map<String, String> map) {
+    var copy = new java.util.LinkedHashMap<String, String>();
+    map.forEach((k, v) -> copy.put(java.util.Objects.requireNonNull(k, "key"), java.util.Objects.requireNonNull(v, "value")));
+    return java.util.Collections.unmodifiableMap(copy);
   }
 }

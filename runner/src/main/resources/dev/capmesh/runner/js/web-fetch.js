@@ -46,14 +46,23 @@
       pull(resolve, reject) {
         reader.read().then(({ value, done }) => {
           if (done) { resolve(null); return; }
-          if (typeof value === 'string') value = internal.utf8Encode(value);
-          resolve(internal.exactBuffer(internal.toUint8(value, 'body chunk')));
+          let bytes;
+          try {
+            bytes = internal.exactBuffer(internal.toUint8(typeof value === 'string' ? internal.utf8Encode(value) : value, 'body chunk'));
+          } catch (e) {
+            // A chunk that is not bytes fails the body (instead of leaving the host waiting).
+            reader.cancel(e).catch(() => {});
+            reject(String(e && e.message || e));
+            return;
+          }
+          resolve(bytes);
         }, (e) => reject(String(e && e.message || e)));
       },
       cancel() { reader.cancel().catch(() => {}); },
     };
   }
   internal.bodyForHost = bodyForHost;
+  internal.streamFromHost = streamFromHost;
 
   function extractBody(body) {
     if (body === null || body === undefined) return { stream: null, bytes: null, type: null };
@@ -315,6 +324,7 @@
   }
 
   internal.fetchVia = fetchVia;
+  Object.assign(internal, { Request, Response, receivedResponse });
 
   let outbound = null; // host handle of the worker's globalOutbound, or null
   function fetch(input, init) {

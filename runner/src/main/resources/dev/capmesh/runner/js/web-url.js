@@ -809,7 +809,7 @@
   const NOT_CLONEABLE = ['Promise', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'URL', 'URLSearchParams',
     'Headers', 'Request', 'Response', 'ReadableStream', 'WritableStream', 'TransformStream', 'ReadableStreamDefaultReader',
     'WritableStreamDefaultWriter', 'TextEncoder', 'TextDecoder', 'Event', 'EventTarget', 'AbortController', 'AbortSignal',
-    'Fetcher', 'KVNamespace'];
+    'Fetcher', 'KVNamespace', 'R2Bucket', 'R2Object', 'R2Checksums'];
   function notCloneable(v) {
     if (internal.isBlob(v) || internal.isFormData(v)) return true;
     for (const name of NOT_CLONEABLE) {
