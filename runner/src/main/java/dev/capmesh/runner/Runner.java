@@ -111,6 +111,11 @@ public final class Runner implements AutoCloseable, PlanTarget {
     }
   }
 
+  /** The event loops of the worker sockets (tests). */
+  NettyTransport transport() {
+    return transport;
+  }
+
   /** What each socket serves, by socket name: "service" or "service#entrypoint". */
   public Map<String, String> socketTargets() {
     return socketTargets;
