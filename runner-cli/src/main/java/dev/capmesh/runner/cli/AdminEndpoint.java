@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code --admin-addr}: the runner's metrics and the admin endpoint serving them, started before
- * the runner so that a busy port fails fast and {@code /readyz} answers 503 while the runner
- * warms up and waits for its first plan.
+ * the runner so that a busy port fails fast and {@code /readyz} answers 503 until the first plan
+ * serves.
  */
 final class AdminEndpoint implements AutoCloseable {
   /** What a socket on the admin port is told it clashes with. */

@@ -63,7 +63,7 @@ class AdminServerTest {
     try (var metrics = RunnerMetrics.create(clock);
          var admin = AdminServer.start(LOOPBACK_ANY_PORT, metrics)) {
       int port = admin.address().getPort();
-      // Before the runner exists (its JavaScript engine warms up): alive, not ready.
+      // Before the runner exists: alive, not ready.
       assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
       HttpResponse<String> starting = get(port, "/readyz");
       assertThat(starting.statusCode()).isEqualTo(503);
