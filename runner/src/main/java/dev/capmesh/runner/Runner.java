@@ -33,8 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -237,38 +235,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
     if (closing) {
       return CompletableFuture.completedFuture("the runner is stopping");
     }
-    var names = new ArrayList<String>();
-    var pings = new ArrayList<CompletableFuture<Void>>();
-    int n = 0;
-    for (io.netty.util.concurrent.EventExecutor loop : transport.group()) {
-      n++;
-      var ping = new CompletableFuture<Void>();
-      try {
-        loop.execute(() -> ping.complete(null));
-      } catch (RejectedExecutionException e) {
-        ping.completeExceptionally(e);
-      }
-      pings.add(ping);
-      names.add("I/O event loop " + n);
-    }
-    pings.add(runtime.ping());
-    names.add("the JavaScript watchdog");
-    long millis = timeout.toMillis();
-    var result = new CompletableFuture<@Nullable String>();
-    CompletableFuture.allOf(pings.stream()
-            .map(p -> p.orTimeout(millis, TimeUnit.MILLISECONDS).exceptionally(e -> null))
-            .toArray(CompletableFuture[]::new))
-        .whenComplete((v, e) -> {
-          var stuck = new ArrayList<String>();
-          for (int i = 0; i < pings.size(); i++) {
-            if (pings.get(i).isCompletedExceptionally() || !pings.get(i).isDone()) {
-              stuck.add(names.get(i));
-            }
-          }
-          result.complete(stuck.isEmpty() ? null : String.join(", ", stuck)
-              + " did not respond within " + millis + " ms");
-        });
-    return result;
+    return LivenessProbe.check(transport.group(), runtime.ping(), timeout);
   }
 
   private void applyPlan(RunnerPlan plan) throws RunnerException {
