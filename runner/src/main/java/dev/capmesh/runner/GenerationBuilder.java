@@ -578,7 +578,8 @@ final class GenerationBuilder {
     JsWorker.Builder builder = JsWorker.builder(runtime, name, code)
         .limits(options.limits())
         .poolSize(options.contextsPerWorker())
-        .compatibilityFlags(worker.getCompatibilityFlagsList());
+        .compatibilityFlags(worker.getCompatibilityFlagsList())
+        .meter(options.observer().worker(name));
     for (Binding b : worker.getBindingsList()) {
       EnvBinding env = binding(name, b);
       if (env != null) {

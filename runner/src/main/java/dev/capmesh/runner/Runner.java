@@ -9,6 +9,7 @@ import dev.capmesh.runner.http.HttpServer;
 import dev.capmesh.runner.http.NettyTransport;
 import dev.capmesh.runner.js.JsRuntime;
 import dev.capmesh.runner.kv.KvBackends;
+import dev.capmesh.runner.observe.PlanSummary;
 import dev.capmesh.runner.storage.ObjectBackends;
 import dev.capmesh.runner.service.LogText;
 import dev.capmesh.runner.service.ServiceRequest;
@@ -34,6 +35,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +69,11 @@ public final class Runner implements AutoCloseable, PlanTarget {
   private volatile Map<String, String> socketTargets = Map.of();
   /** Values of every secret binding of the served config, longest first, for log redaction. */
   private volatile List<String> secrets = List.of();
+  /** The sockets listening now (what {@link #notReady} reads without the lock). */
+  private volatile java.util.Set<String> listeningNames = java.util.Set.of();
+  /** Addresses no socket may take, with what holds each (see {@link #reserve}). */
+  private final Map<InetSocketAddress, String> reserved = new LinkedHashMap<>();
+  private volatile boolean closing;
 
   private Runner(RunnerOptions options) {
     this.options = options;
@@ -103,6 +110,11 @@ public final class Runner implements AutoCloseable, PlanTarget {
       runner.close();
       throw e;
     }
+  }
+
+  /** The event loops of the worker sockets (tests). */
+  NettyTransport transport() {
+    return transport;
   }
 
   /** What each socket serves, by socket name: "service" or "service#entrypoint". */
@@ -144,6 +156,92 @@ public final class Runner implements AutoCloseable, PlanTarget {
   @Override
   public synchronized void apply(RunnerPlan plan) throws RunnerException {
     requireNonNull(plan, "plan");
+    try {
+      applyPlan(plan);
+    } catch (RunnerException | RuntimeException e) {
+      options.observer().planRefused();
+      throw e;
+    }
+  }
+
+  /** The names in {@code plan} the metrics label with: sockets, workers, their bindings. */
+  private static PlanSummary summary(RunnerPlan plan) {
+    var sockets = new LinkedHashMap<String, String>();
+    for (Socket socket : plan.getSocketsList()) {
+      sockets.put(socket.getName(), socket.getService().getService());
+    }
+    var workers = new LinkedHashMap<String, java.util.Set<String>>();
+    for (Service service : plan.getServicesList()) {
+      if (service.hasWorker()) {
+        var bindings = new java.util.LinkedHashSet<String>();
+        service.getWorker().getBindingsList().forEach(b -> bindings.add(b.getName()));
+        workers.put(service.getName(), bindings);
+      }
+    }
+    return new PlanSummary(plan.getVersion(), sockets, workers);
+  }
+
+  /**
+   * Keeps {@code address} from every socket of every plan applied from now on: a plan with a
+   * socket on it (the same port, on the same or a wildcard host) is refused, naming
+   * {@code holder}. For the admin endpoint, so that it never shares a port with a worker socket.
+   */
+  public synchronized void reserve(InetSocketAddress address, String holder) {
+    reserved.put(requireNonNull(address, "address"), requireNonNull(holder, "holder"));
+  }
+
+  /** What reserved address {@code wanted} clashes with, or null. */
+  private @Nullable String clash(String wanted) {
+    InetSocketAddress a;
+    try {
+      a = SocketAddress.parse(wanted);
+    } catch (IllegalArgumentException e) {
+      return null; // reported when the socket is opened
+    }
+    for (var e : reserved.entrySet()) {
+      InetSocketAddress r = e.getKey();
+      if (a.getPort() != 0 && a.getPort() == r.getPort() && (a.getAddress() == null
+          || r.getAddress() == null || a.getAddress().isAnyLocalAddress()
+          || r.getAddress().isAnyLocalAddress() || a.getAddress().equals(r.getAddress()))) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Why the runner is not ready to serve, or null when it is: a plan is applied, every socket
+   * of it is listening and the runner is not stopping. Never blocks (not even during an apply).
+   */
+  public @Nullable String notReady() {
+    if (closing) {
+      return "the runner is stopping";
+    }
+    if (current.get() == null) {
+      return "no plan has been applied yet";
+    }
+    java.util.Set<String> listening = listeningNames;
+    for (String socket : socketTargets.keySet()) {
+      if (!listening.contains(socket)) {
+        return "socket " + socket + " is not listening";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the runner's threads still respond: each I/O event loop and the JavaScript
+   * watchdog must run a no-op task within {@code timeout}. Completes with null when all did,
+   * else with which did not; never fails. Blocks no thread.
+   */
+  public CompletionStage<@Nullable String> unresponsive(Duration timeout) {
+    if (closing) {
+      return CompletableFuture.completedFuture("the runner is stopping");
+    }
+    return LivenessProbe.check(transport.group(), runtime.ping(), timeout);
+  }
+
+  private void applyPlan(RunnerPlan plan) throws RunnerException {
     if (plan.getFormat() > PlanDigest.CURRENT_FORMAT) {
       throw new RunnerException(List.of("plan " + PlanDigest.shortVersion(plan.getVersion())
           + " is in plan format " + plan.getFormat() + ", newer than this runner reads (up to "
@@ -197,6 +295,13 @@ public final class Runner implements AutoCloseable, PlanTarget {
         problems.add("--socket-addr " + name + "=...: the config has no socket named \"" + name + "\"");
       }
     }
+    for (var e : wanted.entrySet()) {
+      String holder = clash(e.getValue());
+      if (holder != null) {
+        problems.add("socket \"" + e.getKey() + "\": " + e.getValue() + " is the port of " + holder
+            + "; give the socket another port (or --socket-addr " + e.getKey() + "=HOST:PORT)");
+      }
+    }
     // Open what is new or moved before touching anything that serves now.
     Map<String, HttpServer> opened = new LinkedHashMap<>();
     Map<String, InetSocketAddress> openedAt = new LinkedHashMap<>();
@@ -238,6 +343,12 @@ public final class Runner implements AutoCloseable, PlanTarget {
           + (entrypoint.isEmpty() ? "" : "#" + entrypoint));
     }
     socketTargets = java.util.Collections.unmodifiableMap(targets);
+    // Nothing fails from here on: label the meters with the new names before requests reach it.
+    try {
+      options.observer().planApplied(summary(plan));
+    } catch (RuntimeException e) {
+      log.warn("event=observer-failed error={}", e.toString());
+    }
     Generation previous = current.getAndSet(next);
     for (var e : opened.entrySet()) {
       HttpServer old = servers.put(e.getKey(), e.getValue());
@@ -264,6 +375,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
         bound.remove(name);
       }
     }
+    listeningNames = java.util.Set.copyOf(bound.keySet());
     if (previous != null) {
       log.info("plan version={} replaces version={}; in_flight={}", PlanDigest.shortVersion(version),
           PlanDigest.shortVersion(previous.version), previous.inFlight());
@@ -317,6 +429,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
         .transport(transport)
         .maxBodySize(options.maxBodyBytes())
         .connectionLimits(options.connectionLimits())
+        .meter(options.observer().socket(socket))
         .service(request -> dispatch(socket, request))
         .build();
   }
@@ -339,7 +452,14 @@ public final class Runner implements AutoCloseable, PlanTarget {
 
   /** Stops accepting, lets in-flight requests finish (up to the servers' drain timeout), stops. */
   @Override
-  public synchronized void close() {
+  public void close() {
+    closing = true; // before the lock: readiness turns 503 even while an apply finishes
+    synchronized (this) {
+      closeAll();
+    }
+  }
+
+  private void closeAll() {
     for (HttpServer server : servers.values()) {
       server.close();
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.capmesh.runner.http.ConnectionLimits;
 import dev.capmesh.runner.js.JsLimits;
 import dev.capmesh.runner.observe.BindingListener;
+import dev.capmesh.runner.observe.RunnerObserver;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -20,10 +21,19 @@ import java.util.Map;
  * @param connectionLimits timeouts and connection caps of every socket
  * @param resources data directory, backend timeout, clock and environment of resource bindings
  * @param bindingListener told of every binding use (audit, metrics)
+ * @param observer told of requests, CPU time, limits hit and plans (metrics)
  */
 public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses,
     JsLimits limits, int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits,
-    ResourceOptions resources, BindingListener bindingListener) {
+    ResourceOptions resources, BindingListener bindingListener, RunnerObserver observer) {
+
+  /** Options observed by nobody. */
+  public RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses, JsLimits limits,
+      int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits,
+      ResourceOptions resources, BindingListener bindingListener) {
+    this(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes, connectionLimits,
+        resources, bindingListener, RunnerObserver.NONE);
+  }
 
   /** Options whose binding uses go nowhere. */
   public RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses, JsLimits limits,
@@ -53,6 +63,7 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
     requireNonNull(connectionLimits, "connectionLimits");
     requireNonNull(resources, "resources");
     requireNonNull(bindingListener, "bindingListener");
+    requireNonNull(observer, "observer");
   }
 
   /** Defaults: JsLimits defaults, 2 contexts per worker, 100 MiB bodies, ConnectionLimits defaults. */
@@ -64,13 +75,13 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
   /** The same options with these socket address overrides. */
   public RunnerOptions withSocketAddresses(Map<String, String> overrides) {
     return new RunnerOptions(baseDirectory, overrides, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, resources, bindingListener);
+        connectionLimits, resources, bindingListener, observer);
   }
 
   /** The same options with these per-worker limits. */
   public RunnerOptions withLimits(JsLimits newLimits) {
     return new RunnerOptions(baseDirectory, socketAddresses, newLimits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, resources, bindingListener);
+        connectionLimits, resources, bindingListener, observer);
   }
 
   /** The same options with this largest request body a socket accepts. */
@@ -82,18 +93,24 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
   /** The same options with these socket timeouts and connection caps. */
   public RunnerOptions withConnectionLimits(ConnectionLimits newLimits) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        newLimits, resources, bindingListener);
+        newLimits, resources, bindingListener, observer);
   }
 
   /** The same options with these resource options. */
   public RunnerOptions withResources(ResourceOptions newResources) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, newResources, bindingListener);
+        connectionLimits, newResources, bindingListener, observer);
   }
 
   /** The same options telling {@code listener} of every binding use. */
   public RunnerOptions withBindingListener(BindingListener listener) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, resources, listener);
+        connectionLimits, resources, listener, observer);
+  }
+
+  /** The same options telling {@code newObserver} of requests, CPU time, limits and plans. */
+  public RunnerOptions withObserver(RunnerObserver newObserver) {
+    return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
+        connectionLimits, resources, bindingListener, newObserver);
   }
 }

@@ -86,12 +86,28 @@ final class AgentCommand implements Callable<Integer> {
       return fail(e.getMessage(), RunnerMain.CONFIG_ERRORS);
     }
     AgentOptions agentOptions = AgentOptions.of(controlPlane, fleet, id).withAgent("capmesh runner, host " + host);
+    AdminEndpoint admin;
+    try {
+      admin = AdminEndpoint.start(flags.adminAddress, main);
+    } catch (IllegalArgumentException e) {
+      store.close();
+      return fail(e.getMessage(), RunnerMain.USAGE);
+    } catch (IllegalStateException e) {
+      store.close();
+      return fail(e.getMessage(), RunnerMain.CONFIG_ERRORS);
+    }
+    if (admin != null) {
+      options = admin.instrument(options);
+    }
     if (!isLoopback(agentOptions.host())) {
       main.err.println("runner: warning: the connection to " + agentOptions.address()
           + " is not encrypted; the fleet token crosses the network in clear text");
       main.err.flush();
     }
     Runner runner = Runner.create(options);
+    if (admin != null) {
+      admin.attach(runner);
+    }
     AgentOptions shown = agentOptions;
     var source = new ControlPlaneSource(agentOptions, token, store, new AgentListener() {
       @Override
@@ -117,6 +133,7 @@ final class AgentCommand implements Callable<Integer> {
       main.err.flush();
       source.close();
       runner.close();
+      ServeCommand.closeAdmin(admin);
       store.close();
       stopped.countDown();
     }, "capmesh-shutdown");
@@ -131,6 +148,7 @@ final class AgentCommand implements Callable<Integer> {
       Runtime.getRuntime().removeShutdownHook(hook);
       source.close();
       runner.close();
+      ServeCommand.closeAdmin(admin);
       store.close();
       return fail("cannot read the data directory " + dir + ": " + e.getMessage(), RunnerMain.CONFIG_ERRORS);
     }

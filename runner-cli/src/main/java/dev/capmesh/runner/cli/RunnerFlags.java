@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The flags every serving command shares ({@code serve}, {@code agent}): socket address
- * overrides, per-request limits and connection limits, turned into {@link RunnerOptions}.
+ * overrides, per-request limits and connection limits, turned into {@link RunnerOptions}; and
+ * the admin endpoint ({@link AdminEndpoint}).
  */
 final class RunnerFlags {
   @Option(names = "--socket-addr", paramLabel = "NAME=HOST:PORT",
@@ -62,6 +63,12 @@ final class RunnerFlags {
       description = "Open connections per socket from one client address (IPv6: one /64) "
           + "(default: 1000, or half of --max-connections if lower).")
   @Nullable Integer maxConnectionsPerIp;
+
+  @Option(names = "--admin-addr", paramLabel = "HOST:PORT",
+      description = "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT, a port of its "
+          + "own (default: off). HOST is an IP address, localhost or *; bind it to loopback or a "
+          + "private interface.")
+  @Nullable String adminAddress;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Where embedded kv and storage services without a path keep their data, as "

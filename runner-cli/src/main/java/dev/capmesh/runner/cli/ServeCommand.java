@@ -42,15 +42,35 @@ final class ServeCommand implements Callable<Integer> {
       main.err.flush();
       return RunnerMain.USAGE;
     }
+    AdminEndpoint admin;
+    try {
+      admin = AdminEndpoint.start(flags.adminAddress, main);
+    } catch (IllegalArgumentException e) {
+      main.err.println("runner: " + e.getMessage());
+      main.err.flush();
+      return RunnerMain.USAGE;
+    } catch (IllegalStateException e) {
+      main.err.println("runner: " + e.getMessage());
+      main.err.flush();
+      return RunnerMain.CONFIG_ERRORS;
+    }
+    if (admin != null) {
+      options = admin.instrument(options);
+    }
     var source = new ConfigFileSource(() -> args.compile(main), watch ? base : null, main.out, main.err);
     Runner runner = Runner.create(options);
+    if (admin != null) {
+      admin.attach(runner);
+    }
     try {
       source.start(runner);
     } catch (ConfigFileSource.ConfigErrors e) {
       runner.close();
+      closeAdmin(admin);
       return RunnerMain.CONFIG_ERRORS;
     } catch (RunnerException e) {
       runner.close();
+      closeAdmin(admin);
       e.problems().forEach(p -> main.err.println("runner: " + p));
       main.err.flush();
       return RunnerMain.CONFIG_ERRORS;
@@ -61,12 +81,20 @@ final class ServeCommand implements Callable<Integer> {
       main.err.flush();
       source.close();
       runner.close();
+      closeAdmin(admin);
       stopped.countDown();
     }, "capmesh-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     printListening(main, runner, args.file.toString());
     stopped.await();
     return 0;
+  }
+
+  /** Stops {@code admin}, if there is one (after the runner: /readyz says 503 while it drains). */
+  static void closeAdmin(@org.jspecify.annotations.Nullable AdminEndpoint admin) {
+    if (admin != null) {
+      admin.close();
+    }
   }
 
   /** The startup lines: what is served, by which JavaScript engine, on which addresses. */

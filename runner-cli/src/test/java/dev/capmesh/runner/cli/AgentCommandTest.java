@@ -168,7 +168,35 @@ class AgentCommandTest {
     }
   }
 
-  private Process agent(Path data, int cpPort, String run) throws Exception {
+  @Test
+  void withAnAdminEndpointTheAgentIsNotReadyUntilItsFirstPlan() throws Exception {
+    RunnerPlan plan = plan("ready now");
+    try (var cp = new ControlPlane()) {
+      agent(dir.resolve("data"), cp.port(), "1", "--admin-addr", "127.0.0.1:0");
+      Hello hello = cp.nextHello();
+      await("a Hello", () -> hello != null);
+      await("waiting for a plan", () -> out("1").contains("waiting for the control plane"));
+      Matcher m = AdminAddrTest.ADMIN.matcher(out("1"));
+      assertThat(m.find()).isTrue();
+      int admin = Integer.parseInt(m.group(1));
+      assertThat(AdminAddrTest.get(admin, "/readyz")).isEqualTo("503 not ready: no plan has been applied yet\n");
+      assertThat(AdminAddrTest.get(admin, "/healthz")).isEqualTo("200 ok\n");
+
+      cp.send(PlanUpdate.newBuilder().setNonce("n1").setVersion(plan.getVersion()).setPlan(plan).build());
+      AgentMessage ack = cp.nextMessage();
+      await("an ACK", () -> ack != null);
+      assertThat(ack.hasAck()).as("%s", ack).isTrue();
+      await("serving line", () -> SOCKET.matcher(out("1")).find());
+      assertThat(get(port("1"))).isEqualTo("200 ready now");
+      assertThat(AdminAddrTest.get(admin, "/readyz")).isEqualTo("200 ready: serving plan " + plan.getVersion() + "\n");
+      assertThat(AdminAddrTest.metric(admin, "capmesh_plan_info", "version=\"" + plan.getVersion() + "\""))
+          .isEqualTo(1);
+      await("the request counted", () -> AdminAddrTest.metric(admin, "capmesh_requests_total",
+          "socket=\"http\"", "status=\"2xx\"") == 1);
+    }
+  }
+
+  private Process agent(Path data, int cpPort, String run, String... extra) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
     // The Graal JIT flags this test JVM runs with (the surefire argLine): the class path leaves
@@ -183,6 +211,7 @@ class AgentCommandTest {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         RunnerMain.class.getName(), "agent", "--control-plane", "127.0.0.1:" + cpPort, "--fleet", "web",
         "--data", data.toString(), "--socket-addr", "http=127.0.0.1:0"));
+    command.addAll(List.of(extra));
     var pb = new ProcessBuilder(command);
     pb.environment().put("CAPMESH_FLEET_TOKEN", TOKEN);
     pb.redirectOutput(dir.resolve("out-" + run).toFile());

@@ -2,6 +2,8 @@ package dev.capmesh.runner.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.capmesh.runner.observe.SocketLimit;
+import dev.capmesh.runner.observe.SocketMeter;
 import dev.capmesh.runner.service.HttpService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -62,7 +64,8 @@ public final class HttpServer implements AutoCloseable {
   record ServerConfig(InetSocketAddress bind, HttpService service, @Nullable NettyTransport transport,
       int ioThreads, int maxHeaderSize, int maxRequestLineLength, long maxBodySize,
       Duration drainTimeout, ConnectionLimits limits, Function<String, String> redactor,
-      Supplier<String> requestIds, @Nullable SslContext tls, Duration tlsHandshakeTimeout) {}
+      Supplier<String> requestIds, @Nullable SslContext tls, Duration tlsHandshakeTimeout,
+      SocketMeter meter, boolean accessLog) {}
 
   private HttpServer(ServerConfig config) {
     this.config = config;
@@ -107,6 +110,7 @@ public final class HttpServer implements AutoCloseable {
             var key = ConnectionCaps.Key.of(ch.remoteAddress());
             SslContext context = tls.get();
             if (!caps.tryAcquire(key)) {
+              config.meter().limitHit(SocketLimit.CONNECTIONS);
               if (context != null) {
                 caps.refuseByClosing(ch);
               } else {
@@ -214,6 +218,8 @@ public final class HttpServer implements AutoCloseable {
     Supplier<String> requestIds = () -> HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     @Nullable SslContext tls;
     Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
+    SocketMeter meter = SocketMeter.NONE;
+    boolean accessLog = true;
 
     private Builder() {}
 
@@ -334,6 +340,18 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
+    /** Where every exchange and every limit enforced is counted (default: nowhere). */
+    public Builder meter(SocketMeter meter) {
+      this.meter = requireNonNull(meter, "meter");
+      return this;
+    }
+
+    /** Whether each request gets an access log line (default true). */
+    public Builder accessLog(boolean enabled) {
+      this.accessLog = enabled;
+      return this;
+    }
+
     /**
      * Builds the server from a copy of the settings made now; call {@link HttpServer#start()}
      * next. Changing this builder afterwards does not affect the server.
@@ -345,7 +363,7 @@ public final class HttpServer implements AutoCloseable {
       }
       return new HttpServer(new ServerConfig(bind, s, transport, ioThreads, maxHeaderSize,
           maxRequestLineLength, maxBodySize, drainTimeout, limits, redactor, requestIds, tls,
-          tlsHandshakeTimeout));
+          tlsHandshakeTimeout, meter, accessLog));
     }
 
     private static void checkArgument(boolean ok, String format, Object value) {

@@ -3,6 +3,7 @@ package dev.capmesh.runner.http;
 import dev.capmesh.runner.http.ConnectionTimer.Wait;
 import dev.capmesh.runner.http.internal.BodyPump;
 import dev.capmesh.runner.http.internal.ChannelBodyStream;
+import dev.capmesh.runner.observe.SocketLimit;
 import dev.capmesh.runner.service.BodyTooLargeException;
 import dev.capmesh.runner.service.HttpService;
 import dev.capmesh.runner.service.LogText;
@@ -80,6 +81,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     boolean responseStarted;
     boolean ended;
     int status;
+    /** Nanoseconds from the request's head to its response head (0 until then). */
+    long nanosToResponse;
     long bytesOut;
 
     Exchange(String id, String method, String target, boolean keepAlive) {
@@ -161,12 +164,17 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         HttpUtil.isKeepAlive(request) && !server.draining);
     current = ex;
     server.inFlight.incrementAndGet();
+    server.config.meter().started();
 
     if (request.decoderResult().isFailure()) {
       Throwable cause = request.decoderResult().cause();
       int status = cause instanceof TooLongHttpHeaderException ? 431
           : cause instanceof TooLongHttpLineException ? 414
           : cause instanceof TooLongFrameException ? 431 : 400;
+      if (status != 400) {
+        server.config.meter().limitHit(status == 414 ? SocketLimit.REQUEST_LINE_TOO_LONG
+            : SocketLimit.HEADER_TOO_LARGE);
+      }
       LOG.debug("bad request id={} cause={}", id, cause.toString());
       sendErrorAndClose(ex, status, status == 400 ? "malformed request" : "request too large");
       return;
@@ -185,6 +193,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
     boolean chunked = HttpUtil.isTransferEncodingChunked(request);
     if (length > server.config.maxBodySize()) {
+      server.config.meter().limitHit(SocketLimit.BODY_TOO_LARGE);
       sendErrorAndClose(ex, 413, "request body is larger than " + server.config.maxBodySize() + " bytes");
       return;
     }
@@ -260,6 +269,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         return;
       }
       if (!body.onContent(content.content())) {
+        server.config.meter().limitHit(SocketLimit.BODY_TOO_LARGE);
         failInput(ex, 413, "request body is larger than " + server.config.maxBodySize() + " bytes");
         return;
       }
@@ -293,6 +303,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       Throwable cause = error instanceof CompletionException && error.getCause() != null
           ? error.getCause() : error;
       if (cause instanceof BodyTooLargeException) {
+        server.config.meter().limitHit(SocketLimit.BODY_TOO_LARGE);
         response = ServiceResponse.text(413, "request body too large\n");
         ex.keepAlive = false;
       } else {
@@ -322,6 +333,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   private void writeResponse(Exchange ex, ServiceResponse response) {
     ex.responseStarted = true;
+    ex.nanosToResponse = System.nanoTime() - ex.startNanos;
     ex.status = response.status();
     HttpResponseStatus status = response.statusText().isEmpty()
         ? HttpResponseStatus.valueOf(response.status())
@@ -375,6 +387,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private void sendErrorAndClose(Exchange ex, int status, String message) {
     ex.keepAlive = false;
     ex.responseStarted = true;
+    ex.nanosToResponse = System.nanoTime() - ex.startNanos;
     ex.status = status;
     byte[] bytes = (message + "\n").getBytes(StandardCharsets.UTF_8);
     var out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
@@ -431,11 +444,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     if (!ex.ended) {
       ex.ended = true;
       server.inFlight.decrementAndGet();
+      server.config.meter().ended(ex.status, ex.nanosToResponse);
     }
   }
 
   private void logLine(Exchange ex) {
-    if (ACCESS.isInfoEnabled()) {
+    if (server.config.accessLog() && ACCESS.isInfoEnabled()) {
       long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - ex.startNanos);
       ACCESS.info("request id={} method={} target={} status={} in={} out={} ms={}", ex.id,
           LogText.escape(ex.method), LogText.escape(server.config.redactor().apply(ex.target)), ex.status,
@@ -458,6 +472,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     switch (what) {
       case IDLE, HEADER -> {
         LOG.debug("connection closed waiting={} remote={}", what, ctx.channel().remoteAddress());
+        if (what == Wait.HEADER && ex == null) {
+          server.config.meter().limitHit(SocketLimit.HEADER_TIMEOUT);
+        }
         if (ex == null) {
           ctx.close();
         }
@@ -467,6 +484,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
           LOG.debug("request body timed out id={} received={}", ex.id, ex.body.received());
           ex.body.onFailure(new TimeoutException("the client sent no request body bytes for "
               + server.config.limits().bodyTimeout().toMillis() + " ms"));
+          server.config.meter().limitHit(SocketLimit.BODY_TIMEOUT);
           failInput(ex, 408, "request body timed out");
         }
       }

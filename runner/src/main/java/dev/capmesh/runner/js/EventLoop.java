@@ -1,5 +1,6 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.runner.observe.WorkerMeter;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,14 +38,17 @@ final class EventLoop {
   private final JsRuntime runtime;
   private final Host host;
   private final ExecutorService executor;
+  private final WorkerMeter meter;
   private volatile long threadId = -1;
   private volatile @Nullable RequestState current;
   private volatile long taskStartCpu;
   /** Loop thread only (the constructor's write is published by the executor's start). */
   private long backgroundWindowStart = System.nanoTime();
 
-  EventLoop(String threadName, JsRuntime runtime, RequestState loading, RequestState background, Host host) {
+  EventLoop(String threadName, JsRuntime runtime, RequestState loading, RequestState background, Host host,
+      WorkerMeter meter) {
     this.runtime = runtime;
+    this.meter = meter;
     this.loading = loading;
     this.background = background;
     this.host = host;
@@ -111,7 +115,9 @@ final class EventLoop {
       host.taskFailed(st, e);
     } finally {
       current = null;
-      st.cpuNanos += threadCpuNanos() - start;
+      long used = threadCpuNanos() - start;
+      st.cpuNanos += used;
+      meter.cpuUsed(used);
     }
     if (isRequest(st) && !host.isDead() && st.waitsOnNothing()) {
       host.neverAnswers(st);

@@ -1,5 +1,6 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.runner.observe.WorkerLimit;
 import dev.capmesh.runner.service.BodyStreams;
 import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
@@ -65,6 +66,10 @@ final class HostHooks {
     m.put("decoderNew", (ProxyExecutable) a -> new Handles.TextDecoder(TextDecoders.create(a[0].asString())));
     m.put("decode", (ProxyExecutable) a -> decode(a[0], a[1], a[2].asBoolean(), a[3].asBoolean()));
     m.put("domainToAscii", (ProxyExecutable) a -> Idna.domainToAscii(a[0].asString()));
+    m.put("bodyTooLarge", (ProxyExecutable) a -> {
+      wc.worker.meter().limitHit(WorkerLimit.BODY_TOO_LARGE);
+      return null;
+    });
     return ProxyObject.fromMap(m);
   }
 
@@ -138,13 +143,16 @@ final class HostHooks {
   private @Nullable String refusal(RequestState st, boolean toWorker) {
     int limit = wc.worker.limits().subrequests();
     if (st.subrequests.incrementAndGet() > limit) {
+      wc.worker.meter().limitHit(WorkerLimit.SUBREQUESTS);
       return "Too many subrequests: this worker may make at most " + limit
           + " fetch or RPC calls per request (request id " + st.requestId + ")";
     }
     if (toWorker && st.budget.nextHopTooDeep()) {
+      wc.worker.meter().limitHit(WorkerLimit.SUBREQUEST_DEPTH);
       return RequestBudget.depthError() + " (request id " + st.requestId + ")";
     }
     if (!st.budget.tryAcquire()) {
+      wc.worker.meter().limitHit(WorkerLimit.SUBREQUESTS);
       return "Too many subrequests: the request and the calls it caused across workers may make at "
           + "most " + st.budget.total() + " fetch or RPC calls in total (request id " + st.requestId + ")";
     }

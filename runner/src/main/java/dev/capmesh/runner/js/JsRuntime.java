@@ -220,6 +220,18 @@ public final class JsRuntime implements AutoCloseable {
     return scheduler.getQueue().size();
   }
 
+  /**
+   * Completes once the timer and watchdog thread has run a no-op task (a liveness probe: while
+   * that thread is stuck, no CPU limit is enforced); fails if the runtime is closed.
+   */
+  public java.util.concurrent.CompletableFuture<Void> ping() {
+    try {
+      return java.util.concurrent.CompletableFuture.runAsync(() -> { }, scheduler);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
   MemoryGuard memory() {
     return memory;
   }

@@ -2,6 +2,7 @@ package dev.capmesh.runner.js;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.capmesh.runner.observe.WorkerMeter;
 import dev.capmesh.runner.service.HttpService;
 import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
@@ -56,6 +57,7 @@ public final class JsWorker implements HttpService {
   private final boolean allowEval;
   private final List<WorkerContext> contexts = new CopyOnWriteArrayList<>();
   private final LoadBudget loadBudget;
+  private final WorkerMeter meter;
 
   private JsWorker(Builder b) {
     this.runtime = b.runtime;
@@ -67,6 +69,7 @@ public final class JsWorker implements HttpService {
     this.poolSize = b.poolSize;
     this.allowEval = b.compatibilityFlags.contains(ALLOW_EVAL_FLAG);
     this.loadBudget = new LoadBudget(b.name, b.loadCpuLimit.toNanos(), b.clock);
+    this.meter = b.meter;
     this.redactor = new Redactor(b.bindings.values().stream()
         .filter(v -> v instanceof EnvBinding.Secret)
         .map(v -> ((EnvBinding.Secret) v).value()).toList());
@@ -89,6 +92,7 @@ public final class JsWorker implements HttpService {
     private List<String> compatibilityFlags = List.of();
     private Duration loadCpuLimit = DEFAULT_LOAD_CPU_LIMIT;
     private java.util.function.LongSupplier clock = System::nanoTime;
+    private WorkerMeter meter = WorkerMeter.NONE;
 
     private Builder(JsRuntime runtime, String name, WorkerCode code) {
       this.runtime = requireNonNull(runtime, "runtime");
@@ -143,6 +147,12 @@ public final class JsWorker implements HttpService {
         throw new IllegalArgumentException("loadCpuLimit: " + limit + " (expected: > 0)");
       }
       this.loadCpuLimit = limit;
+      return this;
+    }
+
+    /** Where the worker's CPU time and the limits it hits are counted; nowhere if not set. */
+    public Builder meter(WorkerMeter meter) {
+      this.meter = requireNonNull(meter, "meter");
       return this;
     }
 
@@ -209,6 +219,10 @@ public final class JsWorker implements HttpService {
 
   LoadBudget loadBudget() {
     return loadBudget;
+  }
+
+  WorkerMeter meter() {
+    return meter;
   }
 
   /** How many times the code was loaded (tests). */

@@ -1,5 +1,6 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.runner.observe.WorkerLimit;
 import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.BodyStreams;
 import dev.capmesh.runner.service.LogText;
@@ -71,7 +72,8 @@ final class WorkerContext implements EventLoop.Host {
         (r, c) -> {}, () -> {});
     var background = new RequestState("background", RequestBudget.root(),
         worker.limits().cpuPerRequest().toNanos(), 1, (r, c) -> {}, () -> {});
-    this.loop = new EventLoop("capmesh-js-" + worker.name(), runtime, loading, background, this);
+    this.loop = new EventLoop("capmesh-js-" + worker.name(), runtime, loading, background, this,
+        worker.meter());
     this.timers = new Timers(runtime.scheduler(), loop::execute);
     runtime.register(this);
     execute(loading, this::loadCode);
@@ -139,6 +141,7 @@ final class WorkerContext implements EventLoop.Host {
   @Override public void neverAnswers(RequestState st) {
     log.warn("event=worker-never-answers worker={} requestId={} detail=\"the handler's promise is "
         + "pending and no I/O or timer of this request is left to settle it\"", worker.name(), st.requestId);
+    worker.meter().limitHit(WorkerLimit.HUNG);
     st.responded = true;
     st.kill("hung", true);
     finished(st);
@@ -175,6 +178,7 @@ final class WorkerContext implements EventLoop.Host {
       dead = true;
     }
     truffleContext = null;
+    countLimit(reason, duringLoad);
     runtime.unregister(this);
     worker.contextDied(this, reason, duringLoad ? loadError(reason) : null);
     timers.cancelAll();
@@ -199,6 +203,15 @@ final class WorkerContext implements EventLoop.Host {
     inflight.clear();
     ready.completeExceptionally(new JsLoadException(
         "worker \"" + worker.name() + "\": " + loadStoppedMessage(reason)));
+  }
+
+  /** Counts a kill that enforced a limit (CPU or memory; shutdowns and load failures are not). */
+  private void countLimit(String reason, boolean duringLoad) {
+    switch (reason) {
+      case "cpu" -> worker.meter().limitHit(duringLoad ? WorkerLimit.LOAD_CPU : WorkerLimit.CPU);
+      case "memory" -> worker.meter().limitHit(WorkerLimit.MEMORY);
+      default -> { }
+    }
   }
 
   // ---------------------------------------------------------------- loading

@@ -122,7 +122,7 @@
         if (done) break;
         const u8 = typeof value === 'string' ? internal.utf8Encode(value) : internal.toUint8(value, 'body chunk');
         total += u8.length;
-        if (total > max) { reader.cancel().catch(() => {}); throw new RangeError(`body is larger than the limit of ${max} bytes`); }
+        if (total > max) { reader.cancel().catch(() => {}); host.bodyTooLarge(); throw new RangeError(`body is larger than the limit of ${max} bytes`); }
         chunks.push(u8);
       }
       if (chunks.length === 1) return chunks[0];
