@@ -452,7 +452,8 @@ final class GenerationBuilder {
     JsWorker.Builder builder = JsWorker.builder(runtime, name, code)
         .limits(options.limits())
         .poolSize(options.contextsPerWorker())
-        .compatibilityFlags(worker.getCompatibilityFlagsList());
+        .compatibilityFlags(worker.getCompatibilityFlagsList())
+        .bindingListener(options.bindingListener());
     for (Binding b : worker.getBindingsList()) {
       EnvBinding env = binding(name, b);
       if (env != null) {

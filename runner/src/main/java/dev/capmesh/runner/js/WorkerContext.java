@@ -456,6 +456,7 @@ final class WorkerContext implements EventLoop.Host {
   void finished(RequestState st) {
     inflight.remove(st);
     timers.endOf(st);
+    st.endUses();
   }
 
   private Value api() {
