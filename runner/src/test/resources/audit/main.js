@@ -11,6 +11,9 @@ export default {
         await env.KV.delete('user:1');
         return new Response(v + ' ' + l.keys.length);
       }
+      case '/kvtry': {
+        try { await env.KV.get('user:1'); return new Response('ok'); } catch (e) { return new Response('error: ' + e.message); }
+      }
       case '/rpc':
         return new Response(String(await env.AUTH.check('alice')));
       case '/service': {
