@@ -62,7 +62,7 @@ final class AuditCommand implements Callable<Integer> {
         main.err.println("runner: cannot read " + e.getMessage() + " (" + e.getClass().getSimpleName() + ")");
         return RunnerMain.USAGE;
       }
-      String span = r.lines() + " lines in " + files.size() + (files.size() == 1 ? " file" : " files")
+      String span = r.lines() + " lines in " + r.files() + (r.files() == 1 ? " file" : " files")
           + (r.lines() == 0 ? "" : ", seq " + r.firstSeq() + " to " + r.lastSeq());
       if (r.intact()) {
         main.out.println("audit: intact: " + span + (r.checkpoint() == null ? ""

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.capmesh.runner.audit.AuditReader;
+import dev.capmesh.runner.audit.AuditVerifier;
 import dev.capmesh.schema.model.Binding;
 import dev.capmesh.schema.model.BindingKind;
 import dev.capmesh.schema.model.Config;
@@ -90,6 +91,8 @@ final class UsageReport {
 
   /** The report of {@code config} over the uses in {@code auditFiles}. */
   static UsageReport of(Config config, List<Path> auditFiles) throws IOException {
+    // A glob such as audit.log* matches the checkpoint too: it holds no uses.
+    auditFiles = auditFiles.stream().filter(p -> !AuditVerifier.isCheckpointName(p)).toList();
     var byWorker = new LinkedHashMap<String, WorkerUsage>();
     var grants = new LinkedHashMap<String, Grant>();
     for (Service s : config.services()) {

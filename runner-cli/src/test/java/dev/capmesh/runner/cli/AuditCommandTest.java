@@ -62,6 +62,13 @@ class AuditCommandTest {
         .contains("the chain reaches its checkpoint " + dir.resolve("audit.log.checkpoint"));
   }
 
+  @Test void aGlobThatAlsoMatchesTheCheckpointWorks() {
+    var files = new ArrayList<>(files());
+    files.add(dir.resolve("audit.log.checkpoint").toString()); // what audit.log* expands to
+    assertThat(verify(files)).isZero();
+    assertThat(out.toString()).contains((files.size() - 1) + " files").contains("reaches its checkpoint");
+  }
+
   @Test void anEditedLineExitsOneAndSaysWhere() throws Exception {
     Path older = dir.resolve("audit.log.1");
     List<String> lines = new ArrayList<>(Files.readAllLines(older));

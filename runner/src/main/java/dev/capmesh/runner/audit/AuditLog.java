@@ -220,8 +220,8 @@ public final class AuditLog implements BindingListener, AutoCloseable {
       open.field("problem", problem);
       log.error("event=audit-log-problem file={} problem=\"{}\"", where(), problem);
     }
-    if (file == null) {
-      pending.add(new Event(now, "file").field("file", "-"));
+    if (file == null || file.needsHeader()) {
+      pending.add(new Event(now, "file").field("file", file == null ? "-" : file.file.getFileName().toString()));
     }
     pending.add(open);
     try {

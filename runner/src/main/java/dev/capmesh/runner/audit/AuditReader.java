@@ -57,6 +57,9 @@ public final class AuditReader {
     long events = 0;
     long unreadable = 0;
     for (Path file : files) {
+      if (AuditVerifier.isCheckpointName(file)) {
+        continue; // matched by a glob such as audit.log*
+      }
       try (var lines = new AuditLines(file)) {
         for (String text; (text = lines.next()) != null; ) {
           AuditFormat.Parsed p = AuditFormat.parse(text, sha);

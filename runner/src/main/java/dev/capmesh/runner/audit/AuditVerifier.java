@@ -32,12 +32,13 @@ public final class AuditVerifier {
    * @param problems signs of tampering or damage, in the order met; empty when the chain holds
    * @param notes facts worth knowing that are not tampering (uses dropped, an outage, where the
    *     chain starts)
+   * @param files audit files read (a checkpoint among the files given is not one)
    * @param lines lines read
    * @param firstSeq the first seq of the chain read (0 if none)
    * @param lastSeq the last seq read (0 if none)
    * @param checkpoint the checkpoint compared with, or null
    */
-  public record Result(List<String> problems, List<String> notes, long lines, long firstSeq,
+  public record Result(List<String> problems, List<String> notes, int files, long lines, long firstSeq,
       long lastSeq, @Nullable Path checkpoint) {
     public Result {
       problems = List.copyOf(problems);
@@ -52,14 +53,27 @@ public final class AuditVerifier {
 
   /**
    * Verifies {@code files} (in any order: they are ordered by the seq of their first line) against
-   * {@code checkpoint}; with a null checkpoint, against {@code FILE.checkpoint} of the newest file
-   * (its name without a {@code .N} suffix) if there is one.
+   * {@code checkpoint}; with a null checkpoint, against a {@code .checkpoint} file among
+   * {@code files} (a glob such as {@code audit.log*} matches it), else {@code FILE.checkpoint} of
+   * the newest file (its name without a {@code .N} suffix) if there is one.
    *
    * @throws IOException if a file cannot be read
    */
   public static Result verify(List<Path> files, @Nullable Path checkpoint, boolean useCheckpoint)
       throws IOException {
     requireNonNull(files, "files");
+    // A glob like audit.log* also matches the checkpoint: it is the checkpoint, not a log file.
+    var logs = new ArrayList<Path>();
+    for (Path f : files) {
+      if (isCheckpointName(f)) {
+        if (checkpoint == null) {
+          checkpoint = f;
+        }
+      } else {
+        logs.add(f);
+      }
+    }
+    files = logs;
     if (files.isEmpty()) {
       throw new IllegalArgumentException("files: [] (expected: at least one audit file)");
     }
@@ -88,8 +102,14 @@ public final class AuditVerifier {
       state.file(file, sha);
     }
     state.end(cpPath);
-    return new Result(problems, notes, state.lines, state.firstSeq, Math.max(state.lastSeq, 0),
+    return new Result(problems, notes, ordered.size(), state.lines, state.firstSeq, Math.max(state.lastSeq, 0),
         cp == null ? null : cpPath);
+  }
+
+  /** Whether {@code p} is named like a checkpoint ({@code FILE.checkpoint}, or its temporary file). */
+  public static boolean isCheckpointName(Path p) {
+    String name = p.getFileName().toString();
+    return name.endsWith(".checkpoint") || name.endsWith(".checkpoint.tmp");
   }
 
   /** {@code DIR/audit.log.checkpoint} for {@code DIR/audit.log} and {@code DIR/audit.log.3}. */
