@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capmesh.runner.observe.BindingUse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,12 +43,71 @@ final class AuditFormat {
     void write(JsonGenerator g) throws IOException;
   }
 
+  /** A line to write: a binding use, or an event of the log itself. */
+  sealed interface Entry permits Use, Event {}
+
+  /** A binding use's line. */
+  record Use(BindingUse use) implements Entry {}
+
+  /**
+   * A line about the log itself: {@code file} (first line of each file), {@code open},
+   * {@code reopen}, {@code dropped}, {@code unwritable}, {@code close}. Its fields may change
+   * until it is written (an outage's end); writer thread only.
+   */
+  static final class Event implements Entry {
+    final Instant time;
+    final String name;
+    final Map<String, Object> fields = new LinkedHashMap<>();
+
+    Event(Instant time, String name) {
+      this.time = time;
+      this.name = name;
+    }
+
+    Event field(String key, Object value) {
+      fields.put(key, value);
+      return this;
+    }
+  }
+
   /**
    * Formats lines; one per thread (it reuses its buffer and digest). Not thread-safe.
    */
   static final class Writer {
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
     private final MessageDigest sha256 = sha256();
+
+    /** The line of {@code e}; its target redacted by {@code redact}. */
+    byte[] line(Entry e, long seq, String prev, String runner, UnaryOperator<String> redact,
+        String[] hashOut) {
+      return switch (e) {
+        case Use(BindingUse u) -> line(u.time(), seq, g -> {
+          g.writeStringField("requestId", u.requestId());
+          g.writeStringField("runner", runner);
+          g.writeStringField("worker", u.worker());
+          g.writeStringField("binding", u.binding());
+          g.writeStringField("kind", u.kind());
+          g.writeStringField("op", u.operation());
+          g.writeStringField("target", u.target() == null ? null : redact.apply(u.target()));
+          g.writeStringField("outcome", u.outcome().name());
+          g.writeNumberField("bytesIn", u.bytesIn());
+          g.writeNumberField("bytesOut", u.bytesOut());
+          g.writeNumberField("durationUs", u.durationNanos() / 1000);
+        }, prev, hashOut);
+        case Event ev -> line(ev.time, seq, g -> {
+          g.writeStringField("runner", runner);
+          g.writeStringField("event", ev.name);
+          for (var f : ev.fields.entrySet()) {
+            switch (f.getValue()) {
+              case Long l -> g.writeNumberField(f.getKey(), l);
+              case Integer i -> g.writeNumberField(f.getKey(), i);
+              case Boolean b -> g.writeBooleanField(f.getKey(), b);
+              default -> g.writeStringField(f.getKey(), String.valueOf(f.getValue()));
+            }
+          }
+        }, prev, hashOut);
+      };
+    }
 
     /**
      * The line (with its newline) holding {@code time}, {@code seq}, the fields, {@code prev}

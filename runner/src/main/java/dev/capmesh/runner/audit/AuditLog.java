@@ -12,14 +12,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
+import dev.capmesh.runner.audit.AuditFormat.Entry;
+import dev.capmesh.runner.audit.AuditFormat.Event;
+import dev.capmesh.runner.audit.AuditFormat.Use;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,8 @@ public final class AuditLog implements BindingListener, AutoCloseable {
   private final ConcurrentLinkedQueue<BindingUse> overflow = new ConcurrentLinkedQueue<>();
   private final Thread writer;
   private final AuditFormat.Writer format = new AuditFormat.Writer();
+  /** How long a busy writer lets uses gather before it writes the next batch. */
+  private static final long BATCH_NANOS = 2_000_000;
   /** Lines written in one system call at most. */
   private static final int MAX_BATCH_BYTES = 1 << 20;
   private volatile UnaryOperator<String> redactor = UnaryOperator.identity();
@@ -80,6 +83,9 @@ public final class AuditLog implements BindingListener, AutoCloseable {
   /** The {@code unwritable} line of the failure under way, once pending. */
   private @Nullable Event outage;
   private long nextCheckNanos;
+  /** Whether the last round found uses to write: the next one waits {@link #BATCH_NANOS} first. */
+  private boolean wroteLastRound;
+  private final java.util.ArrayList<BindingUse> drained = new java.util.ArrayList<>();
   // nextRetryNanos, nextReportNanos: while failed
   private long nextRetryNanos;
   private long nextReportNanos;
@@ -313,31 +319,6 @@ public final class AuditLog implements BindingListener, AutoCloseable {
 
   // ------------------------------------------------------------------ writer thread
 
-  /** A line to write: a binding use, or an event of the log itself. */
-  private sealed interface Entry permits Use, Event {}
-
-  private record Use(BindingUse use) implements Entry {}
-
-  /**
-   * A line about the log itself: {@code file} (first line of each file), {@code open},
-   * {@code reopen}, {@code dropped}, {@code unwritable}, {@code close}.
-   */
-  private static final class Event implements Entry {
-    final Instant time;
-    final String name;
-    final Map<String, Object> fields = new LinkedHashMap<>();
-
-    Event(Instant time, String name) {
-      this.time = time;
-      this.name = name;
-    }
-
-    Event field(String key, Object value) {
-      fields.put(key, value);
-      return this;
-    }
-  }
-
   private void run() {
     long tick = options.checkpointInterval.toNanos();
     nextCheckNanos = System.nanoTime() + tick;
@@ -350,6 +331,10 @@ public final class AuditLog implements BindingListener, AutoCloseable {
           if (!stopping && wait > 0) {
             LockSupport.parkNanos(wait);
           }
+        } else if (wroteLastRound && !stopping) {
+          // Busy: let uses gather for a moment instead of waking for each. Workers that queue a
+          // use meanwhile wake nobody (nobody waits on the queue), and the next write is a batch.
+          LockSupport.parkNanos(BATCH_NANOS);
         } else if (pending.isEmpty() && !stopping) {
           BindingUse first = queue.poll(wait, TimeUnit.NANOSECONDS);
           if (first != null) {
@@ -359,6 +344,7 @@ public final class AuditLog implements BindingListener, AutoCloseable {
       } catch (InterruptedException e) {
         closing = true;
       }
+      wroteLastRound = !queue.isEmpty() || !pending.isEmpty();
       drainInto();
       now = System.nanoTime();
       if (!failed || now >= nextRetryNanos) {
@@ -388,8 +374,13 @@ public final class AuditLog implements BindingListener, AutoCloseable {
     for (BindingUse u; room > 0 && (u = overflow.poll()) != null; room--) {
       pending.add(new Use(u));
     }
-    for (BindingUse u; room > 0 && (u = queue.poll()) != null; room--) {
-      pending.add(new Use(u));
+    if (room > 0) {
+      drained.clear();
+      queue.drainTo(drained, room); // one lock acquisition for the whole batch
+      for (BindingUse u : drained) {
+        pending.add(new Use(u));
+      }
+      drained.clear();
     }
     long d = dropped.get();
     if (d > droppedReported && !failed) {
@@ -452,7 +443,7 @@ public final class AuditLog implements BindingListener, AutoCloseable {
       String nextHash = hash;
       boolean rotate = false;
       for (Entry e : pending) {
-        byte[] line = format(e, nextSeq + 1, nextHash, h);
+        byte[] line = format.line(e, nextSeq + 1, nextHash, options.runnerId, redactor, h);
         if (file != null && file.needsRotation(out.size(), line.length)) {
           rotate = n == 0;
           break;
@@ -488,37 +479,6 @@ public final class AuditLog implements BindingListener, AutoCloseable {
     }
     seq = newSeq;
     hash = newHash;
-  }
-
-  private byte[] format(Entry e, long lineSeq, String prev, String[] hashOut) {
-    String runner = options.runnerId;
-    return switch (e) {
-      case Use(BindingUse u) -> format.line(u.time(), lineSeq, g -> {
-        g.writeStringField("requestId", u.requestId());
-        g.writeStringField("runner", runner);
-        g.writeStringField("worker", u.worker());
-        g.writeStringField("binding", u.binding());
-        g.writeStringField("kind", u.kind());
-        g.writeStringField("op", u.operation());
-        g.writeStringField("target", u.target() == null ? null : redactor.apply(u.target()));
-        g.writeStringField("outcome", u.outcome().name());
-        g.writeNumberField("bytesIn", u.bytesIn());
-        g.writeNumberField("bytesOut", u.bytesOut());
-        g.writeNumberField("durationUs", u.durationNanos() / 1000);
-      }, prev, hashOut);
-      case Event ev -> format.line(ev.time, lineSeq, g -> {
-        g.writeStringField("runner", runner);
-        g.writeStringField("event", ev.name);
-        for (var f : ev.fields.entrySet()) {
-          switch (f.getValue()) {
-            case Long l -> g.writeNumberField(f.getKey(), l);
-            case Integer i -> g.writeNumberField(f.getKey(), i);
-            case Boolean b -> g.writeBooleanField(f.getKey(), b);
-            default -> g.writeStringField(f.getKey(), String.valueOf(f.getValue()));
-          }
-        }
-      }, prev, hashOut);
-    };
   }
 
   /** Checks the file is still the one written to, and checkpoints the chain head. */

@@ -292,7 +292,7 @@ final class HostHooks {
       return null;
     }
     BindingUses uses = wc.worker.uses();
-    long start = System.nanoTime();
+    long start = uses.enabled ? System.nanoTime() : 0;
     String refused = auditRefusal(uses, target.binding);
     if (refused == null) {
       refused = refusal(st, true);

@@ -100,7 +100,7 @@ final class KvHooks {
       throw new IllegalArgumentException("not a KV handle");
     }
     BindingUses uses = wc.worker.uses();
-    long start = System.nanoTime();
+    long start = uses.enabled ? System.nanoTime() : 0;
     RequestState st = wc.current();
     if (st == null) {
       uses.record(null, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
