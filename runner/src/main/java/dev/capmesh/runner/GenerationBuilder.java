@@ -579,7 +579,8 @@ final class GenerationBuilder {
         .limits(options.limits())
         .poolSize(options.contextsPerWorker())
         .compatibilityFlags(worker.getCompatibilityFlagsList())
-        .meter(options.observer().worker(name));
+        .meter(options.observer().worker(name))
+        .bindingListener(options.bindingListener());
     for (Binding b : worker.getBindingsList()) {
       EnvBinding env = binding(name, b);
       if (env != null) {

@@ -412,6 +412,19 @@ public final class Runner implements AutoCloseable, PlanTarget {
     return List.copyOf(sorted);
   }
 
+  /**
+   * {@code text} with every form of every secret of the served plan (secret bindings, long
+   * {@code fromEnvironment} values, Redis passwords) replaced by {@code [REDACTED]}: for writers
+   * of records outside the runner core, such as the audit log. Thread-safe.
+   */
+  public String redactSecrets(String text) {
+    String out = text;
+    for (String secret : secrets) {
+      out = out.replace(secret, "[REDACTED]");
+    }
+    return out;
+  }
+
   /** Request-log redaction: query strings (the server's default) and any secret value, escaped. */
   private String redact(String text) {
     String out = HttpServer.REDACT_QUERY.apply(text);

@@ -2,16 +2,18 @@ package dev.capmesh.runner.cli;
 
 import dev.capmesh.proto.v1.RunnerPlan;
 import dev.capmesh.runner.Runner;
+import dev.capmesh.runner.observe.BindingListener;
 import dev.capmesh.runner.RunnerOptions;
 import dev.capmesh.runner.agent.AgentListener;
 import dev.capmesh.runner.agent.AgentOptions;
 import dev.capmesh.runner.agent.ControlPlaneSource;
 import dev.capmesh.runner.agent.FleetToken;
 import dev.capmesh.runner.agent.PlanStore;
+import dev.capmesh.runner.audit.AuditLog;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -77,7 +79,7 @@ final class AgentCommand implements Callable<Integer> {
     } catch (IOException e) {
       return fail(e.getMessage(), RunnerMain.CONFIG_ERRORS);
     }
-    String host = hostName();
+    String host = RunnerFlags.hostName(main.environment);
     String id;
     try {
       id = runnerId != null ? runnerId : store.runnerId(host, new SecureRandom());
@@ -104,27 +106,45 @@ final class AgentCommand implements Callable<Integer> {
           + " is not encrypted; the fleet token crosses the network in clear text");
       main.err.flush();
     }
+    AuditLog audit;
+    try {
+      audit = flags.openAuditLog(id, main.binaryOut);
+    } catch (IllegalArgumentException | IOException e) {
+      store.close();
+      ServeCommand.closeAdmin(admin);
+      return fail("cannot write the audit log " + flags.auditLog + ": " + e.getMessage(), RunnerMain.USAGE);
+    }
+    if (audit != null) {
+      // The metrics' listener (if any) goes on hearing every use too.
+      options = options.withBindingListener(options.bindingListener() == BindingListener.NONE ? audit
+          : BindingListener.all(List.of(audit, options.bindingListener())));
+    }
+    // With the audit log on standard output, the human-readable lines go to standard error.
+    PrintWriter out = flags.auditToStdout() ? main.err : main.out;
     Runner runner = Runner.create(options);
     if (admin != null) {
       admin.attach(runner);
+    }
+    if (audit != null) {
+      audit.redactor(runner::redactSecrets);
     }
     AgentOptions shown = agentOptions;
     var source = new ControlPlaneSource(agentOptions, token, store, new AgentListener() {
       @Override
       public void started(String servedVersion) {
-        main.out.println("capmesh agent: fleet " + shown.fleet() + ", runner " + shown.runnerId()
+        out.println("capmesh agent: fleet " + shown.fleet() + ", runner " + shown.runnerId()
             + ", control plane " + shown.address() + ", data " + dir);
         if (servedVersion.isEmpty()) {
-          main.out.println("capmesh: no persisted plan; waiting for the control plane to send one");
-          main.out.flush();
+          out.println("capmesh: no persisted plan; waiting for the control plane to send one");
+          out.flush();
         } else {
-          ServeCommand.printListening(main, runner, "the persisted plan of fleet " + shown.fleet());
+          ServeCommand.printListening(out, main.err, runner, "the persisted plan of fleet " + shown.fleet());
         }
       }
 
       @Override
       public void applied(RunnerPlan plan) {
-        ServeCommand.printListening(main, runner, "the control plane's plan of fleet " + shown.fleet());
+        ServeCommand.printListening(out, main.err, runner, "the control plane's plan of fleet " + shown.fleet());
       }
     });
     var stopped = new CountDownLatch(1);
@@ -134,6 +154,7 @@ final class AgentCommand implements Callable<Integer> {
       source.close();
       runner.close();
       ServeCommand.closeAdmin(admin);
+      ServeCommand.closeQuietly(audit);
       store.close();
       stopped.countDown();
     }, "capmesh-shutdown");
@@ -149,6 +170,7 @@ final class AgentCommand implements Callable<Integer> {
       source.close();
       runner.close();
       ServeCommand.closeAdmin(admin);
+      ServeCommand.closeQuietly(audit);
       store.close();
       return fail("cannot read the data directory " + dir + ": " + e.getMessage(), RunnerMain.CONFIG_ERRORS);
     }
@@ -172,19 +194,6 @@ final class AgentCommand implements Callable<Integer> {
     main.err.println("runner: " + message);
     main.err.flush();
     return code;
-  }
-
-  /** The host name without a DNS lookup: $HOSTNAME, else /etc/hostname, else "runner". */
-  private String hostName() {
-    String name = main.environment.apply("HOSTNAME");
-    if (name == null || name.isBlank()) {
-      try {
-        name = Files.readString(Path.of("/etc/hostname"), StandardCharsets.UTF_8).strip();
-      } catch (IOException | RuntimeException e) {
-        name = "";
-      }
-    }
-    return name.isBlank() ? "runner" : name.strip();
   }
 
   private static boolean isLoopback(String host) {

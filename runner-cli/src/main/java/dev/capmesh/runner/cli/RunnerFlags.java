@@ -1,7 +1,10 @@
 package dev.capmesh.runner.cli;
 
 import dev.capmesh.runner.RunnerOptions;
+import dev.capmesh.runner.audit.AuditLog;
 import dev.capmesh.runner.http.ConnectionLimits;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The flags every serving command shares ({@code serve}, {@code agent}): socket address
- * overrides, per-request limits and connection limits, turned into {@link RunnerOptions}; and
- * the admin endpoint ({@link AdminEndpoint}).
+ * overrides, per-request limits and connection limits, turned into {@link RunnerOptions}; 
+ * the admin endpoint ({@link AdminEndpoint}); and the audit log.
  */
 final class RunnerFlags {
   @Option(names = "--socket-addr", paramLabel = "NAME=HOST:PORT",
@@ -84,6 +87,72 @@ final class RunnerFlags {
       description = "The largest request body a socket accepts, e.g. 100m or 2g; larger ones get "
           + "413 (default: 100m). Bodies stream: a large limit costs no memory by itself.")
   @Nullable Long maxBodySize;
+
+  @Option(names = "--audit-log", paramLabel = "FILE",
+      description = "Write one hash-chained JSON line per binding use to FILE ('-': standard "
+          + "output), rotated by size, with its chain head in FILE.checkpoint (see docs/RUNNER.md, "
+          + "Audit trail).")
+  @Nullable String auditLog;
+
+  @Option(names = "--audit-fail-closed",
+      description = "Refuse binding uses while the audit log cannot record them (default: keep "
+          + "serving and report the failure every 10 s).")
+  boolean auditFailClosed;
+
+  @Option(names = "--audit-max-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Rotate the audit log before it grows past SIZE, e.g. 100m; 0 never rotates "
+          + "(default: ${DEFAULT-VALUE}).", defaultValue = "100m")
+  long auditMaxBytes;
+
+  @Option(names = "--audit-keep", paramLabel = "N",
+      description = "Rotated audit files to keep, as FILE.1 (newest) to FILE.N (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10")
+  int auditKeep;
+
+  /** Whether the audit log goes to standard output. */
+  boolean auditToStdout() {
+    return "-".equals(auditLog);
+  }
+
+  /**
+   * The audit log these flags ask for, opened (continuing the chain already in the file), or
+   * null without {@code --audit-log}.
+   *
+   * @param stdout where {@code --audit-log -} writes
+   * @throws IllegalArgumentException naming the flag when a value is out of range
+   * @throws IOException when the file cannot be opened or written
+   */
+  @Nullable AuditLog openAuditLog(String runnerId, OutputStream stdout) throws IOException {
+    if (auditLog == null) {
+      if (auditFailClosed) {
+        throw new IllegalArgumentException("--audit-fail-closed needs --audit-log FILE");
+      }
+      return null;
+    }
+    if (auditKeep < 0) {
+      throw new IllegalArgumentException("--audit-keep must not be negative");
+    }
+    if (auditLog.isEmpty()) {
+      throw new IllegalArgumentException("--audit-log needs a file name, or - for standard output");
+    }
+    AuditLog.Builder builder = auditToStdout() ? AuditLog.toStream(stdout)
+        : AuditLog.toFile(Path.of(auditLog).toAbsolutePath()).maxBytes(auditMaxBytes).keep(auditKeep);
+    return builder.runnerId(runnerId).failClosed(auditFailClosed).open();
+  }
+
+  /** The host name without a DNS lookup: $HOSTNAME, else /etc/hostname, else "runner". */
+  static String hostName(java.util.function.Function<String, @Nullable String> environment) {
+    String name = environment.apply("HOSTNAME");
+    if (name == null || name.isBlank()) {
+      try {
+        name = java.nio.file.Files.readString(Path.of("/etc/hostname"),
+            java.nio.charset.StandardCharsets.UTF_8).strip();
+      } catch (IOException | RuntimeException e) {
+        name = "";
+      }
+    }
+    return name.isBlank() ? "runner" : name.strip();
+  }
 
   private dev.capmesh.runner.ResourceOptions resources(dev.capmesh.runner.ResourceOptions defaults,
       Path base) {

@@ -4,11 +4,15 @@ import dev.capmesh.proto.PlanDigest;
 import dev.capmesh.runner.Runner;
 import dev.capmesh.runner.RunnerException;
 import dev.capmesh.runner.RunnerOptions;
+import dev.capmesh.runner.audit.AuditLog;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,8 +22,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code runner serve config.capnp [const]}: compiles the config into a plan, serves every socket
  * of it until Ctrl-C (which drains in-flight requests and exits). With {@code --watch}, edits to
  * the config or the files next to it are compiled and the new plan swapped in atomically; a
- * version with errors is reported and the running one keeps serving. The runner core sees only
- * plans, through a {@link ConfigFileSource}.
+ * version with errors is reported and the running one keeps serving. With {@code --audit-log},
+ * every binding use is written to the audit log (see {@link AuditLog}), which is closed after
+ * the runner drained. The runner core sees only plans, through a {@link ConfigFileSource}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve the config's sockets and workers until interrupted.")
@@ -31,14 +36,25 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "Reload when the config or the files beside it change.")
   boolean watch;
 
+  @Option(names = "--runner-id", paramLabel = "ID",
+      description = "This runner's id in audit lines (default: the host name).")
+  @Nullable String runnerId;
+
   @Override
   public Integer call() throws Exception {
     Path base = args.file.toAbsolutePath().normalize().getParent();
     RunnerOptions options;
+    AuditLog audit;
     try {
       options = flags.options(base);
+      audit = flags.openAuditLog(runnerId != null ? runnerId : RunnerFlags.hostName(main.environment),
+          main.binaryOut);
     } catch (IllegalArgumentException e) {
       main.err.println("runner: " + e.getMessage());
+      main.err.flush();
+      return RunnerMain.USAGE;
+    } catch (IOException e) {
+      main.err.println("runner: cannot write the audit log " + flags.auditLog + ": " + e.getMessage());
       main.err.flush();
       return RunnerMain.USAGE;
     }
@@ -54,23 +70,33 @@ final class ServeCommand implements Callable<Integer> {
       main.err.flush();
       return RunnerMain.CONFIG_ERRORS;
     }
+    if (audit != null) {
+      options = options.withBindingListener(audit);
+    }
     if (admin != null) {
       options = admin.instrument(options);
     }
-    var source = new ConfigFileSource(() -> args.compile(main), watch ? base : null, main.out, main.err);
+    // With the audit log on standard output, the human-readable lines go to standard error.
+    PrintWriter out = flags.auditToStdout() ? main.err : main.out;
+    var source = new ConfigFileSource(() -> args.compile(main), watch ? base : null, out, main.err);
     Runner runner = Runner.create(options);
     if (admin != null) {
       admin.attach(runner);
+    }
+    if (audit != null) {
+      audit.redactor(runner::redactSecrets);
     }
     try {
       source.start(runner);
     } catch (ConfigFileSource.ConfigErrors e) {
       runner.close();
       closeAdmin(admin);
+      closeQuietly(audit);
       return RunnerMain.CONFIG_ERRORS;
     } catch (RunnerException e) {
       runner.close();
       closeAdmin(admin);
+      closeQuietly(audit);
       e.problems().forEach(p -> main.err.println("runner: " + p));
       main.err.flush();
       return RunnerMain.CONFIG_ERRORS;
@@ -82,10 +108,16 @@ final class ServeCommand implements Callable<Integer> {
       source.close();
       runner.close();
       closeAdmin(admin);
+      closeQuietly(audit);
       stopped.countDown();
     }, "capmesh-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    printListening(main, runner, args.file.toString());
+    printListening(out, main.err, runner, args.file.toString());
+    if (audit != null) {
+      out.println("  audit log: " + (flags.auditToStdout() ? "standard output" : flags.auditLog)
+          + (flags.auditFailClosed ? " (fail closed)" : ""));
+      out.flush();
+    }
     stopped.await();
     return 0;
   }
@@ -97,23 +129,34 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  static void closeQuietly(@Nullable AuditLog audit) {
+    if (audit != null) {
+      audit.close();
+    }
+  }
+
   /** The startup lines: what is served, by which JavaScript engine, on which addresses. */
   static void printListening(RunnerMain main, Runner runner, String what) {
-    main.out.println("capmesh: serving " + what + " (version " + PlanDigest.shortVersion(runner.version()) + ")");
-    main.out.println("  javascript: " + runner.javascriptRuntime());
+    printListening(main.out, main.err, runner, what);
+  }
+
+  /** The startup lines, to {@code out} (warnings to {@code err}). */
+  static void printListening(PrintWriter out, PrintWriter err, Runner runner, String what) {
+    out.println("capmesh: serving " + what + " (version " + PlanDigest.shortVersion(runner.version()) + ")");
+    out.println("  javascript: " + runner.javascriptRuntime());
     if (!runner.javascriptOptimized()) {
-      main.err.println("runner: warning: JavaScript runs without the optimizing compiler; start the "
+      err.println("runner: warning: JavaScript runs without the optimizing compiler; start the "
           + "runner with bin/runner, which passes the JVM flags that enable it");
-      main.err.flush();
+      err.flush();
     }
     Map<String, String> targets = runner.socketTargets();
     for (Map.Entry<String, InetSocketAddress> e : runner.listening().entrySet()) {
       InetSocketAddress a = e.getValue();
       String host = a.getAddress().isAnyLocalAddress() ? "0.0.0.0" : a.getAddress().getHostAddress();
-      main.out.println("  socket " + e.getKey() + ": http://"
+      out.println("  socket " + e.getKey() + ": http://"
           + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/ -> service "
           + targets.getOrDefault(e.getKey(), "?"));
     }
-    main.out.flush();
+    out.flush();
   }
 }

@@ -1,28 +1,31 @@
 package dev.capmesh.runner.cli;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads a positive byte count written as {@code 1048576}, {@code 512k}, {@code 100m} or {@code 2g} (powers of 1024). */
+/** Reads a size in bytes written as {@code 1048576}, {@code 512k}, {@code 100m} or {@code 2g} (powers of 1024). */
 final class SizeConverter implements ITypeConverter<Long> {
-  private static final Pattern FORM = Pattern.compile("(\\d{1,13})\\s*([kKmMgG])?");
+  private static final Pattern FORM = Pattern.compile("(\\d{1,15})\\s*([kmg]i?b?|b)?");
 
   @Override
   public Long convert(String value) {
-    var m = FORM.matcher(value.trim());
+    var m = FORM.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new TypeConversionException("'" + value + "' is not a size (write it like 1048576, 512k, 100m or 2g)");
     }
-    long n = Long.parseLong(m.group(1));
-    int shift = m.group(2) == null ? 0 : switch (Character.toLowerCase(m.group(2).charAt(0))) {
-      case 'k' -> 10;
-      case 'm' -> 20;
-      default -> 30;
+    long amount = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "b" : m.group(2).substring(0, 1);
+    int shift = switch (unit) {
+      case "k" -> 10;
+      case "m" -> 20;
+      case "g" -> 30;
+      default -> 0;
     };
-    if (n < 1 || n > (Long.MAX_VALUE >> 30)) {
-      throw new TypeConversionException("'" + value + "' is out of range (the least is 1 byte)");
+    if (amount > (Long.MAX_VALUE >> shift)) {
+      throw new TypeConversionException("'" + value + "' is too large");
     }
-    return n << shift;
+    return amount << shift;
   }
 }

@@ -5,6 +5,7 @@ import dev.capmesh.crypto.CryptoKeyObject;
 import dev.capmesh.crypto.KeyPairObjects;
 import dev.capmesh.crypto.Params;
 import dev.capmesh.crypto.Subtle;
+import dev.capmesh.runner.observe.BindingUse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,22 +23,98 @@ import org.jspecify.annotations.Nullable;
 final class CryptoBridge {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CryptoBridge.class);
   private final Subtle subtle;
+  private final @Nullable WorkerContext wc;
 
-  CryptoBridge(Subtle subtle) {
+  /** {@code wc}: whose binding uses to report; null reports none. */
+  CryptoBridge(Subtle subtle, @Nullable WorkerContext wc) {
     this.subtle = subtle;
+    this.wc = wc;
   }
 
   Object call(String op, Value a) {
+    BindingUses uses = wc == null ? null : wc.worker.uses();
+    if (uses == null || !uses.enabled) {
+      return callUnrecorded(op, a);
+    }
+    // A use of a cryptoKey binding: the key (or, for wrapKey, either key) is one of env's.
+    String binding = null;
+    String other = null;
+    CryptoKeyObject key = null;
+    CryptoKeyObject otherKey = null;
+    switch (op) {
+      case "sign", "verify", "encrypt", "decrypt", "deriveBits", "deriveKey", "exportKey" -> {
+        key = keyOrNull(a.getArrayElement(1));
+      }
+      case "wrapKey" -> {
+        key = keyOrNull(a.getArrayElement(2));
+        otherKey = keyOrNull(a.getArrayElement(1));
+      }
+      case "unwrapKey" -> key = keyOrNull(a.getArrayElement(2));
+      default -> { }
+    }
+    if (key != null) {
+      binding = uses.keyBinding(key);
+    }
+    if (otherKey != null) {
+      other = uses.keyBinding(otherKey);
+    }
+    if (binding == null && other == null) {
+      return callUnrecorded(op, a);
+    }
+    long start = System.nanoTime();
+    RequestState st = wc.current();
+    String refused = uses.refusal();
+    Object[] answer;
+    if (refused != null) {
+      answer = new Object[] {"OperationError", op + " refused: " + refused};
+    } else {
+      answer = answer(op, a);
+    }
+    // InvalidAccessError: the key's usages (or extractable = false) forbid what was asked.
+    BindingUse.Outcome outcome = refused != null ? BindingUse.Outcome.ERROR
+        : answer[0] == null ? BindingUse.Outcome.OK
+        : answer[0].equals("InvalidAccessError") ? BindingUse.Outcome.DENIED
+        : BindingUse.Outcome.ERROR;
+    long out = switch (op) {
+      case "sign", "encrypt", "decrypt" -> bufferSize(a.getArrayElement(2));
+      case "verify" -> bufferSize(a.getArrayElement(3));
+      default -> 0;
+    };
+    long in = answer[0] == null && answer[1] instanceof String r ? r.length() : 0;
+    if (binding != null) {
+      uses.record(st, binding, "crypto", op, key.algorithmName(), outcome, in, out, start);
+    }
+    if (other != null) {
+      uses.record(st, other, "crypto", op, otherKey.algorithmName(), outcome, 0, 0, start);
+    }
+    return ProxyArray.fromArray(answer);
+  }
+
+  private Object callUnrecorded(String op, Value a) {
+    return ProxyArray.fromArray(answer(op, a));
+  }
+
+  /** {@code [null, result]} or {@code [errorName, message]}. */
+  private Object[] answer(String op, Value a) {
     try {
-      return ProxyArray.fromArray(null, run(op, a));
+      return new Object[] {null, run(op, a)};
     } catch (CryptoError e) {
-      return ProxyArray.fromArray(e.name(), e.getMessage());
+      return new Object[] {e.name(), e.getMessage()};
     } catch (RuntimeException e) {
       // A bug here, not the caller's doing: the worker learns nothing about it but the operation;
       // the log gets the exception's type only (a provider's message might quote key material).
       log.warn("event=crypto-internal-error operation={} error={}", op, e.getClass().getName());
-      return ProxyArray.fromArray("OperationError", op + " failed (internal error)");
+      return new Object[] {"OperationError", op + " failed (internal error)"};
     }
+  }
+
+  private static @Nullable CryptoKeyObject keyOrNull(Value v) {
+    Handles.Key k = Handles.key(v);
+    return k == null ? null : k.key;
+  }
+
+  private static long bufferSize(Value v) {
+    return v.hasBufferElements() ? v.getBufferSize() : 0;
   }
 
   private Object run(String op, Value a) {

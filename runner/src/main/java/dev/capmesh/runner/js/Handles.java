@@ -41,20 +41,28 @@ final class Handles {
 
   /**
    * Where a Fetcher sends: an HTTP service, and for a worker target, the worker whose RPC
-   * entrypoint it calls (looked up at each call: see {@link WorkerRef}).
+   * entrypoint it calls (looked up at each call: see {@link WorkerRef}). {@code binding} and
+   * {@code kind} name it in {@link BindingUses} records.
    */
   static final class Target extends Opaque {
+    /** What a target reached through a kvNamespace binding (workerd's KV protocol) is. */
+    static final String KV_PROTOCOL = "kv";
+
     final HttpService http;
     final @Nullable WorkerRef rpcWorker;
     final @Nullable String entrypoint;
     final @Nullable String propsJson;
+    final String binding;
+    final String kind;
 
     Target(HttpService http, @Nullable WorkerRef rpcWorker, @Nullable String entrypoint,
-        @Nullable String propsJson) {
+        @Nullable String propsJson, String binding, String kind) {
       this.http = http;
       this.rpcWorker = rpcWorker;
       this.entrypoint = entrypoint;
       this.propsJson = propsJson;
+      this.binding = binding;
+      this.kind = kind;
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.runner.observe.BindingUse;
 import dev.capmesh.runner.observe.WorkerLimit;
+import dev.capmesh.runner.service.BodyStream;
 import dev.capmesh.runner.service.BodyStreams;
 import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
@@ -37,7 +39,7 @@ final class HostHooks {
   HostHooks(WorkerContext wc, JsRuntime runtime) {
     this.wc = wc;
     this.runtime = runtime;
-    this.crypto = new CryptoBridge(runtime.subtle());
+    this.crypto = new CryptoBridge(runtime.subtle(), wc);
   }
 
   ProxyObject asProxy() {
@@ -60,6 +62,7 @@ final class HostHooks {
     });
     m.put("send", (ProxyExecutable) a -> send(a[0], a[1].asString(), a[2].asString(), a[3], a[4], a[5], a[6]));
     m.put("rpc", (ProxyExecutable) a -> rpc(a[0], a[1].asString(), a[2].asString(), a[3], a[4]));
+    m.put("refusedFetch", (ProxyExecutable) a -> refusedFetch(a[0].asString()));
     m.put("kv", new KvHooks(wc).asProxy());
     m.put("r2", new StorageHooks(wc).asProxy());
     m.put("encodingFor", (ProxyExecutable) a -> TextDecoders.forLabel(a[0].asString()));
@@ -169,8 +172,16 @@ final class HostHooks {
     if (st == null) {
       return null;
     }
-    String refused = refusal(st, target.rpcWorker != null);
+    BindingUses uses = wc.worker.uses();
+    BindingUses.FetchUse use = uses.enabled ? fetchUse(uses, st, target, method, url) : null;
+    String refused = auditRefusal(uses, target.binding);
+    if (refused == null) {
+      refused = refusal(st, target.rpcWorker != null);
+    }
     if (refused != null) {
+      if (use != null) {
+        use.end(BindingUse.Outcome.ERROR);
+      }
       reject.execute("Error", refused);
       return null;
     }
@@ -179,23 +190,123 @@ final class HostHooks {
       headers.add(Map.entry(flatHeaders.getArrayElement(i).asString(),
           flatHeaders.getArrayElement(i + 1).asString()));
     }
-    var request = new ServiceRequest(method, url, headers,
-        body.isNull() ? BodyStreams.empty() : wc.bodyFromJs(st, body), st.requestId,
-        st.budget.nextHop());
+    BodyStream sent = body.isNull() ? BodyStreams.empty() : wc.bodyFromJs(st, body);
+    var request = new ServiceRequest(method, url, headers, use == null ? sent : use.countingSent(sent),
+        st.requestId, st.budget.nextHop());
     st.opened();
-    target.http.fetch(request).whenComplete((response, error) -> wc.resume(st, () -> {
-      if (error != null) {
-        reject.execute("TypeError", wc.worker.redact("fetch to " + url + " failed: " + error.getMessage()));
-        return;
+    target.http.fetch(request).whenComplete((response, error) -> {
+      if (use != null) {
+        if (error != null) {
+          use.end(BindingUses.failure(error));
+        } else {
+          use.status(outcome(target, response.status()));
+        }
       }
-      var flat = new ArrayList<Object>();
-      for (var h : response.headers()) {
-        flat.add(h.getKey());
-        flat.add(h.getValue());
+      wc.resume(st, () -> {
+        if (error != null) {
+          reject.execute("TypeError", wc.worker.redact("fetch to " + url + " failed: " + error.getMessage()));
+          return;
+        }
+        var flat = new ArrayList<Object>();
+        for (var h : response.headers()) {
+          flat.add(h.getKey());
+          flat.add(h.getValue());
+        }
+        BodyStream received = use == null ? response.body() : use.countingReceived(response.body());
+        Object handle = response.body().knownLength() == 0 ? null : new Handles.Body(received);
+        if (handle == null && use != null) {
+          use.end();
+        }
+        resolve.execute(response.status(), response.statusText(), ProxyArray.fromList(flat), handle);
+      });
+    });
+    return null;
+  }
+
+  /** The use a fetch through {@code target} is, in the words of the audit log. */
+  private static BindingUses.FetchUse fetchUse(BindingUses uses, RequestState st, Handles.Target target,
+      String method, String url) {
+    String kind = target.kind;
+    String op = "fetch";
+    String where;
+    switch (kind) {
+      case Handles.Target.KV_PROTOCOL -> {
+        // workerd's KV protocol: GET/PUT/DELETE /KEY, list as GET /?prefix=
+        String path = BindingUses.path(url);
+        int q = url.indexOf('?');
+        if (path.equals("/") && method.equals("GET")) {
+          op = "list";
+          where = q < 0 ? "" : queryValue(url.substring(q + 1), "prefix");
+        } else {
+          op = switch (method) {
+            case "GET" -> "get";
+            case "PUT" -> "put";
+            case "DELETE" -> "delete";
+            default -> "fetch";
+          };
+          where = decode(path.substring(1), false);
+        }
       }
-      Object handle = response.body().knownLength() == 0 ? null : new Handles.Body(response.body());
-      resolve.execute(response.status(), response.statusText(), ProxyArray.fromList(flat), handle);
-    }));
+      case "disk" -> {
+        op = switch (method) {
+          case "GET" -> "get";
+          case "HEAD" -> "head";
+          case "PUT" -> "put";
+          case "DELETE" -> "delete";
+          default -> "fetch";
+        };
+        where = decode(BindingUses.path(url), false);
+      }
+      default -> where = BindingUses.withoutSecrets(url);
+    }
+    return uses.new FetchUse(st, target.binding, kind, op, where);
+  }
+
+  /** What a response status means for the use: the disk's refusals are DENIED, 5xx an ERROR. */
+  private static BindingUse.Outcome outcome(Handles.Target target, int status) {
+    if (target.kind.equals("disk") && (status == 403 || status == 405)) {
+      return BindingUse.Outcome.DENIED;
+    }
+    if (target.kind.equals(Handles.Target.KV_PROTOCOL) && status >= 400 && status != 404) {
+      return BindingUse.Outcome.ERROR;
+    }
+    return status >= 500 ? BindingUse.Outcome.ERROR : BindingUse.Outcome.OK;
+  }
+
+  private static String queryValue(String query, String name) {
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      if (decode(k, true).equals(name)) {
+        return eq < 0 ? "" : decode(pair.substring(eq + 1), true);
+      }
+    }
+    return "";
+  }
+
+  /** Percent-decoded {@code s}; {@code +} is a space in a query (form encoding), a plus in a path. */
+  private static String decode(String s, boolean query) {
+    try {
+      return java.net.URLDecoder.decode(query ? s : s.replace("+", "%2B"),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+
+  /** Why the audit log refuses this use now, as the worker sees it; null if it does not. */
+  private static @Nullable String auditRefusal(BindingUses uses, String binding) {
+    String why = uses.refusal();
+    return why == null ? null : "binding \"" + binding + "\" refused: " + why;
+  }
+
+  /** A global fetch() without a globalOutbound: rejected in JS, recorded here. */
+  private Object refusedFetch(String url) {
+    BindingUses uses = wc.worker.uses();
+    if (uses.enabled) {
+      uses.record(wc.current(), "", "fetch", "fetch", BindingUses.withoutSecrets(url),
+          BindingUse.Outcome.REFUSED, 0, 0, System.nanoTime());
+    }
     return null;
   }
 
@@ -208,28 +319,42 @@ final class HostHooks {
     if (st == null) {
       return null;
     }
-    String refused = refusal(st, true);
+    BindingUses uses = wc.worker.uses();
+    long start = uses.enabled ? System.nanoTime() : 0;
+    String refused = auditRefusal(uses, target.binding);
+    if (refused == null) {
+      refused = refusal(st, true);
+    }
     if (refused != null) {
+      uses.record(st, target.binding, target.kind, "rpc", method, BindingUse.Outcome.ERROR,
+          0, argsJson.length(), start);
       reject.execute(JsWorker.errorPayload(refused));
       return null;
     }
     JsWorker callee = target.rpcWorker.worker();
     if (callee == null) {
+      uses.record(st, target.binding, target.kind, "rpc", method, BindingUse.Outcome.ERROR,
+          0, argsJson.length(), start);
       reject.execute(JsWorker.errorPayload("service " + target.rpcWorker.name() + " is not ready"));
       return null;
     }
     st.opened();
     callee.callRpc(target.entrypoint, target.propsJson, method, argsJson, st.requestId,
             st.budget.nextHop())
-        .whenComplete((outcome, error) -> wc.resume(st, () -> {
-          if (error != null) {
-            reject.execute(JsWorker.errorPayload("RPC call failed: " + error.getMessage()));
-          } else if (outcome.ok()) {
-            resolve.execute(outcome.payload());
-          } else {
-            reject.execute(outcome.payload());
-          }
-        }));
+        .whenComplete((outcome, error) -> {
+          uses.record(st, target.binding, target.kind, "rpc", method,
+              error == null && outcome.ok() ? BindingUse.Outcome.OK : BindingUse.Outcome.ERROR,
+              error == null ? outcome.payload().length() : 0, argsJson.length(), start);
+          wc.resume(st, () -> {
+            if (error != null) {
+              reject.execute(JsWorker.errorPayload("RPC call failed: " + error.getMessage()));
+            } else if (outcome.ok()) {
+              resolve.execute(outcome.payload());
+            } else {
+              reject.execute(outcome.payload());
+            }
+          });
+        });
     return null;
   }
 }

@@ -2,6 +2,7 @@ package dev.capmesh.runner.js;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.capmesh.runner.observe.BindingListener;
 import dev.capmesh.runner.observe.WorkerMeter;
 import dev.capmesh.runner.service.HttpService;
 import dev.capmesh.runner.service.RequestBudget;
@@ -58,6 +59,7 @@ public final class JsWorker implements HttpService {
   private final List<WorkerContext> contexts = new CopyOnWriteArrayList<>();
   private final LoadBudget loadBudget;
   private final WorkerMeter meter;
+  private final BindingUses uses;
 
   private JsWorker(Builder b) {
     this.runtime = b.runtime;
@@ -73,6 +75,7 @@ public final class JsWorker implements HttpService {
     this.redactor = new Redactor(b.bindings.values().stream()
         .filter(v -> v instanceof EnvBinding.Secret)
         .map(v -> ((EnvBinding.Secret) v).value()).toList());
+    this.uses = new BindingUses(b.bindingListener, b.name, this.bindings, redactor::redact);
   }
 
   /** Starts building a worker named {@code name} running {@code code} on {@code runtime}. */
@@ -93,6 +96,7 @@ public final class JsWorker implements HttpService {
     private Duration loadCpuLimit = DEFAULT_LOAD_CPU_LIMIT;
     private java.util.function.LongSupplier clock = System::nanoTime;
     private WorkerMeter meter = WorkerMeter.NONE;
+    private BindingListener bindingListener = BindingListener.NONE;
 
     private Builder(JsRuntime runtime, String name, WorkerCode code) {
       this.runtime = requireNonNull(runtime, "runtime");
@@ -153,6 +157,15 @@ public final class JsWorker implements HttpService {
     /** Where the worker's CPU time and the limits it hits are counted; nowhere if not set. */
     public Builder meter(WorkerMeter meter) {
       this.meter = requireNonNull(meter, "meter");
+      return this;
+    }
+
+    /**
+     * Told of every use of a binding (and every refused fetch) this worker makes, and asked
+     * before each whether uses are refused now; {@link BindingListener#NONE} if not set.
+     */
+    public Builder bindingListener(BindingListener listener) {
+      this.bindingListener = requireNonNull(listener, "listener");
       return this;
     }
 
@@ -223,6 +236,10 @@ public final class JsWorker implements HttpService {
 
   WorkerMeter meter() {
     return meter;
+  }
+
+  BindingUses uses() {
+    return uses;
   }
 
   /** How many times the code was loaded (tests). */
@@ -401,7 +418,7 @@ public final class JsWorker implements HttpService {
         case EnvBinding.Service s -> serviceRow(e.getKey(), s);
         case EnvBinding.Kv k -> new Object[] {e.getKey(), "kv", new Handles.Kv(k.namespace(), e.getKey()), false};
         case EnvBinding.KvHttp k -> new Object[] {e.getKey(), "kvhttp",
-            new Handles.Target(k.target(), null, null, null), false};
+            new Handles.Target(k.target(), null, null, null, e.getKey(), Handles.Target.KV_PROTOCOL), false};
         case EnvBinding.Storage r -> new Object[] {e.getKey(), "r2", new Handles.Storage(r.bucket(), e.getKey()), false};
         case EnvBinding.CryptoKey k -> new Object[] {e.getKey(), "cryptoKey", CryptoBridge.keyRow(k.key()), false};
       };
@@ -413,16 +430,19 @@ public final class JsWorker implements HttpService {
   private static Object[] serviceRow(String name, EnvBinding.Service s) {
     if (s.target() instanceof JsWorker w) {
       HttpService http = request -> w.dispatch(request, s.entrypoint(), s.propsJson());
-      return new Object[] {name, "service", new Handles.Target(http, fixed(w), s.entrypoint(), s.propsJson()), true};
+      return new Object[] {name, "service", new Handles.Target(http, fixed(w), s.entrypoint(), s.propsJson(),
+          name, "service"), true};
     }
     if (s.target() instanceof WorkerRef ref) {
       HttpService http = request -> {
         JsWorker w = ref.worker();
         return w == null ? ref.fetch(request) : w.dispatch(request, s.entrypoint(), s.propsJson());
       };
-      return new Object[] {name, "service", new Handles.Target(http, ref, s.entrypoint(), s.propsJson()), true};
+      return new Object[] {name, "service", new Handles.Target(http, ref, s.entrypoint(), s.propsJson(),
+          name, "service"), true};
     }
-    return new Object[] {name, "service", new Handles.Target(s.target(), null, null, null), false};
+    return new Object[] {name, "service", new Handles.Target(s.target(), null, null, null, name,
+        BindingUses.kindOf(s.target())), false};
   }
 
   /** {@code w} itself, as a reference that never moves. */
@@ -444,7 +464,8 @@ public final class JsWorker implements HttpService {
   }
 
   @Nullable Object outboundHandle() {
-    return outbound == null ? null : new Handles.Target(outbound, null, null, null);
+    return outbound == null ? null : new Handles.Target(outbound, null, null, null,
+        BindingUses.GLOBAL_OUTBOUND, BindingUses.kindOf(outbound));
   }
 
   /** Stops every context of this worker; later requests start new ones. */

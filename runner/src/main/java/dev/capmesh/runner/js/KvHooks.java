@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import dev.capmesh.runner.observe.BindingUse.Outcome;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
@@ -33,16 +35,22 @@ final class KvHooks {
 
   ProxyObject asProxy() {
     Map<String, Object> m = new HashMap<>();
-    m.put("get", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1],
-        ns -> ns.get(a[1].asString(), number(a[2])), KvHooks::entry));
-    m.put("put", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1],
+    m.put("get", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "get", text(a[1]), 0,
+        ns -> ns.get(a[1].asString(), number(a[2])), KvHooks::entry, KvHooks::size));
+    m.put("put", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "put", text(a[1]),
+        a[2].hasBufferElements() ? a[2].getBufferSize() : 0,
         ns -> ns.put(a[1].asString(), bytes(a[2]), number(a[3]), number(a[4]), text(a[5])),
-        v -> new Object[0]));
-    m.put("del", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1],
-        ns -> ns.delete(a[1].asString()), v -> new Object[0]));
-    m.put("list", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1],
-        ns -> ns.list(text(a[1]), number(a[2]), text(a[3])), KvHooks::listing));
+        v -> new Object[0], v -> 0));
+    m.put("del", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "delete", text(a[1]), 0,
+        ns -> ns.delete(a[1].asString()), v -> new Object[0], v -> 0));
+    m.put("list", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "list",
+        a[1].isNull() ? "" : a[1].asString(), 0,
+        ns -> ns.list(text(a[1]), number(a[2]), text(a[3])), KvHooks::listing, v -> 0));
     return ProxyObject.fromMap(m);
+  }
+
+  private static long size(@Nullable KvEntry e) {
+    return e == null ? 0 : e.value().length;
   }
 
   private static @Nullable Double number(Value v) {
@@ -81,21 +89,33 @@ final class KvHooks {
 
   /**
    * Starts {@code op} on the handle's namespace; {@code resolve} gets {@code toJs} of the
-   * result. Never throws into JS: every failure becomes a rejection.
+   * result. Never throws into JS: every failure becomes a rejection. Each call is one
+   * {@link BindingUses} record ({@code operation} on {@code target}), refused ones included.
    */
-  private <T> @Nullable Object start(Value handle, Value resolve, Value reject,
-      Function<KvNamespace, CompletionStage<T>> op, Function<T, Object[]> toJs) {
+  private <T> @Nullable Object start(Value handle, Value resolve, Value reject, String operation,
+      @Nullable String target, long bytesOut, Function<KvNamespace, CompletionStage<T>> op,
+      Function<T, Object[]> toJs, ToLongFunction<T> bytesIn) {
     Handles.Kv kv = Handles.kv(handle);
     if (kv == null) {
       throw new IllegalArgumentException("not a KV handle");
     }
+    BindingUses uses = wc.worker.uses();
+    long start = uses.enabled ? System.nanoTime() : 0;
     RequestState st = wc.current();
     if (st == null) {
+      uses.record(null, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
       reject.execute("Error", "KV binding \"" + kv.binding + "\": KV operations are possible only "
           + "while the worker handles a request");
       return null;
     }
+    String refused = uses.refusal();
+    if (refused != null) {
+      uses.record(st, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
+      reject.execute("Error", "KV binding \"" + kv.binding + "\": refused: " + refused);
+      return null;
+    }
     if (st.kvOperations.incrementAndGet() > MAX_OPERATIONS_PER_REQUEST) {
+      uses.record(st, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
       reject.execute("Error", "KV binding \"" + kv.binding + "\": too many KV operations: a request "
           + "may make at most " + MAX_OPERATIONS_PER_REQUEST + " (request id " + st.requestId + ")");
       return null;
@@ -104,20 +124,29 @@ final class KvHooks {
     try {
       stage = op.apply(kv.namespace);
     } catch (IllegalArgumentException e) {
+      uses.record(st, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
       reject.execute("TypeError", message(kv, e));
       return null;
     } catch (RuntimeException e) {
+      uses.record(st, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
       reject.execute("Error", message(kv, e));
       return null;
     }
     st.opened();
-    stage.whenComplete((value, error) -> wc.resume(st, () -> {
-      if (error != null) {
-        reject.execute("Error", message(kv, error));
-      } else {
-        resolve.execute(toJs.apply(value));
+    stage.whenComplete((value, error) -> {
+      if (uses.enabled) {
+        uses.record(st, kv.binding, "kv", operation, target,
+            error == null ? Outcome.OK : BindingUses.failure(error),
+            error == null ? bytesIn.applyAsLong(value) : 0, error == null ? bytesOut : 0, start);
       }
-    }));
+      wc.resume(st, () -> {
+        if (error != null) {
+          reject.execute("Error", message(kv, error));
+        } else {
+          resolve.execute(toJs.apply(value));
+        }
+      });
+    });
     return null;
   }
 

@@ -1,11 +1,13 @@
 package dev.capmesh.runner.js;
 
 import dev.capmesh.runner.service.RequestBudget;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a context knows about one request or RPC call it serves: its id, the CPU time and
@@ -40,6 +42,8 @@ final class RequestState {
   private final BiConsumer<String, Boolean> onKill;
   private final AtomicInteger openParts;
   private final Runnable onFinish;
+  /** Fetches through bindings not yet reported (their bodies are still open); created on demand. */
+  private volatile @Nullable Set<BindingUses.FetchUse> openUses;
 
   /**
    * @param parts how many parts must end before the request counts as finished (for fetch: the
@@ -105,6 +109,40 @@ final class RequestState {
     }
   }
 
+  void openUse(BindingUses.FetchUse use) {
+    Set<BindingUses.FetchUse> open = openUses;
+    if (open == null) {
+      synchronized (this) {
+        open = openUses;
+        if (open == null) {
+          open = ConcurrentHashMap.newKeySet();
+          openUses = open;
+        }
+      }
+    }
+    open.add(use);
+  }
+
+  void closeUse(BindingUses.FetchUse use) {
+    Set<BindingUses.FetchUse> open = openUses;
+    if (open != null) {
+      open.remove(use);
+    }
+  }
+
+  /**
+   * The request is over: fetches whose response body the worker never read to the end are
+   * reported now, with what they moved so far.
+   */
+  void endUses() {
+    Set<BindingUses.FetchUse> open = openUses;
+    if (open != null) {
+      for (BindingUses.FetchUse use : List.copyOf(open)) {
+        use.end();
+      }
+    }
+  }
+
   void kill(String reason, boolean culprit) {
     runAtEnd();
     onKill.accept(reason, culprit);
@@ -112,5 +150,6 @@ final class RequestState {
     for (CompletableFuture<?> f : pending) {
       f.completeExceptionally(error);
     }
+    endUses();
   }
 }

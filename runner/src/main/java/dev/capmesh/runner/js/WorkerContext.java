@@ -469,6 +469,7 @@ final class WorkerContext implements EventLoop.Host {
   void finished(RequestState st) {
     inflight.remove(st);
     timers.endOf(st);
+    st.endUses();
     st.runAtEnd();
   }
 

@@ -101,7 +101,7 @@ public final class EmbeddedKv implements KvBackend {
   }
 
   private <T> CompletionStage<T> refused(String op) {
-    return CompletableFuture.failedFuture(new KvNamespace.KvException(op, readOnly));
+    return CompletableFuture.failedFuture(new KvNamespace.KvException(op, readOnly, true));
   }
 
   @Override public CompletionStage<Void> put(String key, KvEntry entry) {

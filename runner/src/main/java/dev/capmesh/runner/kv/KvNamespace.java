@@ -198,10 +198,18 @@ public final class KvNamespace {
           if (error == null) {
             out.complete(value);
           } else {
-            out.completeExceptionally(new KvException(op, describe(error)));
+            out.completeExceptionally(new KvException(op, describe(error), isDenied(error)));
           }
         });
     return out;
+  }
+
+  private static boolean isDenied(Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e instanceof KvException k && k.denied;
   }
 
   private String describe(Throwable error) {
@@ -229,10 +237,22 @@ public final class KvNamespace {
   /** A backend operation failed; the message names the operation and the cause. */
   public static final class KvException extends RuntimeException {
     private final String cause;
+    private final boolean denied;
 
     KvException(String op, String cause) {
+      this(op, cause, false);
+    }
+
+    /** {@code denied}: the store refuses the operation itself (a read-only store's put). */
+    KvException(String op, String cause, boolean denied) {
       super("KV " + op + " failed: " + cause, null, false, false);
       this.cause = cause;
+      this.denied = denied;
+    }
+
+    /** Whether the store refused the operation by its own policy (not a failure). */
+    public boolean denied() {
+      return denied;
     }
   }
 }

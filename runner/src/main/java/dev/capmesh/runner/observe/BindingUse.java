@@ -11,18 +11,36 @@ import org.jspecify.annotations.Nullable;
  * material or a value read or written; {@code target} is a key, a path, a URL without its query,
  * or a service name.
  *
+ * <p>The words a runner uses (docs/RUNNER.md, "Audit trail"):
+ *
+ * <table>
+ *   <caption>kinds, operations and targets</caption>
+ *   <tr><th>kind</th><th>operations</th><th>target</th></tr>
+ *   <tr><td>service (a worker)</td><td>fetch, rpc</td><td>the URL; the method for rpc</td></tr>
+ *   <tr><td>network, external</td><td>fetch</td><td>the URL</td></tr>
+ *   <tr><td>disk</td><td>get, head, put, delete, fetch (other methods)</td><td>the path</td></tr>
+ *   <tr><td>kv</td><td>get, put, delete, list</td><td>the key; the prefix for list</td></tr>
+ *   <tr><td>crypto</td><td>sign, verify, encrypt, decrypt, deriveBits, deriveKey, wrapKey,
+ *       unwrapKey, exportKey</td><td>the key's algorithm</td></tr>
+ *   <tr><td>fetch</td><td>fetch (a global fetch() without a globalOutbound: REFUSED)</td>
+ *       <td>the URL</td></tr>
+ * </table>
+ *
+ * <p>A URL is written without its user info, query and fragment. The binding of a global
+ * {@code fetch()} through the worker's {@code globalOutbound} is {@code "globalOutbound"}.
+ *
  * @param time when the use started
- * @param requestId the id of the request the worker was serving ("" outside a request)
+ * @param requestId the id of the request the worker was serving ("" outside a request); a call
+ *     to another worker keeps the id of the request that caused it
  * @param worker the worker's service name
  * @param binding the binding's name in {@code env} ("" for an attempt without a binding)
- * @param kind what the binding is: service, kv, storage, crypto, network, external, disk, fetch
- * @param operation what was done: fetch, rpc, get, put, delete, list, head, sign, verify,
- *     encrypt, decrypt, ...
+ * @param kind what the binding reaches (see the table)
+ * @param operation what was done (see the table)
  * @param target the key, path or destination, or null
  * @param outcome how it ended
  * @param bytesIn bytes the worker received from the binding
  * @param bytesOut bytes the worker sent through the binding
- * @param durationNanos how long it took
+ * @param durationNanos how long it took (for fetch: until the response body ended)
  */
 public record BindingUse(
     Instant time,

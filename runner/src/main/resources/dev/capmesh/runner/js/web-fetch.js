@@ -329,6 +329,10 @@
   let outbound = null; // host handle of the worker's globalOutbound, or null
   function fetch(input, init) {
     if (outbound === null) {
+      // Recorded as a refused attempt (audit log); a URL that cannot even be read is recorded empty.
+      let url = '';
+      try { url = typeof input === 'string' ? input : input instanceof Request ? input.url : String(input); } catch (e) { url = ''; }
+      host.refusedFetch(url);
       return Promise.reject(new TypeError('fetch() failed: this worker has no outbound network access. '
         + "To grant it, set 'globalOutbound' in the worker's config to a network or external service."));
     }
