@@ -13,7 +13,6 @@ import dev.capmesh.runner.storage.ObjectPage;
 import dev.capmesh.runner.storage.ObjectQuery;
 import dev.capmesh.runner.storage.ObjectRead;
 import dev.capmesh.runner.storage.ObjectWrite;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,25 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.awscore.defaultsmode.DefaultsMode;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.async.ResponsePublisher;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
-import software.amazon.awssdk.profiles.ProfileFile;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -81,13 +68,9 @@ public final class S3ObjectBackend implements ObjectBackend {
   /** The largest single PutObject S3 takes. */
   static final long MAX_SINGLE_PUT = 5L << 30;
   private static final int CONDITION_ATTEMPTS = 3;
-  /** How long a put's body may pause before the put fails (or the timeout, if longer). */
-  static final Duration BODY_IDLE = Duration.ofSeconds(60);
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
-  private final EventLoopGroup eventLoops;
-  private final SdkAsyncHttpClient http;
-  private final SdkAsyncHttpClient writeHttp;
+  private final S3Clients clients;
   /** For calls that may be repeated (retries on). */
   private final S3AsyncClient client;
   final String bucket;
@@ -144,106 +127,17 @@ public final class S3ObjectBackend implements ObjectBackend {
       throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
     }
     String regionName = region.isEmpty() ? "us-east-1" : region;
-    URI endpointUri = endpoint.isEmpty() ? null : endpointUri(bucket, endpoint);
+    URI endpointUri = endpoint.isEmpty() ? null : S3Clients.endpointUri(bucket, endpoint);
     // Virtual-hosted addressing puts the bucket in the host name, which an IP address cannot take.
-    boolean forcePathStyle = pathStyle || (endpointUri != null && isIpLiteral(endpointUri.getHost()));
+    boolean forcePathStyle = pathStyle || (endpointUri != null && S3Clients.isIpLiteral(endpointUri.getHost()));
     this.bucket = bucket;
     this.timeout = timeout;
     this.describe = "S3 bucket " + bucket + " at "
         + (endpointUri == null ? "AWS (" + regionName + ")" : endpointUri.toString());
     this.errors = new S3Errors(describe, timeout, credentials);
-    // Our own event loops, so that closing does not wait out Netty's default quiet period.
-    this.eventLoops = nioEventLoops();
-    // Reads: each call is bounded by the API call timeout until its answer (headers) arrives;
-    // a body then flows as fast as its consumer reads, which may pause for as long as it likes
-    // (no socket read timeout). BodySubscriber fails a read that S3 leaves unanswered.
-    this.http = NettyNioAsyncHttpClient.builder()
-        .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, NioSocketChannel::new))
-        .connectionTimeout(timeout)
-        .connectionAcquisitionTimeout(timeout)
-        .readTimeout(Duration.ZERO)
-        .writeTimeout(timeout)
-        .maxConcurrency(64)
-        .build();
-    // Writes: the server must answer within the timeout once a body is sent; the body itself
-    // may pause for up to BODY_IDLE (a worker relaying a slow client) before the put fails.
-    this.writeHttp = NettyNioAsyncHttpClient.builder()
-        .eventLoopGroup(SdkEventLoopGroup.create(eventLoops, NioSocketChannel::new))
-        .connectionTimeout(timeout)
-        .connectionAcquisitionTimeout(timeout)
-        .readTimeout(timeout)
-        .writeTimeout(timeout.compareTo(BODY_IDLE) > 0 ? timeout : BODY_IDLE)
-        .maxConcurrency(64)
-        .build();
-    this.client = client(http, endpointUri, regionName, forcePathStyle, credentials, true);
-    // Bodies are sent once: the client that sends them never retries.
-    this.uploads = new S3Uploads(this, client(writeHttp, endpointUri, regionName, forcePathStyle, credentials,
-        false), partSize);
-  }
-
-  /** The SDK recognises only the classic NIO group (it picks its datagram channel by the group's class). */
-  @SuppressWarnings("deprecation")
-  private static EventLoopGroup nioEventLoops() {
-    return new io.netty.channel.nio.NioEventLoopGroup(2);
-  }
-
-  private static S3AsyncClient client(SdkAsyncHttpClient http, @Nullable URI endpoint, String region,
-      boolean pathStyle, RotatingCredentials credentials, boolean retries) {
-    var b = S3AsyncClient.builder()
-        .httpClient(http)
-        .region(Region.of(region))
-        .credentialsProvider(credentials)
-        .forcePathStyle(pathStyle)
-        .defaultsMode(DefaultsMode.STANDARD)
-        // Checksums only where S3 requires them (DeleteObjects): S3-compatible servers differ in
-        // what else they accept, and the checks the worker asks for are sent explicitly.
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .overrideConfiguration(o -> {
-          // No ~/.aws/config of whoever runs the runner changes how it talks to S3.
-          o.defaultProfileFileSupplier(S3ObjectBackend::emptyProfile);
-          o.defaultProfileName("default");
-          if (!retries) {
-            o.retryStrategy(AwsRetryStrategy.doNotRetry());
-          }
-        });
-    if (endpoint != null) {
-      b.endpointOverride(endpoint);
-    }
-    return b.build();
-  }
-
-  private static ProfileFile emptyProfile() {
-    return ProfileFile.builder().content(new ByteArrayInputStream(new byte[0]))
-        .type(ProfileFile.Type.CONFIGURATION).build();
-  }
-
-  private static URI endpointUri(String bucket, String endpoint) {
-    URI u;
-    try {
-      u = URI.create(endpoint);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("S3 bucket " + bucket + ": endpoint is not a URL "
-          + "(expected: http://HOST:PORT or https://HOST)");
-    }
-    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-        || u.getHost() == null) {
-      throw new IllegalArgumentException("S3 bucket " + bucket + ": endpoint " + u.getScheme()
-          + "://... (expected: http://HOST:PORT or https://HOST)");
-    }
-    if (u.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("S3 bucket " + bucket + ": the endpoint carries user "
-          + "info; name environment variables in accessKeyIdEnv and secretAccessKeyEnv instead");
-    }
-    return URI.create(u.getScheme() + "://" + u.getRawAuthority()
-        + (u.getRawPath() == null || u.getRawPath().equals("/") ? "" : u.getRawPath()));
-  }
-
-  private static boolean isIpLiteral(@Nullable String host) {
-    if (host == null) {
-      return false;
-    }
-    return host.startsWith("[") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    this.clients = new S3Clients(endpointUri, regionName, forcePathStyle, credentials, timeout);
+    this.client = clients.reader;
+    this.uploads = new S3Uploads(this, clients.writer, partSize);
   }
 
   AwsRequestOverrideConfiguration timed() {
@@ -413,7 +307,7 @@ public final class S3ObjectBackend implements ObjectBackend {
             r.contentEncoding(), r.cacheControl(), r.expiresString()),
         S3Codec.fromUserMetadata(r.metadata()),
         S3Codec.checksums(etag, r.checksumSHA1(), r.checksumSHA256()));
-    BodyStream body = BodySubscriber.of(publisher, length, e -> errors.translate("get", e), eventLoops,
+    BodyStream body = BodySubscriber.of(publisher, length, e -> errors.translate("get", e), clients.eventLoops,
         timeout, () -> errors.failed("get", "no answer within " + timeout.toMillis() + " ms (timeout)"));
     return new ObjectRead(info, body, range == null ? null : resolved);
   }
@@ -536,10 +430,6 @@ public final class S3ObjectBackend implements ObjectBackend {
   }
 
   @Override public void close() {
-    uploads.close();
-    client.close();
-    http.close();
-    writeHttp.close();
-    eventLoops.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    clients.close();
   }
 }

@@ -381,8 +381,4 @@ final class S3Uploads {
       return body.knownLength();
     }
   }
-
-  void close() {
-    writer.close();
-  }
 }

@@ -32,6 +32,32 @@ public final class S3TestServer implements AutoCloseable {
   private volatile @Nullable CountDownLatch stalled;
   private @Nullable S3Proxy proxy;
 
+  /**
+   * Runs a server for scripts (benchmarks): {@code S3TestServer PORT BUCKET...}, with the key in
+   * the environment variables {@code S3_ACCESS_KEY_ID} and {@code S3_SECRET_ACCESS_KEY}. Prints
+   * {@code ready URL} once it serves, and runs until killed.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length < 1) {
+      System.err.println("usage: S3TestServer PORT [BUCKET...]");
+      System.exit(2);
+    }
+    String key = System.getenv("S3_ACCESS_KEY_ID");
+    String secret = System.getenv("S3_SECRET_ACCESS_KEY");
+    if (key == null || secret == null) {
+      System.err.println("set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
+      System.exit(2);
+    }
+    var server = new S3TestServer(Integer.parseInt(args[0]), key, secret);
+    server.start();
+    for (int i = 1; i < args.length; i++) {
+      server.createBucket(args[i]);
+    }
+    System.out.println("ready " + server.endpoint());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
   private S3TestServer(int port, String accessKey, String secretKey) {
     this.port = port;
     this.accessKey = accessKey;
