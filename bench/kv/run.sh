@@ -4,7 +4,8 @@
 #   bench/kv/run.sh [ROUNDS]      # default 3 rounds; DURATION=10s per wrk run
 #
 # Starts its own redis-server on a free port. Through a worker: bin/runner serves a worker whose
-# GET /get answers env.KV.get("key") and GET /put does env.KV.put("key", ...), driven by
+# GET /get answers env.KV.get("key") and GET /put does env.KV.put("key", ...) (and GET /hello
+# answers the same text without KV, the ceiling of the HTTP + worker path), driven by
 # wrk -t1 -c32. Raw: the JMH benchmark KvRedisBenchmark (benchmarks module) with 32 threads on
 # the same Redis: Lettuce GET/SET by hand, and the runner's RedisKv backend without a worker.
 # Rounds alternate worker and JMH runs; the summary prints medians and the worker/raw ratios.
@@ -39,7 +40,7 @@ using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = (
-      modules = [ (name = "worker.js", esModule = "export default { async fetch(req, env) { const p = new URL(req.url).pathname; if (p === '/put') { await env.KV.put('key', 'a value of some length, like a session record'); return new Response('ok'); } return new Response(await env.KV.get('key')); } };") ],
+      modules = [ (name = "worker.js", esModule = "export default { async fetch(req, env) { const p = new URL(req.url).pathname; if (p === '/hello') { return new Response('a value of some length, like a session record'); } if (p === '/put') { await env.KV.put('key', 'a value of some length, like a session record'); return new Response('ok'); } return new Response(await env.KV.get('key')); } };") ],
       compatibilityDate = "2024-09-01",
       bindings = [ (name = "KV", kvNamespace = "ns") ],
     )),
@@ -57,12 +58,14 @@ curl -fs "http://127.0.0.1:$port_c/get" | grep -q "session record" || { echo "th
 echo "warming up the runner ($warmup per path)"
 wrk -t1 -c32 -d"$warmup" "http://127.0.0.1:$port_c/put" >/dev/null
 wrk -t1 -c32 -d"$warmup" "http://127.0.0.1:$port_c/get" >/dev/null
+wrk -t1 -c32 -d"$warmup" "http://127.0.0.1:$port_c/hello" >/dev/null
 
 rps() { wrk -t1 -c32 -d"$duration" "http://127.0.0.1:$port_c/$1" | tee -a "$results/wrk-$1.txt" | awk '/Requests\/sec/ {print $2}'; }
 for r in $(seq 1 "$rounds"); do
   echo "round $r: worker"
   rps get >>"$results/worker-get.txt"
   rps put >>"$results/worker-put.txt"
+  rps hello >>"$results/worker-hello.txt"
   echo "round $r: JMH"
   "$java" -jar "$root/benchmarks/target/benchmarks.jar" KvRedisBenchmark -p redisUrl="$url" \
     -wi 1 -w 5s -i 2 -r 5s -rf json -rff "$results/jmh-$r.json" >"$results/jmh-$r.txt" 2>&1
@@ -79,7 +82,7 @@ import statistics, sys
 d = sys.argv[1]
 def med(name):
     return statistics.median(float(x) for x in open(f"{d}/{name}.txt").read().split())
-wg, wp = med("worker-get"), med("worker-put")
+wg, wp, wh = med("worker-get"), med("worker-put"), med("worker-hello")
 lg, lp = med("jmh-lettuceGet"), med("jmh-lettucePut")
 kg, kp = med("jmh-redisKvGet"), med("jmh-redisKvPut")
 print("medians (ops/s, 32 concurrent):")
@@ -87,5 +90,6 @@ print(f"  get: worker {wg:9.0f}   RedisKv {kg:9.0f}   raw Lettuce {lg:9.0f}")
 print(f"  put: worker {wp:9.0f}   RedisKv {kp:9.0f}   raw Lettuce {lp:9.0f}")
 print(f"ratio worker/raw Lettuce: get {wg/lg:.2f}x, put {wp/lp:.2f}x   (target >= 0.8x)")
 print(f"ratio RedisKv/raw Lettuce: get {kg/lg:.2f}x, put {kp/lp:.2f}x")
+print(f"worker without KV (/hello): {wh:.0f}/s; KV get/put through a worker over it: {wg/wh:.2f}x, {wp/wh:.2f}x")
 PY
 echo "results in $results"

@@ -89,7 +89,11 @@ final class S3Uploads {
         throw backend.errors.translate("put", e);
       });
     }
-    return conditionalPut(key, tracked, write, expected, conditions, 1);
+    return conditionalPut(key, tracked, write, expected, conditions, 1).whenComplete((r, e) -> {
+      if (e != null) {
+        body.cancel(); // e.g. the HEAD failed before the body was touched
+      }
+    });
   }
 
   private CompletionStage<@Nullable ObjectInfo> conditionalPut(String key, Tracked body, ObjectWrite write,

@@ -199,6 +199,11 @@ class S3FailureTest {
     assertThat(failure(backend.put("k2", new GeneratedBody(1 << 20, 64 << 10, true), ObjectWrite.PLAIN,
         Conditions.NONE))).hasMessageContaining("connection refused");
     assertThat(failure(backend.delete(java.util.List.of("k")))).hasMessageContaining("connection refused");
+    var unread = new GeneratedBody(100, 10, true);
+    assertThat(failure(backend.put("k", unread, ObjectWrite.PLAIN,
+        new Conditions(java.util.List.of(), java.util.List.of("*"), null, null))))
+        .hasMessageContaining("connection refused");
+    assertThat(unread.cancelled).isTrue();
     server.start();
     ObjectInfo info = eventually(() -> backend.head("k"));
     assertThat(info.size()).isEqualTo(4);
