@@ -480,9 +480,14 @@ final class GenerationBuilder {
     ResourceOptions r = options.resources();
     switch (spec.getBackendCase()) {
       case S3 -> {
-        problems.add("storage service \"" + name + "\": the s3 backend is not available in this runner "
-            + "yet (use embedded = (...))");
-        return null;
+        try {
+          ObjectBackend backend = objectBackends.s3(spec.getS3(), options.baseDirectory(),
+              r.environment(), r.backendTimeout());
+          return new StorageService(name, new ObjectBucket(backend, r.backendTimeout(), s -> s));
+        } catch (IllegalArgumentException e) {
+          problems.add("storage service \"" + name + "\": " + e.getMessage());
+          return null;
+        }
       }
       case EMBEDDED, BACKEND_NOT_SET -> {
         String path = spec.hasEmbedded() ? spec.getEmbedded().getPath() : "";

@@ -247,7 +247,7 @@ public final class RunnerSupport {
   /**
    * Why the runner cannot serve an r2Bucket binding to {@code target} (the start of a sentence
    * ending in "not supported by this runner yet"), or null when it can: a storage service with
-   * the embedded backend, or a disk service (an embedded store in its directory).
+   * either backend, or a disk service (an embedded store in its directory).
    */
   private static @Nullable String r2Refusal(String target, java.util.Map<String, Service> byName) {
     Service s = byName.get(target);
@@ -255,10 +255,7 @@ public final class RunnerSupport {
       return null; // an unknown service is the resolver's error
     }
     return switch (s.kind()) {
-      case ServiceKind.StorageService st -> switch (st.backend()) {
-        case ServiceKind.StorageEmbedded e -> null;
-        case ServiceKind.StorageS3 s3 -> "storage service \"" + target + "\", whose s3 backend is";
-      };
+      case ServiceKind.StorageService st -> null;
       case ServiceKind.DiskService d -> null;
       // workerd's R2 binding protocol, spoken to a worker or external service
       case ServiceKind.WorkerService w -> "worker \"" + target + "\": the workerd R2 binding protocol is";

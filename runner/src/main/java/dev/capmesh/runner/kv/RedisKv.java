@@ -13,11 +13,20 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +44,17 @@ import org.jspecify.annotations.Nullable;
  * Writes are Lua scripts, so an entry and its index change together. Expiry is exact on read
  * (the {@code e} field is compared with the runner's clock); Redis's own expiry, set to the same
  * time to live, reclaims the memory, and listings drop index members whose entry is gone.
+ *
+ * <p>A comma-separated list of URLs is a Redis Cluster (its seed nodes; the rest of the cluster
+ * is discovered). Scripts touch an entry and its index together, and listings walk the index,
+ * so every key of a namespace carries one hash tag and lives in one slot: the namespace's key
+ * prefix in braces ({@code {PREFIX}k:KEY}, {@code {PREFIX}i}), or, when the prefix is empty or
+ * holds a brace, the first 16 hex digits of its SHA-256 in braces before it. Namespaces spread
+ * over the cluster's nodes; one namespace is as large as one node holds. Order, atomicity and
+ * expiry are the same as on a single server.
+ *
+ * <p>{@code rediss://} URLs connect over TLS and verify the server's certificate against the
+ * JDK's trusted certificates (and its host name).
  *
  * <p>The password is read from the runner's environment each time a connection authenticates
  * (a rotated password is picked up on the next reconnect). While Redis is unreachable, calls
@@ -61,14 +81,19 @@ public final class RedisKv implements KvBackend {
       return 1
       """;
 
-  private final RedisClient client;
-  private final RedisURI uri;
+  /** Commands a cluster connection holds while a node connection is (re)connecting. */
+  private static final int CLUSTER_QUEUE = 10_000;
+
+  private final AbstractRedisClient client;
+  /** The seed URIs: one for a single server, several for a cluster. */
+  private final List<RedisURI> uris;
+  private final boolean cluster;
   private final byte[] prefix;
   private final byte[] indexKey;
   private final @Nullable String passwordEnv;
   private final Function<String, @Nullable String> environment;
   private final Object lock = new Object();
-  private @Nullable CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
+  private @Nullable CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connection;
 
   /**
    * @param url {@code redis://host:port[/db]} or {@code rediss://...} for TLS
@@ -78,17 +103,78 @@ public final class RedisKv implements KvBackend {
    */
   public RedisKv(ClientResources resources, String url, String keyPrefix, @Nullable String passwordEnv,
       Function<String, @Nullable String> environment, Duration timeout) {
+    this(resources, url, keyPrefix, passwordEnv, environment, timeout, null);
+  }
+
+  /**
+   * As above, with the TLS settings of {@code rediss://} connections (null: the JDK's trusted
+   * certificates).
+   */
+  RedisKv(ClientResources resources, String url, String keyPrefix, @Nullable String passwordEnv,
+      Function<String, @Nullable String> environment, Duration timeout, io.lettuce.core.@Nullable SslOptions ssl) {
     requireNonNull(url, "url");
-    if (url.contains(",")) {
-      throw new IllegalArgumentException("Redis cluster URLs (a comma-separated list) are not "
-          + "supported by this runner yet; give one redis:// URL");
+    requireNonNull(keyPrefix, "keyPrefix");
+    this.passwordEnv = passwordEnv == null || passwordEnv.isEmpty() ? null : passwordEnv;
+    this.environment = requireNonNull(environment, "environment");
+    String[] parts = url.split(",", -1);
+    this.cluster = parts.length > 1;
+    var parsed = new ArrayList<RedisURI>();
+    for (String part : parts) {
+      parsed.add(parse(part.strip(), timeout, cluster));
     }
+    if (cluster && parsed.stream().map(RedisURI::isSsl).distinct().count() > 1) {
+      throw new IllegalArgumentException("the Redis cluster URLs mix redis:// and rediss:// (expected: "
+          + "one scheme for all nodes)");
+    }
+    this.uris = List.copyOf(parsed);
+    this.prefix = (cluster ? clusterPrefix(keyPrefix) : keyPrefix).getBytes(StandardCharsets.UTF_8);
+    this.indexKey = concat(prefix, "i".getBytes(StandardCharsets.UTF_8));
+    var socket = SocketOptions.builder().connectTimeout(timeout).build();
+    if (cluster) {
+      var c = RedisClusterClient.create(resources, uris);
+      var options = ClusterClientOptions.builder()
+          .autoReconnect(true)
+          // Node connections open lazily, on the first command for that node: commands wait for
+          // them (bounded by the command timeout and the queue size) instead of failing at once.
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+          .requestQueueSize(CLUSTER_QUEUE)
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .socketOptions(socket)
+          // Follow slot moves and failovers as the cluster reports them (MOVED, ASK, reconnects).
+          .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+              .enableAllAdaptiveRefreshTriggers().build());
+      if (ssl != null) {
+        options.sslOptions(ssl);
+      }
+      c.setOptions(options.build());
+      this.client = c;
+    } else {
+      var c = RedisClient.create(resources, uris.getFirst());
+      var options = ClientOptions.builder()
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .socketOptions(socket);
+      if (ssl != null) {
+        options.sslOptions(ssl);
+      }
+      c.setOptions(options.build());
+      this.client = c;
+    }
+  }
+
+  /** One node's URL, with the password provider attached; the message never repeats the URL. */
+  private RedisURI parse(String url, Duration timeout, boolean inCluster) {
     RedisURI parsed;
     try {
       parsed = RedisURI.create(url);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the Redis URL is not valid (expected: redis://HOST:PORT[/DB] "
-          + "or rediss://...)");
+          + "or rediss://..., or a comma-separated list of them for a cluster)");
+    }
+    if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+      throw new IllegalArgumentException("the Redis URL is not valid (expected: redis://HOST:PORT[/DB] "
+          + "or rediss://..., or a comma-separated list of them for a cluster)");
     }
     String userInfo;
     try {
@@ -96,33 +182,41 @@ public final class RedisKv implements KvBackend {
     } catch (IllegalArgumentException e) {
       userInfo = null;
     }
-    String username = userInfo == null || userInfo.isEmpty() ? null
-        : userInfo.contains(":") ? userInfo.substring(0, userInfo.indexOf(':')) : userInfo;
     if (userInfo != null && userInfo.contains(":")) {
       throw new IllegalArgumentException("the Redis URL carries a password; name an environment "
           + "variable in passwordEnv instead, so the password stays out of the config");
     }
+    if (inCluster && parsed.getDatabase() != 0) {
+      throw new IllegalArgumentException("a Redis cluster has only database 0 (expected: no /DB in "
+          + "cluster URLs)");
+    }
+    String username = userInfo == null || userInfo.isEmpty() ? null : userInfo;
     RedisURI.Builder b = RedisURI.builder(parsed).withTimeout(timeout);
-    this.passwordEnv = passwordEnv == null || passwordEnv.isEmpty() ? null : passwordEnv;
-    this.environment = requireNonNull(environment, "environment");
     if (this.passwordEnv != null) {
       String var = this.passwordEnv;
+      Function<String, @Nullable String> env = environment;
       b.withAuthentication(RedisCredentialsProvider.from(() -> {
-        String password = environment.apply(var);
-        return RedisCredentials.just(username == null || username.isEmpty() ? null : username, password == null ? "" : password);
+        String password = env.apply(var);
+        return RedisCredentials.just(username, password == null ? "" : password);
       }));
     }
-    this.uri = b.build();
-    requireNonNull(keyPrefix, "keyPrefix");
-    this.prefix = keyPrefix.getBytes(StandardCharsets.UTF_8);
-    this.indexKey = concat(prefix, "i".getBytes(StandardCharsets.UTF_8));
-    this.client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-        .build());
+    return b.build();
+  }
+
+  /**
+   * The key prefix of a namespace in a cluster: one hash tag for all of its keys, so that its
+   * scripts and its index stay in one slot.
+   */
+  static String clusterPrefix(String keyPrefix) {
+    if (!keyPrefix.isEmpty() && keyPrefix.indexOf('{') < 0 && keyPrefix.indexOf('}') < 0) {
+      return "{" + keyPrefix + "}";
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(keyPrefix.getBytes(StandardCharsets.UTF_8));
+      return "{" + HexFormat.of().formatHex(digest, 0, 8) + "}" + keyPrefix;
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
@@ -144,18 +238,26 @@ public final class RedisKv implements KvBackend {
   }
 
   /** The connection, (re)connecting if there is none; a failed attempt is forgotten. */
-  private CompletionStage<RedisAsyncCommands<byte[], byte[]>> commands() {
+  @SuppressWarnings("unchecked")
+  private CompletionStage<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
     if (passwordEnv != null && environment.apply(passwordEnv) == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("the environment variable "
           + passwordEnv + " named by passwordEnv is not set"));
     }
-    CompletableFuture<StatefulRedisConnection<byte[], byte[]>> c;
+    CompletableFuture<? extends StatefulConnection<byte[], byte[]>> c;
     synchronized (lock) {
       c = connection;
       if (c == null || (c.isDone() && (c.isCompletedExceptionally() || !c.join().isOpen()))) {
-        c = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+        if (cluster) {
+          // Learn the topology from the seed nodes first (connectAsync does not, by itself).
+          var cc = (RedisClusterClient) client;
+          c = cc.refreshPartitionsAsync().toCompletableFuture()
+              .thenCompose(x -> cc.connectAsync(ByteArrayCodec.INSTANCE));
+        } else {
+          c = ((RedisClient) client).connectAsync(ByteArrayCodec.INSTANCE, uris.getFirst()).toCompletableFuture();
+        }
         connection = c;
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> attempt = c;
+        CompletableFuture<? extends StatefulConnection<byte[], byte[]>> attempt = c;
         c.whenComplete((conn, error) -> {
           if (error != null) {
             synchronized (lock) {
@@ -167,7 +269,9 @@ public final class RedisKv implements KvBackend {
         });
       }
     }
-    return c.thenApply(StatefulRedisConnection::async);
+    return c.thenApply(conn -> conn instanceof StatefulRedisClusterConnection<?, ?> cc
+        ? ((StatefulRedisClusterConnection<byte[], byte[]>) cc).async()
+        : ((StatefulRedisConnection<byte[], byte[]>) conn).async());
   }
 
   @Override public CompletionStage<@Nullable KvEntry> get(String key, long nowSeconds) {
@@ -219,7 +323,7 @@ public final class RedisKv implements KvBackend {
   }
 
   /** Reads index members from {@code from} until {@code limit} live keys and one more are seen. */
-  private CompletionStage<KvPage> page(RedisAsyncCommands<byte[], byte[]> r, byte[] p,
+  private CompletionStage<KvPage> page(RedisClusterAsyncCommands<byte[], byte[]> r, byte[] p,
       Range.Boundary<byte[]> from, int limit, long now, List<KvPage.Key> keys) {
     int batch = limit - keys.size() + 1;
     return r.zrangebylex(indexKey, Range.from(from, Range.Boundary.unbounded()), Limit.create(0, batch))
@@ -275,11 +379,18 @@ public final class RedisKv implements KvBackend {
   @Override public String describe() {
     // Workers see this in errors: the address, never the key prefix (other tenants' naming) or
     // any credential.
-    return "Redis " + uri.getHost() + ":" + uri.getPort();
+    if (!cluster) {
+      return "Redis " + uris.getFirst().getHost() + ":" + uris.getFirst().getPort();
+    }
+    var nodes = new StringBuilder("Redis cluster ");
+    for (RedisURI u : uris) {
+      nodes.append(nodes.length() > 14 ? "," : "").append(u.getHost()).append(':').append(u.getPort());
+    }
+    return nodes.toString();
   }
 
   @Override public void close() {
-    CompletableFuture<StatefulRedisConnection<byte[], byte[]>> c;
+    CompletableFuture<? extends StatefulConnection<byte[], byte[]>> c;
     synchronized (lock) {
       c = connection;
       connection = null;

@@ -60,6 +60,25 @@ public final class ObjectBackends implements AutoCloseable {
     return b;
   }
 
+  /**
+   * The S3 bucket {@code spec} describes, opened on first use and shared by every service (and
+   * every plan) with the same settings, so a plan that keeps them keeps the connections.
+   *
+   * @throws IllegalArgumentException if the settings are incomplete or malformed
+   */
+  public synchronized ObjectBackend s3(dev.capmesh.proto.v1.S3Backend spec, Path baseDirectory,
+      java.util.function.Function<String, @org.jspecify.annotations.Nullable String> environment,
+      java.time.Duration timeout) {
+    String id = "s3\0" + baseDirectory + "\0" + java.util.HexFormat.of().formatHex(spec.toByteArray());
+    ObjectBackend b = open.get(id);
+    if (b == null) {
+      check();
+      b = dev.capmesh.runner.storage.s3.S3ObjectBackend.create(spec, baseDirectory, environment, timeout);
+      open.put(id, b);
+    }
+    return b;
+  }
+
   /** The embedded store in {@code directory}, read-only: writes fail with {@code why}. */
   public synchronized ObjectBackend embeddedReadOnly(Path directory, String description, String why)
       throws IOException {
