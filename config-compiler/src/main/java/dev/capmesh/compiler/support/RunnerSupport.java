@@ -117,8 +117,10 @@ public final class RunnerSupport {
         out.add(new Unsupported(s, "kind", "Service \"" + s.name() + "\" is " + why
             + ", which this runner cannot serve yet.", hint(s.kind())));
       }
-      // Network services are started whether used or not (like workerd), so judge them always.
-      if (used.contains(s.name()) || s.kind() instanceof ServiceKind.NetworkService) {
+      // Network and external services are started whether used or not (like workerd, so that
+      // their errors show at start), so their TLS settings are judged always.
+      if (used.contains(s.name()) || s.kind() instanceof ServiceKind.NetworkService
+          || s.kind() instanceof ServiceKind.ExternalService) {
         tls(s, out, warnings);
       }
     }

@@ -61,7 +61,7 @@ public final class AuditLog implements BindingListener, AutoCloseable {
   private final Thread writer;
   private final AuditFormat.Writer format = new AuditFormat.Writer();
   /** How long a busy writer lets uses gather before it writes the next batch. */
-  private static final long BATCH_NANOS = 2_000_000;
+  private static final long BATCH_NANOS = 10_000_000;
   /** Lines written in one system call at most. */
   private static final int MAX_BATCH_BYTES = 1 << 20;
   private volatile UnaryOperator<String> redactor = UnaryOperator.identity();
