@@ -231,6 +231,15 @@ const scenarios = {
     const all = await Promise.all(out);
     return { last: all[1000], okCount: all.filter((x) => x === 'ok').length };
   },
+  async audit(b) {
+    await b.put('a', 'hello');
+    await (await b.get('a')).text();
+    await b.head('a');
+    await b.list({ prefix: 'a' });
+    await (await b.fetch('/a')).text();
+    await b.delete(['a', 'b']);
+    return { done: true };
+  },
   async ping() { return { pong: true }; },
 };
 

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+import dev.capmesh.runner.observe.BindingUse;
+import dev.capmesh.runner.observe.BindingUse.Outcome;
 
 /** {@code env.STORAGE} as a worker sees it, through a real runner over real HTTP. */
 class StorageBindingTest {
@@ -71,10 +73,13 @@ class StorageBindingTest {
         """.replace("SPEC", storageSpec).replace("EXTRA", extraBindings).replace("SERVICES", extraServices);
   }
 
+  private final java.util.concurrent.ConcurrentLinkedQueue<BindingUse> uses = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private void start(String configText) throws Exception {
     var options = new RunnerOptions(dir, Map.of("http", "127.0.0.1:0"),
         dev.capmesh.runner.js.JsLimits.defaults().withCpuPerRequest(Duration.ofSeconds(10)), 1, 64L << 20,
-        dev.capmesh.runner.http.ConnectionLimits.defaults(), ResourceOptions.defaults(dir));
+        dev.capmesh.runner.http.ConnectionLimits.defaults(), ResourceOptions.defaults(dir))
+        .withBindingListener(uses::add);
     runner = Runner.start(TestRunners.plan(TestRunners.compile(dir, configText)), options);
   }
 
@@ -322,6 +327,31 @@ class StorageBindingTest {
     // The bucket and the default one are separate.
     assertThat(call("/keys?b=STORAGE")).containsEntry("keys", "[]");
     assertThat(call("/keys?b=FILES")).containsEntry("keys", "[\"hello\"]");
+  }
+
+  @Test
+  void everyR2OperationIsOneBindingUsePerKeyWithBytes() throws Exception {
+    Files.createDirectories(dir.resolve("readonly"));
+    start(config("(embedded = ())", ", (name = \"RO\", r2Bucket = \"ro\")",
+        "\n(name = \"ro\", disk = (path = \"readonly\")),"));
+    assertThat(call("/audit")).containsEntry("done", "true");
+    List<BindingUse> r = uses.stream().filter(u -> u.binding().equals("STORAGE")).toList();
+    assertThat(r).extracting(u -> u.operation() + " " + u.target() + " " + u.outcome() + " " + u.bytesIn()
+        + " " + u.bytesOut()).containsExactly("put a OK 0 5", "get a OK 5 0", "head a OK 0 0", "list a OK 0 0",
+        "get a OK 5 0", "delete a OK 0 0", "delete b OK 0 0");
+    assertThat(r).allSatisfy(u -> {
+      assertThat(u.kind()).isEqualTo("storage");
+      assertThat(u.worker()).isEqualTo("main");
+      assertThat(u.requestId()).isNotEmpty().isEqualTo(r.get(0).requestId());
+    });
+    uses.clear();
+    assertThat(call("/put?b=RO&k=k&v=v").get("message")).contains("not writable");
+    assertThat(uses).filteredOn(u -> u.binding().equals("RO")).extracting(u -> u.operation() + " " + u.outcome())
+        .containsExactly("put DENIED");
+    uses.clear();
+    assertThat(call("/limits")).containsKey("key1025");
+    assertThat(uses).filteredOn(u -> u.binding().equals("STORAGE") && u.target() != null
+        && u.target().equals("k".repeat(1025))).extracting(BindingUse::outcome).containsExactly(Outcome.ERROR);
   }
 
   @Test

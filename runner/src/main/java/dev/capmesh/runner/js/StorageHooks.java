@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import dev.capmesh.runner.observe.BindingUse.Outcome;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
@@ -47,19 +48,22 @@ final class StorageHooks {
 
   ProxyObject asProxy() {
     Map<String, Object> m = new HashMap<>();
-    m.put("head", (ProxyExecutable) a -> start(a[0], a[2], a[3],
-        (b, st) -> b.head(a[1].asString()), (st, info) -> new Object[] {row(info)}));
-    m.put("get", (ProxyExecutable) a -> start(a[0], a[4], a[5],
-        (b, st) -> b.get(a[1].asString(), conditions(a[2]), range(a[3])), this::read));
-    m.put("put", (ProxyExecutable) a -> start(a[0], a[7], a[8],
+    m.put("head", (ProxyExecutable) a -> start(a[0], a[2], a[3], "head", one(a[1].asString()),
+        (b, st) -> b.head(a[1].asString()), (st, info) -> new Object[] {row(info)}, NONE, NONE));
+    m.put("get", (ProxyExecutable) a -> start(a[0], a[4], a[5], "get", one(a[1].asString()),
+        (b, st) -> b.get(a[1].asString(), conditions(a[2]), range(a[3])), this::read,
+        StorageHooks::bodyLength, NONE));
+    m.put("put", (ProxyExecutable) a -> start(a[0], a[7], a[8], "put", one(a[1].asString()),
         (b, st) -> b.put(a[1].asString(), body(b, st, a[2]),
             new ObjectWrite(map(a[3]), map(a[4]), checksums(a[5])), conditions(a[6])),
-        (st, info) -> new Object[] {row(info)}));
-    m.put("del", (ProxyExecutable) a -> start(a[0], a[2], a[3],
-        (b, st) -> b.delete(strings(a[1])), (st, v) -> new Object[0]));
-    m.put("list", (ProxyExecutable) a -> start(a[0], a[6], a[7],
-        (b, st) -> b.list(text(a[1]), text(a[2]), text(a[3]), text(a[4]), number(a[5])), StorageHooks::page));
-    m.put("fetch", (ProxyExecutable) a -> start(a[0], a[5], a[6],
+        (st, info) -> new Object[] {row(info)}, NONE, info -> info == null ? 0 : info.size()));
+    m.put("del", (ProxyExecutable) a -> start(a[0], a[2], a[3], "delete", strings(a[1]),
+        (b, st) -> b.delete(strings(a[1])), (st, v) -> new Object[0], NONE, NONE));
+    m.put("list", (ProxyExecutable) a -> start(a[0], a[6], a[7], "list", one(text(a[1])),
+        (b, st) -> b.list(text(a[1]), text(a[2]), text(a[3]), text(a[4]), number(a[5])), StorageHooks::page,
+        NONE, NONE));
+    m.put("fetch", (ProxyExecutable) a -> start(a[0], a[5], a[6], a[1].asString().toLowerCase(Locale.ROOT),
+        one(pathKey(a[2].asString())),
         (b, st) -> ObjectHttp.serve(b, a[1].asString(), a[2].asString(), headers(a[3]),
             a[4].isNull() ? BodyStreams.empty() : wc.bodyFromJs(st, a[4])),
         (st, r) -> {
@@ -69,8 +73,32 @@ final class StorageHooks {
             flat.add(h.getValue());
           }
           return new Object[] {r.status(), r.statusText(), ProxyArray.fromList(flat), handle(st, r.body())};
-        }));
+        }, r -> Math.max(0, r.body().knownLength()), NONE));
     return ProxyObject.fromMap(m);
+  }
+
+  private static final java.util.function.ToLongFunction<Object> NONE = v -> 0;
+
+  private static List<@Nullable String> one(@Nullable String target) {
+    var out = new ArrayList<@Nullable String>(1);
+    out.add(target);
+    return out;
+  }
+
+  /** The key a fetch path names, for the audit record; the path itself when it names none. */
+  private static String pathKey(String path) {
+    try {
+      return ObjectHttp.key(path);
+    } catch (IllegalArgumentException e) {
+      return path;
+    }
+  }
+
+  private static long bodyLength(@Nullable ObjectRead read) {
+    if (read == null || read.body() == null) {
+      return 0;
+    }
+    return read.range() != null ? read.range().length() : read.info().size();
   }
 
   // ---------------------------------------------------------------- arguments (context thread)
@@ -220,21 +248,35 @@ final class StorageHooks {
 
   /**
    * Starts {@code op} on the handle's bucket; {@code resolve} gets {@code toJs} of the result.
-   * Never throws into JS: every failure becomes a rejection.
+   * Never throws into JS: every failure becomes a rejection. Each call is one {@link BindingUses}
+   * record per target ({@code operation} on a key; a delete of many keys, one per key), refused
+   * ones included.
    */
-  private <T> @Nullable Object start(Value handle, Value resolve, Value reject,
-      BiFunction<ObjectBucket, RequestState, CompletionStage<T>> op, BiFunction<RequestState, T, Object[]> toJs) {
+  private <T> @Nullable Object start(Value handle, Value resolve, Value reject, String operation,
+      List<@Nullable String> targets, BiFunction<ObjectBucket, RequestState, CompletionStage<T>> op,
+      BiFunction<RequestState, T, Object[]> toJs, java.util.function.ToLongFunction<? super T> bytesIn,
+      java.util.function.ToLongFunction<? super T> bytesOut) {
     Handles.Storage s = Handles.storage(handle);
     if (s == null) {
       throw new IllegalArgumentException("not a storage handle");
     }
+    BindingUses uses = wc.worker.uses();
+    long start = uses.enabled ? System.nanoTime() : 0;
     RequestState st = wc.current();
     if (st == null) {
+      record(uses, null, s, operation, targets, Outcome.ERROR, 0, 0, start);
       reject.execute("Error", "R2 binding \"" + s.binding + "\": R2 operations are possible only while the "
           + "worker handles a request");
       return null;
     }
+    String refused = uses.refusal();
+    if (refused != null) {
+      record(uses, st, s, operation, targets, Outcome.ERROR, 0, 0, start);
+      reject.execute("Error", "R2 binding \"" + s.binding + "\": refused: " + refused);
+      return null;
+    }
     if (st.storageOperations.incrementAndGet() > MAX_OPERATIONS_PER_REQUEST) {
+      record(uses, st, s, operation, targets, Outcome.ERROR, 0, 0, start);
       reject.execute("Error", "R2 binding \"" + s.binding + "\": too many R2 operations: a request may make at "
           + "most " + MAX_OPERATIONS_PER_REQUEST + " (request id " + st.requestId + ")");
       return null;
@@ -243,29 +285,50 @@ final class StorageHooks {
     try {
       stage = op.apply(s.bucket, st);
     } catch (IllegalArgumentException e) {
+      record(uses, st, s, operation, targets, Outcome.ERROR, 0, 0, start);
       reject.execute("TypeError", message(s, e));
       return null;
     } catch (RuntimeException e) {
+      record(uses, st, s, operation, targets, Outcome.ERROR, 0, 0, start);
       reject.execute("Error", message(s, e));
       return null;
     }
     st.opened();
-    stage.whenComplete((value, error) -> wc.resume(st, () -> {
-      if (error != null) {
-        Throwable e = unwrap(error);
-        reject.execute(e instanceof IllegalArgumentException ? "TypeError" : "Error", message(s, e));
-      } else {
-        Object[] args;
-        try {
-          args = toJs.apply(st, value);
-        } catch (RuntimeException e) {
-          reject.execute("Error", message(s, e));
-          return;
-        }
-        resolve.execute(args);
+    stage.whenComplete((value, error) -> {
+      if (uses.enabled) {
+        Throwable e = error == null ? null : unwrap(error);
+        Outcome outcome = e == null ? Outcome.OK
+            : e instanceof ObjectBucket.BucketException b && b.denied() ? Outcome.DENIED : Outcome.ERROR;
+        record(uses, st, s, operation, targets, outcome, e == null ? bytesIn.applyAsLong(value) : 0,
+            e == null ? bytesOut.applyAsLong(value) : 0, start);
       }
-    }));
+      wc.resume(st, () -> {
+        if (error != null) {
+          Throwable e = unwrap(error);
+          reject.execute(e instanceof IllegalArgumentException ? "TypeError" : "Error", message(s, e));
+        } else {
+          Object[] args;
+          try {
+            args = toJs.apply(st, value);
+          } catch (RuntimeException e) {
+            reject.execute("Error", message(s, e));
+            return;
+          }
+          resolve.execute(args);
+        }
+      });
+    });
     return null;
+  }
+
+  private static void record(BindingUses uses, @Nullable RequestState st, Handles.Storage s, String operation,
+      List<@Nullable String> targets, Outcome outcome, long bytesIn, long bytesOut, long start) {
+    if (!uses.enabled) {
+      return;
+    }
+    for (String target : targets) {
+      uses.record(st, s.binding, "storage", operation, target, outcome, bytesIn, bytesOut, start);
+    }
   }
 
   private static Throwable unwrap(Throwable error) {

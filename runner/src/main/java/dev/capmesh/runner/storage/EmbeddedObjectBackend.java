@@ -248,7 +248,7 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
       Conditions conditions) {
     if (readOnly != null) {
       body.cancel();
-      return CompletableFuture.failedFuture(new ObjectStoreException(readOnly));
+      return CompletableFuture.failedFuture(new ObjectStoreException(readOnly, true));
     }
     Map<String, MessageDigest> digests = new LinkedHashMap<>();
     for (String algorithm : ALGORITHMS) {
@@ -414,7 +414,7 @@ public final class EmbeddedObjectBackend implements ObjectBackend {
 
   @Override public CompletionStage<Void> delete(List<String> keysToDelete) {
     if (readOnly != null) {
-      return CompletableFuture.failedFuture(new ObjectStoreException(readOnly));
+      return CompletableFuture.failedFuture(new ObjectStoreException(readOnly, true));
     }
     List<String> copy = List.copyOf(keysToDelete);
     return run("delete", () -> {

@@ -399,6 +399,11 @@ public final class ObjectBucket {
     public String reason() {
       return reason;
     }
+
+    /** Whether the store refused the operation by its own policy (a read-only bucket's put). */
+    public boolean denied() {
+      return getCause() instanceof ObjectStoreException s && s.denied();
+    }
   }
 
   /**

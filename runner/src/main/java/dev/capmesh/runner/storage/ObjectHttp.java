@@ -99,8 +99,12 @@ public final class ObjectHttp {
     });
   }
 
-  /** The key a URL path names: without the leading slash, percent-decoded as UTF-8. */
-  static String key(String path) {
+  /**
+   * The key a URL path names: without the leading slash, percent-decoded as UTF-8.
+   *
+   * @throws IllegalArgumentException if the path names no key or its escapes are malformed
+   */
+  public static String key(String path) {
     String p = path.startsWith("/") ? path.substring(1) : path;
     if (p.isEmpty()) {
       throw new IllegalArgumentException("the path names no object: give /KEY");
