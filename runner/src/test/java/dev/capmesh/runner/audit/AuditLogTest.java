@@ -353,7 +353,11 @@ class AuditLogTest {
     }
     assertThat(log.stats().dropped()).isZero();
     assertThat(lines(file).stream().filter(j -> !j.has("event")).count()).isEqualTo(2);
-    assertThat(AuditVerifier.verify(List.of(file), null, true).problems()).isEmpty();
+    // Moving the directory aside may reach the writer as "the file was removed" (it reopens and
+    // says so on record) or only as a failed write, depending on when it next writes: the chain
+    // itself is intact either way.
+    assertThat(AuditVerifier.verify(List.of(file), null, true).problems())
+        .allSatisfy(p -> assertThat(p).contains("was removed while in use"));
   }
 
   @Test void aLogFileRemovedWhileInUseIsReplacedAndTheLossIsOnRecord() throws Exception {
