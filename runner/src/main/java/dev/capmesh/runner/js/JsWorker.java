@@ -193,13 +193,17 @@ public final class JsWorker implements HttpService {
      */
     public JsWorker start() {
       var worker = new JsWorker(this);
-      worker.first = worker.newContext(0);
+      worker.firstLoad = worker.newContext(0).ready;
       return worker;
     }
   }
 
-  /** The first context, whose load {@link #awaitLoaded} reports. */
-  private @Nullable WorkerContext first;
+  /**
+   * The load of the first context, which {@link #awaitLoaded} reports. Only its outcome is kept,
+   * never the context: a context stopped later (for memory, say) must become garbage, and with it
+   * everything its code retained.
+   */
+  private @Nullable CompletableFuture<Void> firstLoad;
 
   /**
    * Waits until the first context has loaded the code.
@@ -207,12 +211,12 @@ public final class JsWorker implements HttpService {
    * @throws JsLoadException if the code does not load (syntax error, missing module, ...)
    */
   public void awaitLoaded() {
-    WorkerContext c = first;
-    if (c == null) {
+    CompletableFuture<Void> load = firstLoad;
+    if (load == null) {
       return;
     }
     try {
-      c.ready.join();
+      load.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof JsLoadException le) {
         throw le;
@@ -240,6 +244,11 @@ public final class JsWorker implements HttpService {
 
   BindingUses uses() {
     return uses;
+  }
+
+  /** The contexts the worker holds now, live or being stopped (tests). */
+  List<WorkerContext> contextsNow() {
+    return List.copyOf(contexts);
   }
 
   /** How many times the code was loaded (tests). */

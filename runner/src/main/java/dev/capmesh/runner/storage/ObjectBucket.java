@@ -429,8 +429,10 @@ public final class ObjectBucket {
       var t = new CompletableFuture<Void>();
       current = t;
       t.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, error) -> {
-        if (error instanceof TimeoutException && out.completeExceptionally(failure("put", error))) {
+        // cancel first, so whoever sees the put fail also sees its body cancelled
+        if (error instanceof TimeoutException && !out.isDone()) {
           body.cancel();
+          out.completeExceptionally(failure("put", error));
         }
       });
     }

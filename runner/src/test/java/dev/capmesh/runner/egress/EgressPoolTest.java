@@ -32,6 +32,10 @@ class EgressPoolTest {
   private HttpServer backend;
   private InetSocketAddress address;
   private final AtomicInteger served = new AtomicInteger();
+  /** Requests to {@code /c...} are held until {@link #CONCURRENT} of them have arrived. */
+  private static final int CONCURRENT = 4;
+  private final AtomicInteger heldArrivals = new AtomicInteger();
+  private final CompletableFuture<Void> allHeldArrived = new CompletableFuture<>();
 
   @BeforeEach void start() {
     transport = NettyTransport.create(1, "test-pool");
@@ -47,6 +51,14 @@ class EgressPoolTest {
             return CompletableFuture.completedFuture(new ServiceResponse(200, "OK",
                 List.of(Map.entry("connection", "close"), Map.entry("content-length", "2")),
                 BodyStreams.of("ok".getBytes())));
+          }
+          if (request.url().matches(".*/c[0-9]+")) {
+            // answer none until all are in flight, so the client cannot reuse a connection
+            if (heldArrivals.incrementAndGet() == CONCURRENT) {
+              allHeldArrived.complete(null);
+            }
+            return allHeldArrived.thenCompose(v -> BodyStreams.readAll(request.body(), Long.MAX_VALUE))
+                .thenApply(bytes -> ServiceResponse.text(200, "n=" + bytes.length));
           }
           return BodyStreams.readAll(request.body(), Long.MAX_VALUE)
               .thenApply(bytes -> ServiceResponse.text(200, "n=" + bytes.length));
@@ -97,14 +109,14 @@ class EgressPoolTest {
     var client = new EgressClient(connector, new EgressClient.Settings(2, 10, Duration.ofSeconds(60),
         Duration.ofSeconds(10), 64 * 1024));
     var pending = new java.util.ArrayList<CompletableFuture<ServiceResponse>>();
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < CONCURRENT; i++) {
       pending.add(client.send(address, "pool.test", "/c" + i, get("/c" + i)).toCompletableFuture());
     }
     for (var p : pending) {
       BodyStreams.readAll(p.get(10, TimeUnit.SECONDS).body(), Long.MAX_VALUE).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
     }
-    assertThat(client.connectionsOpened()).isEqualTo(4);
+    assertThat(client.connectionsOpened()).isEqualTo(CONCURRENT);
     await(() -> client.idleConnections() == 2, "two connections are kept idle");
     assertThat(client.idleConnections()).isEqualTo(2);
   }

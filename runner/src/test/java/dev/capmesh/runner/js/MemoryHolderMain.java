@@ -86,13 +86,13 @@ final class MemoryHolderMain {
     System.out.println("holderFilledPercent=" + (100 * filledTo / max));
     // The holder is idle now. The innocent serves until the holder's memory is gone (the old
     // generation is low again after a collection) and 20 requests after that, or until it has
-    // failed 20 times, or the deadline.
+    // failed 20 times, or the deadline (40 s).
     int requests = 0;
     int non200 = 0;
     int afterRelief = 0;
     Set<String> instances = new HashSet<>();
     long peakAfterGc = 0;
-    long deadline = System.nanoTime() + 20_000_000_000L;
+    long deadline = System.nanoTime() + 40_000_000_000L;
     while (System.nanoTime() < deadline && afterRelief < 20 && non200 < 20 && requests < 20_000) {
       requests++;
       try {
@@ -118,7 +118,11 @@ final class MemoryHolderMain {
     System.out.println("innocentNon200=" + non200);
     System.out.println("innocentInstances=" + instances.size());
     System.out.println("oldPeakAfterGcPercent=" + (100 * peakAfterGc / max));
-    System.out.println("heapRelieved=" + (afterRelief > 0));
+    // Under load the loop may end before the collector's next old-generation cycle has run since
+    // the holder was stopped; one full collection then shows whether its memory was let go.
+    boolean relievedLater = afterRelief == 0 && oldUsedAfterGc(old) < max / 2;
+    System.out.println("heapRelievedWhileServing=" + (afterRelief > 0));
+    System.out.println("heapRelieved=" + (afterRelief > 0 || relievedLater));
     // Asked again, a holder that was stopped starts from nothing (or is refused while stopped).
     JsTesting.Result again = JsTesting.get(holder, "http://holder/?n=0");
     System.out.println("holderAgainStatus=" + again.status());

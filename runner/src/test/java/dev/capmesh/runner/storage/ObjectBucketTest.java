@@ -35,7 +35,13 @@ class ObjectBucketTest {
   private ExecutorService io;
   private ScheduledExecutorService timer;
   private EmbeddedObjectBackend backend;
+  /** A deadline no healthy store misses, however busy the machine: tests of limits use it. */
   private ObjectBucket bucket;
+  /**
+   * A short deadline, for the tests that block the store themselves; whatever they do before
+   * blocking it goes through {@link #bucket}.
+   */
+  private ObjectBucket impatient;
   /** Released at the end of each test: what a test blocked the store's executor with. */
   private final CountDownLatch unblock = new CountDownLatch(1);
 
@@ -43,7 +49,8 @@ class ObjectBucketTest {
     io = Executors.newSingleThreadExecutor();
     timer = Executors.newSingleThreadScheduledExecutor();
     backend = EmbeddedObjectBackend.open(dir.resolve("b"), io, Clock.systemUTC(), "the embedded object store");
-    bucket = new ObjectBucket(backend, Duration.ofMillis(300), UnaryOperator.identity(), 1000);
+    bucket = new ObjectBucket(backend, Duration.ofSeconds(30), UnaryOperator.identity(), 1000);
+    impatient = new ObjectBucket(backend, Duration.ofSeconds(1), UnaryOperator.identity(), 1000);
   }
 
   @AfterEach void tearDown() {
@@ -208,32 +215,34 @@ class ObjectBucketTest {
   void aStuckBackendRejectsWithinTheDeadlineNamingTheCause() throws Exception {
     put("k", "v");
     blockTheStore();
-    for (CompletionStage<?> stage : List.of(bucket.head("k"), bucket.get("k", Conditions.NONE, null),
-        bucket.delete(List.of("k")), bucket.list(null, null, null, null, null))) {
+    for (CompletionStage<?> stage : List.of(impatient.head("k"), impatient.get("k", Conditions.NONE, null),
+        impatient.delete(List.of("k")), impatient.list(null, null, null, null, null))) {
       Throwable e = failure(stage);
       assertThat(e).isInstanceOf(ObjectBucket.BucketException.class)
-          .hasMessageMatching("R2 (head|get|delete|list) failed: the embedded object store did not answer within 300 ms");
+          .hasMessageMatching("R2 (head|get|delete|list) failed: the embedded object store did not answer within 1000 ms");
     }
     var body = new Recorded(BodyStreams.of(new byte[10]));
-    assertThat(failure(bucket.put("k", body, ObjectWrite.PLAIN, Conditions.NONE)))
-        .hasMessage("R2 put failed: the embedded object store did not answer within 300 ms");
+    assertThat(failure(impatient.put("k", body, ObjectWrite.PLAIN, Conditions.NONE)))
+        .hasMessage("R2 put failed: the embedded object store did not answer within 1000 ms");
     assertThat(body.cancelled).isTrue();
   }
 
   @Test
   void aSlowWriterIsNotTheBackendsDelay() throws Exception {
-    // 6 chunks 120 ms apart: 720 ms in all, over the 300 ms deadline; the store answers each at once.
-    ObjectInfo info = await(bucket.put("slow", slow(6, 100, 120), ObjectWrite.PLAIN, Conditions.NONE));
-    assertThat(info.size()).isEqualTo(600);
+    // 5 chunks 600 ms apart: 3 s in all, over a 2 s deadline (a margin a busy store keeps on
+    // each of its turns); the store answers each chunk at once.
+    var deadline2s = new ObjectBucket(backend, Duration.ofSeconds(2), UnaryOperator.identity(), 1000);
+    ObjectInfo info = await(deadline2s.put("slow", slow(5, 100, 600), ObjectWrite.PLAIN, Conditions.NONE));
+    assertThat(info.size()).isEqualTo(500);
   }
 
   @Test
   void aGetBodyThatStallsFailsNamingTheCause() throws Exception {
     await(bucket.put("k", BodyStreams.of(new byte[900]), ObjectWrite.PLAIN, Conditions.NONE));
-    ObjectRead read = await(bucket.get("k", Conditions.NONE, null));
+    ObjectRead read = await(impatient.get("k", Conditions.NONE, null));
     blockTheStore();
     assertThat(failure(read.body().read())).isInstanceOf(ObjectBucket.BucketException.class)
-        .hasMessage("R2 get failed: the embedded object store did not answer within 300 ms");
+        .hasMessage("R2 get failed: the embedded object store did not answer within 1000 ms");
   }
 
   @Test
