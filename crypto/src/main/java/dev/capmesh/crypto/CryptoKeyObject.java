@@ -6,13 +6,15 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The Java side of one WebCrypto {@code CryptoKey}: its type, algorithm, usages, whether it may
- * be exported, and the key material. Immutable, so one object may back keys in several contexts
- * (a config binding). The material has no accessor: only {@link Subtle}'s operations use it,
- * and only {@code exportKey}/{@code wrapKey} of an extractable key hand it out. Thread-safe.
+ * be exported, and the key material. Immutable (but for a cache of an HMAC key's keyed Mac), so
+ * one object may back keys in several contexts (a config binding). The material has no accessor:
+ * only {@link Subtle}'s operations use it, and only {@code exportKey}/{@code wrapKey} of an
+ * extractable key hand it out. Thread-safe.
  */
 public final class CryptoKeyObject {
   final String type;
@@ -23,6 +25,8 @@ public final class CryptoKeyObject {
   final byte @Nullable [] secret;
   final @Nullable PublicKey publicKey;
   final @Nullable PrivateKey privateKey;
+  /** An HMAC key's Mac, keyed and never fed data: {@link Hmac} clones it for each operation. */
+  volatile @Nullable Mac hmacPrototype;
 
   private CryptoKeyObject(String type, boolean extractable, KeyAlgorithm algorithm, List<String> usages,
       byte @Nullable [] secret, @Nullable PublicKey publicKey, @Nullable PrivateKey privateKey) {

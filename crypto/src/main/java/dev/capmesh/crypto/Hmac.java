@@ -87,12 +87,36 @@ final class Hmac {
 
   static byte[] sign(CryptoKeyObject key, byte[] data) {
     try {
-      Mac mac = Mac.getInstance("Hmac" + Hashes.jca(key.algorithm.hash()));
-      mac.init(new SecretKeySpec(key.secretBytes(), "HMAC"));
-      return mac.doFinal(data);
+      return mac(key).doFinal(data);
     } catch (GeneralSecurityException e) {
       throw CryptoError.operation("HMAC failed: " + e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * A Mac keyed with {@code key}, ready for data: a clone of the key's initialized Mac, made on
+   * first use and kept on the key. Looking a Mac up in the providers and keying it cost more than
+   * the HMAC of a few KiB; a clone is a copy of the digest state. The kept Mac is only ever
+   * cloned, which reads it, so threads can share it.
+   */
+  private static Mac mac(CryptoKeyObject key) throws GeneralSecurityException {
+    Mac prototype = key.hmacPrototype;
+    if (prototype == null) {
+      prototype = newMac(key);
+      // Racing threads each make one; they are equal, and whichever is kept serves.
+      key.hmacPrototype = prototype;
+    }
+    try {
+      return (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      return newMac(key);
+    }
+  }
+
+  private static Mac newMac(CryptoKeyObject key) throws GeneralSecurityException {
+    Mac mac = Mac.getInstance("Hmac" + Hashes.jca(key.algorithm.hash()));
+    mac.init(new SecretKeySpec(key.secretBytes(), "HMAC"));
+    return mac;
   }
 
   static boolean verify(CryptoKeyObject key, byte[] signature, byte[] data) {

@@ -206,8 +206,11 @@ final class CryptoBridge {
     return out;
   }
 
-  /** An algorithm dictionary as web-crypto.js built it (plain data, buffers, key handles). */
+  /** An algorithm dictionary as web-crypto.js built it (plain data, buffers, key handles), or a bare name. */
   private static Params params(Value v) {
+    if (v.isString()) {
+      return Params.named(v.asString());
+    }
     return Params.of(members(v));
   }
 

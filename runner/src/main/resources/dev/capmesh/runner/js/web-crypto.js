@@ -4,8 +4,8 @@
 // which only the host's crypto hook can use; nothing here hands the handle to worker code.
 (function (host, internal) {
   'use strict';
-  const { DOMException, toUint8, latin1ToBytes } = internal;
-  const { typedBuffer } = internal.slots;
+  const { DOMException, toUint8, exactBuffer, latin1ToBytes } = internal;
+  const { typedBuffer, typedByteLength } = internal.slots;
   const U8 = Uint8Array;
   const jsonStringify = JSON.stringify, jsonParse = JSON.parse;
   const StringF = String, NumberF = Number, freeze = Object.freeze;
@@ -15,6 +15,13 @@
   // A copy of the bytes as a standalone ArrayBuffer, read through captured intrinsics: the
   // operation sees the bytes as they were when it was called.
   const bytesArg = (v, what) => typedBuffer(new U8(toUint8(v, what)));
+  // An operation's data or signature, converted last before the host call: the host copies the
+  // bytes during that (synchronous) call and no worker code runs in between, so a view covering
+  // its whole buffer is passed as it is, without a copy here.
+  const dataArg = (v, what) => {
+    const u8 = toUint8(v, what);
+    return typedByteLength(u8) === 0 ? new ArrayBuffer(0) : exactBuffer(u8);
+  };
   const toBuffer = (latin1) => typedBuffer(latin1ToBytes(latin1));
 
   // Calls the host; its answer is [errorName, message] or [null, result].
@@ -79,7 +86,8 @@
   const BUFFER_MEMBERS = ['iv', 'counter', 'additionalData', 'label', 'salt', 'info', 'publicExponent'];
   const NUMBER_MEMBERS = ['length', 'tagLength', 'saltLength', 'iterations', 'modulusLength'];
   function algorithmArg(a, what) {
-    if (typeof a === 'string') return { name: a };
+    // A bare name goes as a string (the host reads it as { name }).
+    if (typeof a === 'string') return a;
     if (a === null || typeof a !== 'object') throw new TypeError(`${what}: an algorithm is a string or an object with a name`);
     const name = a.name;
     if (name === undefined) throw new TypeError(`${what}: the algorithm's "name" is missing`);
@@ -142,24 +150,24 @@
     constructor(token) { if (token !== internal) throw new TypeError('Illegal constructor'); }
     async digest(algorithm, data) {
       need(arguments, 2, 'digest');
-      return toBuffer(call('digest', [algorithmArg(algorithm, 'digest'), bytesArg(data, 'data')]));
+      return toBuffer(call('digest', [algorithmArg(algorithm, 'digest'), dataArg(data, 'data')]));
     }
     async sign(algorithm, key, data) {
       need(arguments, 3, 'sign');
-      return toBuffer(call('sign', [algorithmArg(algorithm, 'sign'), keyArg(key, 'key'), bytesArg(data, 'data')]));
+      return toBuffer(call('sign', [algorithmArg(algorithm, 'sign'), keyArg(key, 'key'), dataArg(data, 'data')]));
     }
     async verify(algorithm, key, signature, data) {
       need(arguments, 4, 'verify');
-      return call('verify', [algorithmArg(algorithm, 'verify'), keyArg(key, 'key'), bytesArg(signature, 'signature'),
-        bytesArg(data, 'data')]) === true;
+      return call('verify', [algorithmArg(algorithm, 'verify'), keyArg(key, 'key'), dataArg(signature, 'signature'),
+        dataArg(data, 'data')]) === true;
     }
     async encrypt(algorithm, key, data) {
       need(arguments, 3, 'encrypt');
-      return toBuffer(call('encrypt', [algorithmArg(algorithm, 'encrypt'), keyArg(key, 'key'), bytesArg(data, 'data')]));
+      return toBuffer(call('encrypt', [algorithmArg(algorithm, 'encrypt'), keyArg(key, 'key'), dataArg(data, 'data')]));
     }
     async decrypt(algorithm, key, data) {
       need(arguments, 3, 'decrypt');
-      return toBuffer(call('decrypt', [algorithmArg(algorithm, 'decrypt'), keyArg(key, 'key'), bytesArg(data, 'data')]));
+      return toBuffer(call('decrypt', [algorithmArg(algorithm, 'decrypt'), keyArg(key, 'key'), dataArg(data, 'data')]));
     }
     async importKey(format, keyData, algorithm, extractable, keyUsages) {
       need(arguments, 5, 'importKey');

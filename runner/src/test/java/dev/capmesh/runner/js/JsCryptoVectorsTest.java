@@ -68,6 +68,40 @@ class JsCryptoVectorsTest {
         .containsEntry("c6_256", "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
   }
 
+  /**
+   * The data of sign, verify and digest may be any BufferSource: a whole buffer, a view at an
+   * offset, another element type, a DataView or nothing; each is signed as its own bytes, and
+   * changing the bytes once the call has returned changes nothing (RFC 4231 case 2 hidden inside
+   * a larger buffer).
+   */
+  @Test void hmacDataViewsAndLaterWrites() throws Exception {
+    var out = run("""
+        const k = await s.importKey('raw', utf8('Jefe'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+        const msg = utf8('what do ya want for nothing?');
+        const big = new Uint8Array(msg.length + 11);
+        big.set(msg, 5);
+        const views = {
+          whole: msg, buffer: msg.buffer.slice(0), sub: big.subarray(5, 5 + msg.length),
+          dataView: new DataView(big.buffer, 5, msg.length), int16: new Int16Array(big.buffer.slice(5, 5 + msg.length)),
+        };
+        for (const [name, v] of Object.entries(views)) {
+          const sig = await s.sign({ name: 'HMAC' }, k, v);
+          out[name] = hex(sig) + ((await s.verify('HMAC', k, new Uint8Array(sig), v)) ? '' : ' (verify broken)');
+        }
+        const pending = s.sign('HMAC', k, msg);
+        const pendingDigest = s.digest('SHA-256', big.subarray(5, 5 + msg.length));
+        msg.fill(0); big.fill(0);
+        out.later = hex(await pending);
+        out.laterDigest = hex(await pendingDigest);
+        out.empty = hex(await s.sign('HMAC', k, new Uint8Array(0))) === hex(await s.sign('HMAC', k, big.subarray(3, 3)));
+        """);
+    String want = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    assertThat(out).containsEntry("whole", want).containsEntry("buffer", want).containsEntry("sub", want)
+        .containsEntry("dataView", want).containsEntry("int16", want).containsEntry("later", want)
+        .containsEntry("laterDigest", "b381e7fec653fc3ab9b178272366b8ac87fed8d31cb25ed1d0e1f3318644c89c")
+        .containsEntry("empty", "true");
+  }
+
   @Test void ed25519Rfc8032() throws Exception {
     var out = run("""
         async function ed(seed, pub, msg) {
