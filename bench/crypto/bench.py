@@ -27,6 +27,7 @@ WARMUP = float(os.environ.get('WARMUP', '30'))
 ROUNDS = int(os.environ.get('ROUNDS', '5'))
 ROUND_SECS = float(os.environ.get('ROUND_SECS', '2'))
 WARM_N = int(os.environ.get('WARM_N', '1000'))
+REQ_MS = float(os.environ.get('REQ_MS', '200'))
 INFLIGHT = int(os.environ.get('INFLIGHT', '64'))
 AUDIT = os.environ.get('AUDIT', '0') == '1'
 VARIANTS = [('imported key, awaited one by one', 'imported', 1),
@@ -59,6 +60,14 @@ def get(port, path, timeout=120):
 class Side:
     def __init__(self, name, port, proc):
         self.name, self.port, self.proc = name, port, proc
+        self.sizes = {}
+        self.binding_signs = 0
+
+    def cpu(self):
+        """The process's CPU time so far (user + system, all threads), in seconds."""
+        with open(f'/proc/{self.proc.pid}/stat') as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
     def stop(self):
         self.proc.terminate()
@@ -106,19 +115,24 @@ def start(name, tag):
 
 
 def sign(side, key, n, inflight):
-    return get(side.port, f'/sign?n={n}&inflight={inflight}&key={key}')
+    r = get(side.port, f'/sign?n={n}&inflight={inflight}&key={key}')
+    if key == 'binding':
+        side.binding_signs += r['count']
+    return r
 
 
 def cold(name, tag):
     """A fresh process: signs/s over the first 1 s and first 5 s of signing (wall clock)."""
     side = start(name, tag)
     try:
+        cpu0 = side.cpu()
         t0 = time.monotonic()
         done = []  # (end time since t0, count, handler ms)
         while time.monotonic() - t0 < 5:
             r = sign(side, 'imported', COLD_N, 1)
             done.append((time.monotonic() - t0, r['count'], r['ms']))
-        out = {'startup': side.started, 'first': done[0][2] / done[0][1] * 1000}
+        out = {'startup': side.started, 'startup_cpu': cpu0, 'first': done[0][2] / done[0][1] * 1000,
+               'cpu_per_sign': (side.cpu() - cpu0) * 1e6 / sum(c for _, c, _ in done)}
         for window in (1, 5):
             rows = [d for d in done if d[0] <= window] or done[:1]
             out[window] = sum(c for _, c, _ in rows) / max(sum(ms for _, _, ms in rows), 1) * 1000
@@ -127,14 +141,18 @@ def cold(name, tag):
         side.stop()
 
 
-def measure(side, key, inflight, secs, n=None):
-    n = n or WARM_N
+def measure(side, key, inflight, secs):
+    """signs/s over requests for secs; each request is sized to take about REQ_MS in the handler,
+    so Date.now()'s millisecond steps stay small against it."""
+    n = side.sizes.get((key, inflight), WARM_N)
     count = ms = 0
     t0 = time.monotonic()
     while time.monotonic() - t0 < secs:
         r = sign(side, key, n, inflight)
         count += r['count']
         ms += r['ms']
+        n = max(inflight, min(WARM_N * 1000, int(r['count'] * REQ_MS / max(r['ms'], 1))))
+    side.sizes[(key, inflight)] = n
     return count / max(ms, 1) * 1000
 
 
@@ -148,8 +166,9 @@ def main():
     print(f'# node {subprocess.run([NODE, "--version"], capture_output=True, text=True).stdout.strip()}, '
           f'capmesh at {subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()}')
     print(f'# settings: COLD_RUNS={COLD_RUNS} COLD_N={COLD_N} WARMUP={WARMUP:g} ROUNDS={ROUNDS} '
-          f'ROUND_SECS={ROUND_SECS:g} WARM_N={WARM_N} INFLIGHT={INFLIGHT} AUDIT={int(AUDIT)}')
-    print('# signs/s are counted inside the request handler (Date.now() around the loop of signs).')
+          f'ROUND_SECS={ROUND_SECS:g} WARM_N={WARM_N} REQ_MS={REQ_MS:g} INFLIGHT={INFLIGHT} AUDIT={int(AUDIT)}')
+    print('# signs/s are counted inside the request handler (Date.now() around the loop of signs);')
+    print('# process CPU is user + system time of the whole process (compiler threads included), from /proc.')
     print()
 
     # Cold: fresh processes, alternating which side goes first.
@@ -164,11 +183,13 @@ def main():
         print(f'COLD: a fresh process, imported key, {COLD_N} signs per request awaited one by one '
               f'(median of {COLD_RUNS} fresh starts each)')
         print(f'  {"":38} {"capmesh":>12} {"node":>12} {"capmesh/node":>13}')
-    for label, k in () if COLD_RUNS == 0 else (('launch -> first answer (s)', 'startup'), ('first request (us per sign)', 'first'),
-                     ('signs/s, first 1 s of signing', 1), ('signs/s, first 5 s of signing', 5)):
+    for label, k in () if COLD_RUNS == 0 else (
+            ('launch -> first answer (s)', 'startup'), ('  process CPU until then (s)', 'startup_cpu'),
+            ('first request (us per sign)', 'first'), ('signs/s, first 1 s of signing', 1),
+            ('signs/s, first 5 s of signing', 5), ('  process CPU per sign then (us)', 'cpu_per_sign')):
         c = statistics.median(r[k] for r in colds['capmesh'])
         n = statistics.median(r[k] for r in colds['node'])
-        cs, ns = (f'{c:.2f}', f'{n:.2f}') if k == 'startup' else (f'{c:.1f}', f'{n:.1f}') if k == 'first' else (fmt(c), fmt(n))
+        cs, ns = (f'{c:.2f}', f'{n:.2f}') if k in ('startup', 'startup_cpu') else (fmt(c), fmt(n))
         print(f'  {label:38} {cs:>12} {ns:>12} {c / n:>12.2f}x')
     print()
 
@@ -202,7 +223,7 @@ def main():
                     rates[(name, v)].append(measure(sides[name], key, inflight, ROUND_SECS))
         print()
         print(f'WARM: after {WARMUP:g} s of warm-up (both sides at once), {ROUNDS} alternating rounds of '
-              f'{ROUND_SECS:g} s per variant, {WARM_N} signs per request; median (min-max) signs/s')
+              f'{ROUND_SECS:g} s per variant, requests of about {REQ_MS:g} ms; median (min-max) signs/s')
         print(f'  {"":42} {"capmesh":>26} {"node":>26} {"capmesh/node":>13}')
         for v, (label, _, _) in enumerate(VARIANTS):
             c, n = rates[('capmesh', v)], rates[('node', v)]
@@ -214,7 +235,8 @@ def main():
             time.sleep(1)
             with open(path) as f:
                 lines = sum(1 for _ in f)
-            print(f'  audit log of the warm capmesh process: {lines} lines')
+            print(f'  audit log of the warm capmesh process: {lines} lines for '
+                  f'{sides["capmesh"].binding_signs} signs with the binding')
     finally:
         for s in sides.values():
             s.stop()
