@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 12's crypto benchmark: HMAC-SHA256 sign of 1 KiB through crypto.subtle, capmesh against
-# Node on the same machine, cold and warm, in one run (about 2.5 minutes with the defaults).
+# Node on the same machine, cold and warm, in one run (about 3.5 minutes with the defaults).
 #
 #   bench/crypto/hmac.sh
 #   WARMUP=30 ROUNDS=5 ROUND_SECS=2 WARM_N=1000 REQ_MS=200 INFLIGHT=64 COLD_RUNS=2 COLD_N=100 AUDIT=0 bench/crypto/hmac.sh
