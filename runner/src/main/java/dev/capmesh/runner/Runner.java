@@ -162,6 +162,8 @@ public final class Runner implements AutoCloseable, PlanTarget {
       options.observer().planRefused();
       throw e;
     }
+    // A plan serves: warm the engine up now (once), not while its workers were loading.
+    runtime.warmUpInBackground();
   }
 
   /** The names in {@code plan} the metrics label with: sockets, workers, their bindings. */

@@ -65,9 +65,17 @@ public final class JsRuntime implements AutoCloseable {
   }
 
   /**
-   * A runtime with a new Engine, which it owns and closes. It warms the shared Engine up in the
-   * background (see {@link #warmUp}); nothing waits for that, so sockets open and first requests
-   * are answered while it runs.
+   * When the shared Engine is warmed up (see {@link #warmUp}), from the system property
+   * {@code capmesh.js.warmUp}: {@code after-start} (default: once the runner's first plan serves,
+   * so the warm-up does not compete with the first workers' loads for the cores),
+   * {@code background} (at once, beside those loads) or {@code off}.
+   */
+  static final String WARM_UP_MODE = System.getProperty("capmesh.js.warmUp", "after-start");
+
+  /**
+   * A runtime with a new Engine, which it owns and closes. In {@code background} warm-up mode it
+   * starts warming the Engine up at once; otherwise {@link #warmUpInBackground} starts it.
+   * Nothing waits for the warm-up: sockets open and first requests are answered while it runs.
    */
   public static JsRuntime create() {
     // Experimental engine options may be set through polyglot.engine.* system properties
@@ -76,9 +84,28 @@ public final class JsRuntime implements AutoCloseable {
         .allowExperimentalOptions(true)
         .option("engine.WarnInterpreterOnly", "true")
         .build());
-    Thread.ofPlatform().daemon().name("capmesh-js-warm-up").priority(Thread.MIN_PRIORITY)
-        .start(runtime::warmUp);
+    if (WARM_UP_MODE.equals("background")) {
+      runtime.warmUpInBackground();
+    }
     return runtime;
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean warmUpStarted = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Starts the warm-up on a daemon thread, once (later calls do nothing); in {@code off} mode it
+   * only marks the runtime as not warmed up.
+   */
+  public void warmUpInBackground() {
+    if (!warmUpStarted.compareAndSet(false, true)) {
+      return;
+    }
+    if (WARM_UP_MODE.equals("off")) {
+      warmedUp.complete(false);
+      return;
+    }
+    Thread.ofPlatform().daemon().name("capmesh-js-warm-up").priority(Thread.MIN_PRIORITY)
+        .start(this::warmUp);
   }
 
   /** Set once the warm-up request ran through without an error (tests wait for it). */

@@ -36,6 +36,7 @@ final class JsTesting {
    */
   static JsRuntime warmRuntime() {
     JsRuntime runtime = JsRuntime.create();
+    runtime.warmUpInBackground();
     runtime.warmedUp.join();
     return runtime;
   }
