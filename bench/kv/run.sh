@@ -115,7 +115,7 @@ rows=(
 # Requests/s of one wrk window, times B; a window with errors or non-2xx answers counts as 0.
 worker_ops() {
   local path=$1 conns=$2 b=$3 d=$4 out
-  out=$(wrk -t1 -c"$conns" -d"$d" "http://127.0.0.1:$port_c$path")
+  out=$(wrk -t1 -c"$conns" -d"$d" --timeout 30s "http://127.0.0.1:$port_c$path")
   echo "== $path c$conns $d" >>"$results/wrk.txt"; echo "$out" >>"$results/wrk.txt"
   if echo "$out" | grep -q "Non-2xx\|Socket errors"; then echo "errors in $path (see wrk.txt)" >&2; echo 0; return; fi
   echo "$out" | awk -v b="$b" '/Requests\/sec/ {printf "%.0f\n", $2 * b}'

@@ -168,6 +168,10 @@ final class KvHooks {
       return null;
     }
     long bytesOut = sent == null ? bytesOutGiven : sent.getAsLong();
+    if (st.kvBatch == null) {
+      st.kvBatch = new WorkerContext.Batch();
+    }
+    WorkerContext.Batch batch = st.kvBatch;
     st.opened();
     stage.whenComplete((value, error) -> {
       if (uses.enabled) {
@@ -175,7 +179,7 @@ final class KvHooks {
             error == null ? Outcome.OK : BindingUses.failure(error),
             error == null ? bytesIn.applyAsLong(value) : 0, error == null ? bytesOut : 0, start);
       }
-      wc.resume(st, () -> {
+      wc.resumeBatched(st, batch, () -> {
         if (error != null) {
           reject.execute("Error", message(kv, error));
         } else {

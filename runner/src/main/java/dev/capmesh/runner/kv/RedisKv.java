@@ -83,7 +83,6 @@ public final class RedisKv implements KvBackend {
 
   private static final Script PUT_SCRIPT = new Script(PUT);
   private static final Script DELETE_SCRIPT = new Script(DELETE);
-  private static final Script DROP_STALE_SCRIPT = new Script(DROP_STALE);
   private static final byte[] FIELD_V = {'v'};
   private static final byte[] FIELD_M = {'m'};
   private static final byte[] FIELD_E = {'e'};
@@ -429,7 +428,9 @@ public final class RedisKv implements KvBackend {
               byte[] e = fieldValue(f, 1);
               if (e == null) {
                 // The entry expired in Redis (or was deleted under us): drop the stale member.
-                DROP_STALE_SCRIPT.run(r, new byte[][] {dataKey(m), indexKey}, m);
+                // Plain EVAL (rare, and not awaited): sent before this page completes, so it
+                // reaches Redis ahead of whatever the caller sends next.
+                r.eval(DROP_STALE, ScriptOutputType.INTEGER, new byte[][] {dataKey(m), indexKey}, m);
                 continue;
               }
               long expiration = Long.parseLong(new String(e, StandardCharsets.US_ASCII));
