@@ -25,6 +25,15 @@ const scenarios = {
     r.view = [...new Uint8Array(await kv.get('view', 'arrayBuffer'))];
     await kv.put('streamed', new ReadableStream({ start(c) { c.enqueue(enc.encode('ab')); c.enqueue(enc.encode('cd')); c.close(); } }));
     r.streamed = await kv.get('streamed');
+    // A lone surrogate is stored as U+FFFD; malformed UTF-8 reads back as the WHATWG decoder
+    // says (one U+FFFD per maximal subpart: three for an encoded surrogate).
+    await kv.put('odd', 'a\uD800b');
+    r.oddBytes = [...new Uint8Array(await kv.get('odd', 'arrayBuffer'))];
+    await kv.put('bad', new Uint8Array([0xed, 0xa0, 0x80, 0x41]).buffer);
+    r.badText = (await kv.get('bad')).split('').map((c) => c.charCodeAt(0));
+    r.badJson = await attempt(() => kv.get('bad', 'json'));
+    await kv.delete('odd');
+    await kv.delete('bad');
     await kv.put('ttl', 'x', { expirationTtl: 120, metadata: { n: 1 } });
     r.list = await kv.list();
     r.listPrefix = await kv.list({ prefix: 'b' });

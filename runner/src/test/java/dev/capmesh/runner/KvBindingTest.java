@@ -134,6 +134,9 @@ class KvBindingTest {
     assertThat(r.get("buf")).isEqualTo("[0,1,255]");
     assertThat(r.get("view")).isEqualTo("[8,7]");
     assertThat(r.get("streamed")).isEqualTo("\"abcd\"");
+    assertThat(r.get("oddBytes")).isEqualTo("[97,239,191,189,98]");
+    assertThat(r.get("badText")).isEqualTo("[65533,65533,65533,65]");
+    assertThat(r.get("badJson")).contains("\"error\":\"SyntaxError\"");
     long exp = clock.seconds() + 120;
     assertThat(r.get("list")).isEqualTo("{\"keys\":[{\"name\":\"buf\"},{\"name\":\"json\",\"metadata\":{\"m\":\"x\"}},"
         + "{\"name\":\"streamed\"},{\"name\":\"text\"},{\"name\":\"ttl\",\"expiration\":" + exp

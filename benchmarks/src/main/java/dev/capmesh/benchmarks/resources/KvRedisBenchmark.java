@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * KV get and put on one Redis: raw Lettuce (GET/SET on one shared connection, what an
  * application would write by hand) against the runner's {@link RedisKv} backend (HMGET, and the
- * put script that keeps the entry and the namespace's index together). 32 threads, the
- * concurrency {@code bench/kv/run.sh} gives wrk, so these numbers sit beside its
- * through-a-worker numbers. Run with {@code -p redisUrl=redis://127.0.0.1:PORT}.
+ * put script that keeps the entry and the namespace's index together), synchronous calls from 32
+ * threads. {@code bench/kv/run.sh} compares a worker with {@link KvRawDriver} (async, a fixed
+ * number of operations in flight) instead. Run with {@code -p redisUrl=redis://127.0.0.1:PORT}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

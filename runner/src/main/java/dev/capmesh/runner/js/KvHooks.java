@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import dev.capmesh.runner.observe.BindingUse.Outcome;
 import org.graalvm.polyglot.Value;
@@ -27,7 +28,11 @@ final class KvHooks {
   /** KV operations one request may make, as in Workers KV. */
   static final int MAX_OPERATIONS_PER_REQUEST = 1000;
 
+  private static final Object[] NOTHING = new Object[0];
+
   private final WorkerContext wc;
+  /** Context thread only (toJs runs there). */
+  private final Utf8 utf8 = new Utf8();
 
   KvHooks(WorkerContext wc) {
     this.wc = wc;
@@ -35,14 +40,24 @@ final class KvHooks {
 
   ProxyObject asProxy() {
     Map<String, Object> m = new HashMap<>();
-    m.put("get", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "get", text(a[1]), 0,
-        ns -> ns.get(a[1].asString(), number(a[2])), KvHooks::entry, KvHooks::size));
-    m.put("put", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "put", text(a[1]),
-        a[2].hasBufferElements() ? a[2].getBufferSize() : 0,
-        ns -> ns.put(a[1].asString(), bytes(a[2]), number(a[3]), number(a[4]), text(a[5])),
-        v -> new Object[0], v -> 0));
+    // get(handle, key, cacheTtl, asText, resolve, reject): asText asks for the value decoded
+    // from UTF-8 here when it is well-formed (the JS glue decodes anything else itself).
+    m.put("get", (ProxyExecutable) a -> {
+      boolean asText = a.length > 5 && a[3].isBoolean() && a[3].asBoolean();
+      return start(a[0], a[a.length - 2], a[a.length - 1], "get", text(a[1]), 0,
+          ns -> ns.get(a[1].asString(), number(a[2])), asText ? this::textEntry : KvHooks::entry,
+          KvHooks::size);
+    });
+    // put(handle, key, value, expiration, expirationTtl, metadata, resolve, reject): the value is
+    // an ArrayBuffer, or a string encoded here as utf8Encode (web-core.js) would.
+    m.put("put", (ProxyExecutable) a -> {
+      byte[][] value = new byte[1][];
+      return start(a[0], a[a.length - 2], a[a.length - 1], "put", text(a[1]), 0,
+          ns -> ns.put(a[1].asString(), value[0] = bytes(a[2]), number(a[3]), number(a[4]), text(a[5])),
+          v -> NOTHING, v -> 0, () -> value[0] == null ? 0 : value[0].length);
+    });
     m.put("del", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "delete", text(a[1]), 0,
-        ns -> ns.delete(a[1].asString()), v -> new Object[0], v -> 0));
+        ns -> ns.delete(a[1].asString()), v -> NOTHING, v -> 0));
     m.put("list", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "list",
         a[1].isNull() ? "" : a[1].asString(), 0,
         ns -> ns.list(text(a[1]), number(a[2]), text(a[3])), KvHooks::listing, v -> 0));
@@ -62,6 +77,9 @@ final class KvHooks {
   }
 
   private static byte[] bytes(Value buffer) {
+    if (buffer.isString()) {
+      return Utf8.encode(buffer.asString());
+    }
     long size = buffer.getBufferSize();
     if (size > KvNamespace.MAX_VALUE_BYTES) {
       throw new IllegalArgumentException("KV put failed: the value is " + size
@@ -75,6 +93,16 @@ final class KvHooks {
   private static Object[] entry(@Nullable KvEntry e) {
     return e == null ? new Object[] {null, null}
         : new Object[] {WorkerContext.latin1(e.value()), e.metadataJson()};
+  }
+
+  /** The entry with its value as text when it is well-formed UTF-8 (third element true). */
+  private Object[] textEntry(@Nullable KvEntry e) {
+    if (e == null) {
+      return new Object[] {null, null, false};
+    }
+    String text = utf8.decodeWellFormed(e.value());
+    return text == null ? new Object[] {WorkerContext.latin1(e.value()), e.metadataJson(), false}
+        : new Object[] {text, e.metadataJson(), true};
   }
 
   private static Object[] listing(KvNamespace.Listing l) {
@@ -95,6 +123,13 @@ final class KvHooks {
   private <T> @Nullable Object start(Value handle, Value resolve, Value reject, String operation,
       @Nullable String target, long bytesOut, Function<KvNamespace, CompletionStage<T>> op,
       Function<T, Object[]> toJs, ToLongFunction<T> bytesIn) {
+    return start(handle, resolve, reject, operation, target, bytesOut, op, toJs, bytesIn, null);
+  }
+
+  /** As above; {@code sent}, when given, tells the bytes sent once {@code op} has run. */
+  private <T> @Nullable Object start(Value handle, Value resolve, Value reject, String operation,
+      @Nullable String target, long bytesOutGiven, Function<KvNamespace, CompletionStage<T>> op,
+      Function<T, Object[]> toJs, ToLongFunction<T> bytesIn, @Nullable LongSupplier sent) {
     Handles.Kv kv = Handles.kv(handle);
     if (kv == null) {
       throw new IllegalArgumentException("not a KV handle");
@@ -132,6 +167,11 @@ final class KvHooks {
       reject.execute("Error", message(kv, e));
       return null;
     }
+    long bytesOut = sent == null ? bytesOutGiven : sent.getAsLong();
+    if (st.kvBatch == null) {
+      st.kvBatch = new WorkerContext.Batch();
+    }
+    WorkerContext.Batch batch = st.kvBatch;
     st.opened();
     stage.whenComplete((value, error) -> {
       if (uses.enabled) {
@@ -139,7 +179,7 @@ final class KvHooks {
             error == null ? Outcome.OK : BindingUses.failure(error),
             error == null ? bytesIn.applyAsLong(value) : 0, error == null ? bytesOut : 0, start);
       }
-      wc.resume(st, () -> {
+      wc.resumeBatched(st, batch, () -> {
         if (error != null) {
           reject.execute("Error", message(kv, error));
         } else {

@@ -23,6 +23,8 @@ final class RequestState {
   final AtomicInteger subrequests = new AtomicInteger();
   /** KV operations started (see KvHooks.MAX_OPERATIONS_PER_REQUEST). */
   final AtomicInteger kvOperations = new AtomicInteger();
+  /** This request's KV completions waiting for the context (created on the context thread). */
+  WorkerContext.@Nullable Batch kvBatch;
   /** R2 operations started (see StorageHooks.MAX_OPERATIONS_PER_REQUEST). */
   final AtomicInteger storageOperations = new AtomicInteger();
   /** Run once when the request is over or killed: releases what it opened (storage bodies). */

@@ -160,11 +160,33 @@ public final class KvNamespace {
     if (key.equals(".") || key.equals("..")) {
       throw new IllegalArgumentException("KV " + op + " failed: a key must not be \".\" or \"..\"");
     }
-    int size = key.getBytes(StandardCharsets.UTF_8).length;
+    int size = utf8Length(key);
     if (size > MAX_KEY_BYTES) {
       throw new IllegalArgumentException("KV " + op + " failed: the key is " + size
           + " bytes in UTF-8, over the key length limit of " + MAX_KEY_BYTES + " bytes");
     }
+  }
+
+  /**
+   * {@code key.getBytes(UTF_8).length} without the copy (a lone surrogate is one byte there: the
+   * encoder's {@code ?}).
+   */
+  private static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += Character.isSurrogate(c) ? 1 : 3;
+      }
+    }
+    return n;
   }
 
   private static String number(double d) {

@@ -81,6 +81,49 @@ public final class RedisKv implements KvBackend {
       return 1
       """;
 
+  private static final Script PUT_SCRIPT = new Script(PUT);
+  private static final Script DELETE_SCRIPT = new Script(DELETE);
+  private static final byte[] FIELD_V = {'v'};
+  private static final byte[] FIELD_M = {'m'};
+  private static final byte[] FIELD_E = {'e'};
+  private static final byte[] FLAG_0 = {'0'};
+  private static final byte[] FLAG_1 = {'1'};
+  private static final byte[] EMPTY = {};
+
+  /**
+   * A Lua script run by its SHA-1 (EVALSHA: Redis neither receives nor hashes the text on each
+   * call); where the server does not have it yet (NOSCRIPT: first use, a restart, SCRIPT FLUSH,
+   * another cluster node), it is sent once with EVAL, which also caches it there.
+   */
+  private record Script(String text, byte[] textBytes, String sha) {
+    Script(String text) {
+      this(text, text.getBytes(StandardCharsets.UTF_8), sha1(text));
+    }
+
+    private static String sha1(String text) {
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+            .digest(text.getBytes(StandardCharsets.UTF_8)));
+      } catch (NoSuchAlgorithmException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    CompletionStage<Long> run(RedisClusterAsyncCommands<byte[], byte[]> r, byte[][] keys, byte[]... args) {
+      return r.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args).toCompletableFuture()
+          .exceptionallyCompose(e -> noScript(e)
+              ? r.<Long>eval(textBytes, ScriptOutputType.INTEGER, keys, args)
+              : CompletableFuture.failedFuture(e));
+    }
+
+    private static boolean noScript(Throwable e) {
+      Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+          ? e.getCause() : e;
+      return t instanceof io.lettuce.core.RedisNoScriptException
+          || t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT");
+    }
+  }
+
   /** Commands a cluster connection holds while a node connection is (re)connecting. */
   private static final int CLUSTER_QUEUE = 10_000;
 
@@ -90,10 +133,17 @@ public final class RedisKv implements KvBackend {
   private final boolean cluster;
   private final byte[] prefix;
   private final byte[] indexKey;
+  /** {@code prefix} + {@code k:}: the start of every entry's key. */
+  private final byte[] entryPrefix;
   private final @Nullable String passwordEnv;
   private final Function<String, @Nullable String> environment;
   private final Object lock = new Object();
   private @Nullable CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connection;
+  /** The open connection's commands once connected: the path of every call while it stays open. */
+  private volatile @Nullable Ready ready;
+
+  private record Ready(StatefulConnection<byte[], byte[]> connection,
+      RedisClusterAsyncCommands<byte[], byte[]> commands) {}
 
   /**
    * @param url {@code redis://host:port[/db]} or {@code rediss://...} for TLS
@@ -129,6 +179,7 @@ public final class RedisKv implements KvBackend {
     this.uris = List.copyOf(parsed);
     this.prefix = (cluster ? clusterPrefix(keyPrefix) : keyPrefix).getBytes(StandardCharsets.UTF_8);
     this.indexKey = concat(prefix, "i".getBytes(StandardCharsets.UTF_8));
+    this.entryPrefix = concat(prefix, "k:".getBytes(StandardCharsets.UTF_8));
     var socket = SocketOptions.builder().connectTimeout(timeout).build();
     if (cluster) {
       var c = RedisClusterClient.create(resources, uris);
@@ -226,7 +277,7 @@ public final class RedisKv implements KvBackend {
   }
 
   private byte[] dataKey(byte[] key) {
-    return concat(concat(prefix, "k:".getBytes(StandardCharsets.UTF_8)), key);
+    return concat(entryPrefix, key);
   }
 
   private static byte[] utf8(String s) {
@@ -248,6 +299,7 @@ public final class RedisKv implements KvBackend {
     synchronized (lock) {
       c = connection;
       if (c == null || (c.isDone() && (c.isCompletedExceptionally() || !c.join().isOpen()))) {
+        ready = null;
         if (cluster) {
           // Learn the topology from the seed nodes first (connectAsync does not, by itself).
           var cc = (RedisClusterClient) client;
@@ -269,14 +321,41 @@ public final class RedisKv implements KvBackend {
         });
       }
     }
-    return c.thenApply(conn -> conn instanceof StatefulRedisClusterConnection<?, ?> cc
-        ? ((StatefulRedisClusterConnection<byte[], byte[]>) cc).async()
-        : ((StatefulRedisConnection<byte[], byte[]>) conn).async());
+    CompletableFuture<? extends StatefulConnection<byte[], byte[]>> current = c;
+    return c.thenApply(conn -> {
+      RedisClusterAsyncCommands<byte[], byte[]> commands = conn instanceof StatefulRedisClusterConnection<?, ?> cc
+          ? ((StatefulRedisClusterConnection<byte[], byte[]>) cc).async()
+          : ((StatefulRedisConnection<byte[], byte[]>) conn).async();
+      synchronized (lock) {
+        if (connection == current) {
+          ready = new Ready(conn, commands);
+        }
+      }
+      return commands;
+    });
+  }
+
+  /**
+   * Runs {@code call} on the connection: at once while the connection is open (no stage and no
+   * lock per call), else once {@link #commands} has (re)connected. The password variable is
+   * checked on every call either way.
+   */
+  private <T> CompletionStage<T> withCommands(
+      Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> call) {
+    Ready r = ready;
+    if (r != null && r.connection().isOpen() && (passwordEnv == null || environment.apply(passwordEnv) != null)) {
+      try {
+        return call.apply(r.commands());
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return commands().thenCompose(call);
   }
 
   @Override public CompletionStage<@Nullable KvEntry> get(String key, long nowSeconds) {
     byte[] k = dataKey(utf8(key));
-    return commands().thenCompose(r -> r.hmget(k, utf8("v"), utf8("m"), utf8("e")))
+    return withCommands(r -> r.hmget(k, FIELD_V, FIELD_M, FIELD_E))
         .thenApply(fields -> {
           byte[] value = fieldValue(fields, 0);
           if (value == null) {
@@ -301,17 +380,17 @@ public final class RedisKv implements KvBackend {
     if (entry.expiration() != 0) {
       ttlMillis = Math.max(1, entry.expiration() * 1000 - System.currentTimeMillis());
     }
-    byte[][] args = {entry.value(), utf8(entry.metadataJson() == null ? "0" : "1"),
-        entry.metadataJson() == null ? new byte[0] : utf8(entry.metadataJson()),
+    byte[][] args = {entry.value(), entry.metadataJson() == null ? FLAG_0 : FLAG_1,
+        entry.metadataJson() == null ? EMPTY : utf8(entry.metadataJson()),
         ascii(entry.expiration()), ascii(ttlMillis), member};
-    return commands().thenCompose(r -> r.<Long>eval(PUT, ScriptOutputType.INTEGER,
-        new byte[][] {dataKey(member), indexKey}, args)).thenApply(x -> null);
+    byte[][] keys = {dataKey(member), indexKey};
+    return withCommands(r -> PUT_SCRIPT.run(r, keys, args)).thenApply(x -> null);
   }
 
   @Override public CompletionStage<Void> delete(String key) {
     byte[] member = utf8(key);
-    return commands().thenCompose(r -> r.<Long>eval(DELETE, ScriptOutputType.INTEGER,
-        new byte[][] {dataKey(member), indexKey}, member)).thenApply(x -> null);
+    byte[][] keys = {dataKey(member), indexKey};
+    return withCommands(r -> DELETE_SCRIPT.run(r, keys, member)).thenApply(x -> null);
   }
 
   @Override public CompletionStage<KvPage> list(String prefix, @Nullable String after, int limit,
@@ -339,7 +418,7 @@ public final class RedisKv implements KvBackend {
           }
           var reads = new ArrayList<CompletableFuture<List<KeyValue<byte[], byte[]>>>>();
           for (byte[] m : inPrefix) {
-            reads.add(r.hmget(dataKey(m), utf8("m"), utf8("e")).toCompletableFuture());
+            reads.add(r.hmget(dataKey(m), FIELD_M, FIELD_E).toCompletableFuture());
           }
           boolean end = endOfPrefix;
           return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose(x -> {
@@ -349,6 +428,8 @@ public final class RedisKv implements KvBackend {
               byte[] e = fieldValue(f, 1);
               if (e == null) {
                 // The entry expired in Redis (or was deleted under us): drop the stale member.
+                // Plain EVAL (rare, and not awaited): sent before this page completes, so it
+                // reaches Redis ahead of whatever the caller sends next.
                 r.eval(DROP_STALE, ScriptOutputType.INTEGER, new byte[][] {dataKey(m), indexKey}, m);
                 continue;
               }
@@ -394,6 +475,7 @@ public final class RedisKv implements KvBackend {
     synchronized (lock) {
       c = connection;
       connection = null;
+      ready = null;
     }
     if (c != null && c.isDone() && !c.isCompletedExceptionally()) {
       c.join().close();

@@ -4,9 +4,10 @@
   'use strict';
   const { ReadableStream } = internal;
   const kv = host.kv;
+  // Read once: a call through a cached executable skips the proxy's member lookup per operation.
+  const hostGet = kv.get, hostPut = kv.put;
   const MAX_VALUE_BYTES = 25 * 1024 * 1024;
   const MAX_BULK_KEYS = 100;
-  const TYPES = ['text', 'json', 'arrayBuffer', 'stream'];
 
   function hostError(name, message) {
     const C = internal.errorConstructor(name);
@@ -22,8 +23,8 @@
       const ok = function (x, y, z) { const r = new ArrayC(3); r[0] = x; r[1] = y; r[2] = z; resolve(r); };
       const fail = (name, message) => reject(hostError(name, message));
       switch (op) {
-        case 'get': kv.get(handle, a, b, ok, fail); break;
-        case 'put': kv.put(handle, a, b, c, d, e, ok, fail); break;
+        case 'get': hostGet(handle, a, b, false, ok, fail); break;
+        case 'put': hostPut(handle, a, b, c, d, e, ok, fail); break;
         case 'del': kv.del(handle, a, ok, fail); break;
         default: kv.list(handle, a, b, c, ok, fail);
       }
@@ -40,7 +41,7 @@
       if (options.type !== undefined) type = String(options.type);
       cacheTtl = optionalNumber(options.cacheTtl);
     }
-    if (!TYPES.includes(type)) {
+    if (type !== 'text' && type !== 'json' && type !== 'arrayBuffer' && type !== 'stream') {
       throw new TypeError(`KV ${op} failed: unknown response type "${type}"; possible types are "text", "arrayBuffer", "json", and "stream"`);
     }
     return { type, cacheTtl };
@@ -168,6 +169,60 @@
     }
   }
 
+  // The direct paths of get and put on a native namespace: one promise per operation, resolved
+  // with the final value. For "text" and "json" the host decodes well-formed UTF-8 itself (and
+  // says so); anything else comes as Latin-1 and is decoded here, exactly as before. Argument
+  // errors still reject (never throw), in the same order as the general path.
+  function directGet(handle, key, options, op, withMetadata) {
+    let type = 'text', cacheTtl = null;
+    try {
+      if (options !== undefined) {
+        const o = readOptions(options, op);
+        type = o.type;
+        cacheTtl = o.cacheTtl;
+      }
+      key = String(key);
+    } catch (e) {
+      return PromiseC.reject(e);
+    }
+    const asText = type === 'text' || type === 'json';
+    return new PromiseC((resolve, reject) => {
+      const ok = function (value, meta, decoded) {
+        try {
+          let v;
+          if (value === null) v = null;
+          else if (decoded === true) v = type === 'json' ? JSON.parse(value) : value;
+          else v = decodeValue(value, type);
+          if (!withMetadata) resolve(v);
+          else resolve({ value: v, metadata: meta === null ? null : JSON.parse(meta), cacheStatus: null });
+        } catch (e) {
+          reject(e);
+        }
+      };
+      hostGet(handle, key, cacheTtl, asText, ok, (name, message) => reject(hostError(name, message)));
+    });
+  }
+  // A string value small enough that its UTF-8 form cannot pass the value limit goes to the host
+  // as a string (the host encodes it, lone surrogates as U+FFFD like utf8Encode).
+  const DIRECT_PUT_CHARS = Math.floor(MAX_VALUE_BYTES / 3);
+  function directPut(handle, key, value, options) {
+    let meta, expiration, expirationTtl;
+    try {
+      key = String(key);
+      const o = options === undefined || options === null ? {} : options;
+      if (typeof o !== 'object') throw new TypeError('KV put failed: options must be an object');
+      meta = metadataJson(o.metadata);
+      expiration = optionalNumber(o.expiration);
+      expirationTtl = optionalNumber(o.expirationTtl);
+    } catch (e) {
+      return PromiseC.reject(e);
+    }
+    return new PromiseC((resolve, reject) => {
+      hostPut(handle, key, value, expiration, expirationTtl, meta, () => resolve(undefined),
+        (name, message) => reject(hostError(name, message)));
+    });
+  }
+
   class KVNamespace {
     #handle;
     #remote;
@@ -181,10 +236,12 @@
     }
     get(key, options) {
       if (Array.isArray(key)) return this.#bulk(key, options, false);
+      if (this.#remote === null) return directGet(this.#handle, key, options, 'get', false);
       return this.#get(key, options, 'get').then(([value]) => value);
     }
     getWithMetadata(key, options) {
       if (Array.isArray(key)) return this.#bulk(key, options, true);
+      if (this.#remote === null) return directGet(this.#handle, key, options, 'getWithMetadata', true);
       return this.#get(key, options, 'getWithMetadata')
         .then(([value, metadata]) => ({ value, metadata, cacheStatus: null }));
     }
@@ -202,7 +259,13 @@
       keys.forEach((k, i) => out.set(String(k), withMetadata ? { value: results[i][0], metadata: results[i][1] } : results[i][0]));
       return out;
     }
-    async put(key, value, options) {
+    put(key, value, options) {
+      if (this.#remote === null && typeof value === 'string' && value.length <= DIRECT_PUT_CHARS) {
+        return directPut(this.#handle, key, value, options);
+      }
+      return this.#put(key, value, options);
+    }
+    async #put(key, value, options) {
       key = String(key);
       const o = options === undefined || options === null ? {} : options;
       if (typeof o !== 'object') throw new TypeError('KV put failed: options must be an object');

@@ -99,6 +99,22 @@ class KvNamespaceTest {
     await(ns.delete("k")); // deleting an absent key succeeds
   }
 
+  @Test
+  void redisScriptsAreSentAgainWhenTheServerForgotThem() throws Exception {
+    KvNamespace ns = namespace("redis");
+    await(ns.put("a", bytes("1"), null, null, null));
+    // Writes run their scripts by SHA-1; a server that lost its script cache (restart, SCRIPT
+    // FLUSH, a failover) answers NOSCRIPT, and the write sends the script text once instead.
+    redis.sync().scriptFlush();
+    await(ns.put("b", bytes("2"), null, null, "{\"m\":1}"));
+    redis.sync().scriptFlush();
+    await(ns.delete("a"));
+    assertThat(await(ns.get("a", null))).isNull();
+    assertThat(text(await(ns.get("b", null)))).isEqualTo("2");
+    assertThat(await(ns.get("b", null)).metadataJson()).isEqualTo("{\"m\":1}");
+    assertThat(redis.sync().zrange(redis.prefix("ns") + "i", 0, -1)).containsExactly("b");
+  }
+
   @ParameterizedTest @ValueSource(strings = {"embedded", "redis"})
   void expiryIsExactOnReadWithTheClock(String kind) throws Exception {
     KvNamespace ns = namespace(kind);
