@@ -40,6 +40,11 @@ capmesh_launch() {
       if [ -f "$out/jvm-args.txt" ]; then
         while IFS= read -r line; do [ -n "$line" ] && jvm_args+=("$line"); done <"$out/jvm-args.txt"
       fi
+      # A capped young generation: the parallel collector otherwise grows it towards a quarter of
+      # the machine's memory under request load (1.4 GiB RSS after 30 s of hello world on 24 GiB,
+      # 0.4 GiB with the cap, at the same throughput: docs/BENCHMARKS.md). The old generation
+      # still grows with what the config's workers keep. CAPMESH_JAVA_OPTS comes later and wins.
+      jvm_args+=(-XX:MaxNewSize=64m)
       ;;
     *)
       # Short commands (check, compile, ...) run no JavaScript: the quick C1 compiler alone

@@ -66,11 +66,12 @@ public final class JsRuntime implements AutoCloseable {
 
   /**
    * When the shared Engine is warmed up (see {@link #warmUp}), from the system property
-   * {@code capmesh.js.warmUp}: {@code after-start} (default: once the runner's first plan serves,
-   * so the warm-up does not compete with the first workers' loads for the cores),
-   * {@code background} (at once, beside those loads) or {@code off}.
+   * {@code capmesh.js.warmUp}: {@code background} (default: at once, beside the first workers'
+   * loads), {@code after-start} (once the runner's first plan serves, so that it does not compete
+   * with those loads for the cores) or {@code off}. On the 2-core benchmark machine the two first
+   * modes reached the first answer equally fast (docs/BENCHMARKS.md, issue 9).
    */
-  static final String WARM_UP_MODE = System.getProperty("capmesh.js.warmUp", "after-start");
+  static final String WARM_UP_MODE = System.getProperty("capmesh.js.warmUp", "background");
 
   /**
    * A runtime with a new Engine, which it owns and closes. In {@code background} warm-up mode it
