@@ -2,6 +2,28 @@
 # outputs are missing or older than any source, then exec its main class.
 # Expects $root and bin/lib/jdk.sh to be loaded. Sourced, not executed.
 
+# The maximum heap for serve/agent: CAPMESH_HEAP, else from the config's worker count.
+capmesh_heap() {
+  if [ -n "${CAPMESH_HEAP:-}" ]; then echo "$CAPMESH_HEAP"; return; fi
+  local mib=1024 arg workers mem_kib
+  if [ "${1:-}" = serve ]; then
+    for arg in "${@:2}"; do
+      if [ "${arg#-}" = "$arg" ] && [ -f "$arg" ]; then
+        # Counts `worker = (` (a declaration, inherited or not); comments may add a few.
+        workers=$(grep -cE '(^|[^A-Za-z0-9_])worker[[:space:]]*=[[:space:]]*\(' "$arg" 2>/dev/null || true)
+        mib=$((512 + 48 * ${workers:-0}))
+        break
+      fi
+    done
+  fi
+  mem_kib=$(awk '/MemTotal/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
+  if [ "${mem_kib:-0}" -gt 0 ] && [ "$mib" -gt $((mem_kib / 4096)) ]; then
+    mib=$((mem_kib / 4096))
+  fi
+  [ "$mib" -ge 256 ] || mib=256
+  echo "${mib}m"
+}
+
 capmesh_launch() {
   local module=$1 main=$2; shift 2
   capmesh_find_jdk || exit 1
@@ -40,11 +62,14 @@ capmesh_launch() {
       if [ -f "$out/jvm-args.txt" ]; then
         while IFS= read -r line; do [ -n "$line" ] && jvm_args+=("$line"); done <"$out/jvm-args.txt"
       fi
-      # A capped young generation: the parallel collector otherwise grows it towards a quarter of
-      # the machine's memory under request load (1.4 GiB RSS after 30 s of hello world on 24 GiB,
-      # 0.4 GiB with the cap, at the same throughput: docs/BENCHMARKS.md). The old generation
-      # still grows with what the config's workers keep. CAPMESH_JAVA_OPTS comes later and wins.
-      jvm_args+=(-XX:MaxNewSize=64m)
+      # The heap is sized to the config, not to the machine: left alone, the parallel collector
+      # grows towards a quarter of the machine's memory (1.1 GiB RSS after 5 minutes of hello
+      # world on 24 GiB, where 80 MiB are live; 0.5 GiB with these settings and a higher peak:
+      # docs/BENCHMARKS.md). A young generation of at most 64 MiB, and a maximum heap of 512 MiB
+      # plus 48 MiB per worker the config declares (1 GiB for an agent, whose plans come later),
+      # at most a quarter of the memory. CAPMESH_HEAP (e.g. 2g) sets the maximum instead;
+      # CAPMESH_JAVA_OPTS comes later and wins over both.
+      jvm_args+=(-XX:MaxNewSize=64m "-Xmx$(capmesh_heap "$@")")
       ;;
     *)
       # Short commands (check, compile, ...) run no JavaScript: the quick C1 compiler alone

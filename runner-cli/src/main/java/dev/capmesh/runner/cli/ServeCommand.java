@@ -144,6 +144,7 @@ final class ServeCommand implements Callable<Integer> {
   static void printListening(PrintWriter out, PrintWriter err, Runner runner, String what) {
     out.println("capmesh: serving " + what + " (version " + PlanDigest.shortVersion(runner.version()) + ")");
     out.println("  javascript: " + runner.javascriptRuntime());
+    out.println("  heap: up to " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB (CAPMESH_HEAP to change)");
     if (!runner.javascriptOptimized()) {
       err.println("runner: warning: JavaScript runs without the optimizing compiler; start the "
           + "runner with bin/runner, which passes the JVM flags that enable it");
