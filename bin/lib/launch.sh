@@ -64,7 +64,7 @@ capmesh_launch() {
       fi
       # The heap is sized to the config, not to the machine: left alone, the parallel collector
       # grows towards a quarter of the machine's memory (1.1 GiB RSS after 5 minutes of hello
-      # world on 24 GiB, where 80 MiB are live; 0.5 GiB with these settings and a higher peak:
+      # world on 24 GiB, where 80 MiB are live; 0.84 GiB with these settings, at a higher peak:
       # docs/BENCHMARKS.md). A young generation of at most 64 MiB, and a maximum heap of 512 MiB
       # plus 48 MiB per worker the config declares (1 GiB for an agent, whose plans come later),
       # at most a quarter of the memory. CAPMESH_HEAP (e.g. 2g) sets the maximum instead;
