@@ -9,6 +9,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 config=${CONFIG:-$root/bench/runner/hello.capnp}
 port=18190
 (cd "$root" && bin/runner --version >/dev/null)
+# The startup cache a user's launcher records after a build (docs/RUNNER.md): cold rows include it.
+CAPMESH_NO_BUILD=1 "$root/bin/runner" train-startup-cache >/dev/null || echo "(no startup cache: the runs start without it)"
 window() { # seconds -> "rps p99"
   wrk -t1 -c32 -d"$1"s --latency "http://127.0.0.1:$port/" | awk '
     /Requests\/sec/ {rps=$2} / 99%/ {p=$2; if (p ~ /us$/) v=p/1000; else if (p ~ /ms$/) v=p+0; else v=p*1000}

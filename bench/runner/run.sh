@@ -30,6 +30,8 @@ fi
 "$workerd" --version
 (cd "$root" && ./mvnw -q -B -DskipTests -pl runner -am package)
 export CAPMESH_NO_BUILD=1
+# The startup cache a user's launcher records after a build (docs/RUNNER.md): cold rows include it.
+CAPMESH_NO_BUILD=1 "$root/bin/runner" train-startup-cache >/dev/null || echo "(no startup cache: the runs start without it)"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -36,6 +36,8 @@ fi
 # bin/runner builds the runner CLI when its sources changed; do that now, not while timing.
 "$root/bin/runner" --help >/dev/null
 export CAPMESH_NO_BUILD=1
+# The startup cache a user's launcher records after a build (docs/RUNNER.md): cold rows include it.
+CAPMESH_NO_BUILD=1 "$root/bin/runner" train-startup-cache >/dev/null || echo "(no startup cache: the runs start without it)"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

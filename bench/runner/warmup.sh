@@ -23,4 +23,6 @@ export WORKERD
 echo "workerd: $("$WORKERD" --version)"
 # Build once, outside the measurement (bin/runner would otherwise check staleness at each start).
 (cd "$root" && bin/runner --version >/dev/null)
+# The startup cache a user's launcher records after a build (docs/RUNNER.md): cold rows include it.
+CAPMESH_NO_BUILD=1 "$root/bin/runner" train-startup-cache >/dev/null || echo "(no startup cache: the runs start without it)"
 exec python3 "$root/bench/runner/warmup.py"

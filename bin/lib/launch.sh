@@ -31,8 +31,8 @@ capmesh_launch() {
   local out="$root/$module/target/launcher"
   local stamp="$out/classpath.txt"
 
+  local stale=0
   if [ "${CAPMESH_NO_BUILD:-0}" != 1 ]; then
-    local stale=0
     if [ ! -f "$stamp" ]; then
       stale=1
     elif [ -n "$(find "$root" -path "$root/*/target" -prune -o -path "$root/.git" -prune -o \
@@ -56,10 +56,13 @@ capmesh_launch() {
   # Netty (in gRPC) loads native transports: allow it without a warning.
   local jvm_args=(-XX:+UseParallelGC -Xss4m --enable-native-access=ALL-UNNAMED)
   case "${1:-}" in
-    serve|agent)
-      # Long-running commands run JavaScript: the runner build lists the flags that put
-      # Graal's optimizing compiler on the upgrade module path.
-      if [ -f "$out/jvm-args.txt" ]; then
+    serve|agent|train-startup-cache)
+      # Long-running commands run JavaScript with Graal's optimizing compiler. On a JDK that can
+      # link a runtime and keep an ahead-of-time cache (25 and later), the compiler goes into a
+      # runtime linked beside the build, and a startup cache recorded once per build is used
+      # (capmesh_startup_cache below); otherwise the runner build lists the flags that put the
+      # compiler on the upgrade module path, which rules the cache out.
+      if ! capmesh_startup_cache "$module" "$stale" "$@" && [ -f "$out/jvm-args.txt" ]; then
         while IFS= read -r line; do [ -n "$line" ] && jvm_args+=("$line"); done <"$out/jvm-args.txt"
       fi
       # The heap is sized to the config, not to the machine: left alone, the parallel collector
@@ -81,6 +84,135 @@ capmesh_launch() {
       if [ "${mem_kib:-0}" -ge 8000000 ]; then jvm_args+=(-Xmn1g); fi
       ;;
   esac
+  if [ "${1:-}" = train-startup-cache ] && [ -n "${capmesh_cache:-}" ]; then
+    capmesh_train "$java" "$cp" "$main" "${jvm_args[@]}"
+    return
+  fi
+  if [ -n "${capmesh_cache:-}" ]; then
+    if [ -f "$capmesh_cache" ] && capmesh_cache_fresh "$capmesh_cache" "$cp"; then
+      jvm_args+=("-XX:AOTCache=$capmesh_cache")
+    elif [ "$stale" = 1 ]; then
+      capmesh_train_in_background "$java" "$cp" "$main" "${jvm_args[@]}"
+    fi
+  fi
   # shellcheck disable=SC2086
   exec "$java" "${jvm_args[@]}" ${CAPMESH_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+}
+
+# The startup cache (docs/RUNNER.md, "Startup cache"). HotSpot keeps no class cache when a
+# module of the JDK is replaced with --upgrade-module-path, and the Graal compiler that Truffle
+# needs must replace the JDK's own jdk.graal.compiler. So the launcher links (jlink, from the
+# JDK's own run-time image) a runtime with every module of the JDK but that one, puts the
+# compiler's jars on the plain module path, and records the JDK's ahead-of-time cache
+# (-XX:AOTCacheOutput, JEP 483/514/515) from a built-in workload once per build. Later starts
+# load and link their classes from the cache: the first answer comes about twice as soon
+# (docs/BENCHMARKS.md). Where anything of it is missing (JDK older than 25, jlink refused, the
+# cache not recorded yet or older than a jar), the runner starts the old way; none of it can
+# make a start fail. The runtime is linked and the cache recorded (in the background) only when
+# the launcher has just built the module, or by `bin/runner train-startup-cache` (in the
+# foreground); a start with CAPMESH_NO_BUILD=1 uses what is there and prepares nothing.
+# CAPMESH_AOT=off turns it off; CAPMESH_CACHE_DIR moves it (default: beside the build output).
+# Arguments: the module, 1 if it was just built, the command line. Sets java, jvm_args, cp and
+# capmesh_cache; returns 1 when not in use.
+capmesh_startup_cache() {
+  local module=$1 built=$2; shift 2
+  local prepare=$built
+  [ "${1:-}" = train-startup-cache ] && prepare=1
+  local dir=${CAPMESH_CACHE_DIR:-$out}
+  capmesh_cache=""
+  [ "${CAPMESH_AOT:-on}" != off ] || return 1
+  [ -f "$out/jvm-args.txt" ] || return 1
+  local jit
+  jit=$(sed -n 's/^--upgrade-module-path=//p' "$out/jvm-args.txt")
+  [ -n "$jit" ] || return 1
+  [ "$(capmesh_java_release "$java")" -ge 25 ] 2>/dev/null || return 1
+  local jar
+  jar=$(ls "$root/$module"/target/capmesh-"$module"-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1)
+  [ -n "$jar" ] || return 1
+  capmesh_linked_runtime "$dir" "$prepare" || return 1
+  java="$dir/jre/bin/java"
+  jvm_args+=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI "--module-path=$jit"
+    --add-modules=jdk.graal.compiler,org.graalvm.truffle.compiler,org.graalvm.word,org.graalvm.collections
+    --sun-misc-unsafe-memory-access=allow)
+  # The cache holds classes from jar files only: the module's own jar, not target/classes.
+  cp="$jar:$(cat "$stamp")"
+  capmesh_cache="$dir/startup.aot"
+}
+
+# Links $1/jre from the JDK in use, once per JDK, when $2 is 1; 1 if there is none for this JDK
+# or it cannot be linked (remembered in $1/jre.refused).
+capmesh_linked_runtime() {
+  local dir=$1 prepare=$2 jdk
+  jdk=$(dirname "$(dirname "$java")")
+  local id
+  id="$jdk $(sed -n 's/^JAVA_RUNTIME_VERSION=//p' "$jdk/release" 2>/dev/null)"
+  if [ -x "$dir/jre/bin/java" ] && [ "$(cat "$dir/jre/capmesh-jdk.txt" 2>/dev/null)" = "$id" ]; then
+    return 0
+  fi
+  if [ "$prepare" != 1 ] || [ "$(cat "$dir/jre.refused" 2>/dev/null)" = "$id" ]; then
+    return 1
+  fi
+  [ -x "$jdk/bin/jlink" ] || { mkdir -p "$dir" && echo "$id" >"$dir/jre.refused"; return 1; }
+  local modules tmp="$dir/jre.tmp.$$"
+  modules=$("$java" --list-modules | sed 's/@.*//' | grep -v -x -e jdk.graal.compiler \
+    -e jdk.graal.compiler.management -e jdk.jlink -e jdk.jpackage | paste -sd, -)
+  mkdir -p "$dir"
+  echo "capmesh: linking a runtime for the startup cache (once per JDK)..." >&2
+  if "$jdk/bin/jlink" --add-modules "$modules" --output "$tmp" >"$dir/jlink.log" 2>&1; then
+    echo "$id" >"$tmp/capmesh-jdk.txt"
+    rm -rf "$dir/jre"
+    mv "$tmp" "$dir/jre"
+    rm -f "$dir/jlink.log"
+    return 0
+  fi
+  echo "capmesh: jlink refused ($(grep -v -i warning "$dir/jlink.log" | head -n 1)); starting without a startup cache" >&2
+  rm -rf "$tmp"
+  echo "$id" >"$dir/jre.refused"
+  return 1
+}
+
+# 0 when the cache $1 is newer than every jar of the class path $2 and the module path.
+capmesh_cache_fresh() {
+  local cache=$1 entry
+  local IFS=:
+  for entry in $2; do
+    [ "$entry" -nt "$cache" ] && return 1
+  done
+  [ "$(dirname "$cache")/jre/capmesh-jdk.txt" -nt "$cache" ] && return 1
+  return 0
+}
+
+# Records the cache in the foreground: java, cp, main, then the JVM arguments.
+capmesh_train() {
+  local java=$1 cp=$2 main=$3; shift 3
+  local tmp="$capmesh_cache.tmp.$$"
+  echo "capmesh: recording the startup cache (once per build; about 20 s)..." >&2
+  # shellcheck disable=SC2086
+  if "$java" "$@" ${CAPMESH_JAVA_OPTS:-} "-XX:AOTCacheOutput=$tmp" -cp "$cp" "$main" train-startup-cache \
+       >"$capmesh_cache.log" 2>&1 && [ -s "$tmp" ]; then
+    mv "$tmp" "$capmesh_cache"
+    echo "capmesh: startup cache ready: $capmesh_cache" >&2
+    return 0
+  fi
+  rm -f "$tmp" "$tmp.config"
+  echo "capmesh: could not record the startup cache; see $capmesh_cache.log" >&2
+  return 1
+}
+
+# Records the cache in a low-priority background process that ignores Ctrl-C, one at a time (a
+# lock directory, taken over after 10 minutes), while this start goes on without it.
+capmesh_train_in_background() {
+  local lock="$capmesh_cache.lock"
+  if ! mkdir "$lock" 2>/dev/null; then
+    [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ] || return 0
+    rm -rf "$lock"
+    mkdir "$lock" 2>/dev/null || return 0
+  fi
+  echo "capmesh: recording the startup cache in the background (later starts use it)" >&2
+  (
+    trap 'rmdir "$lock" 2>/dev/null' EXIT
+    trap '' INT HUP
+    renice -n 10 -p "$BASHPID" >/dev/null 2>&1 || true
+    capmesh_train "$@" 2>/dev/null
+  ) </dev/null >/dev/null 2>&1 &
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "runner", mixinStandardHelpOptions = true,
     description = "Compiles and checks capmesh configs and serves them.",
     subcommands = {CheckCommand.class, CompileCommand.class, PlanCommand.class, CapabilitiesCommand.class,
-        ServeCommand.class, AgentCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+        ServeCommand.class, AgentCommand.class, AuditCommand.class, TrainCommand.class,
+        CommandLine.HelpCommand.class})
 public final class RunnerMain implements java.util.concurrent.Callable<Integer> {
   /** Exit code for a config that does not compile. */
   public static final int CONFIG_ERRORS = 1;
