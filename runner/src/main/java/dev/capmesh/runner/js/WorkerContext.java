@@ -523,10 +523,22 @@ final class WorkerContext implements EventLoop.Host {
     return a;
   }
 
-  /** The Java view of a body the JS side hands over: null, an untouched host body, or a pull source. */
+  /**
+   * The Java view of a body the JS side hands over: null; a string or bytes (a body made from
+   * them whose stream nobody touched: no stream, no pulls); an untouched host body; or a pull
+   * source.
+   */
   BodyStream bodyFromJs(RequestState st, Value source) {
     if (source.isNull()) {
       return BodyStreams.empty();
+    }
+    if (source.isString()) {
+      return BodyStreams.of(Utf8.encode(source.asString()));
+    }
+    if (source.hasBufferElements()) {
+      byte[] bytes = new byte[(int) source.getBufferSize()];
+      source.readBuffer(0, bytes, 0, bytes.length);
+      return BodyStreams.of(bytes);
     }
     Value handle = source.getMember("handle");
     if (handle != null && !handle.isNull()) {
@@ -538,6 +550,9 @@ final class WorkerContext implements EventLoop.Host {
     }
     Value pull = source.getMember("pull");
     Value cancel = source.getMember("cancel");
+    if (pull == null || !pull.canExecute() || cancel == null || !cancel.canExecute()) {
+      throw new IllegalArgumentException("not a body: " + source.getMetaQualifiedName());
+    }
     return new BodyStream() {
       @Override public CompletionStage<@Nullable ByteBuffer> read() {
         var f = st.track(new CompletableFuture<@Nullable ByteBuffer>());

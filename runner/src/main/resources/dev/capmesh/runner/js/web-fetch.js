@@ -64,47 +64,87 @@
   internal.bodyForHost = bodyForHost;
   internal.streamFromHost = streamFromHost;
 
+  // A body's parts: a stream given as the body, or the string or bytes it was made of (the body
+  // makes a stream of those only when asked for one: see Body).
   function extractBody(body) {
-    if (body === null || body === undefined) return { stream: null, bytes: null, type: null };
-    if (body instanceof ReadableStream) return { stream: body, bytes: null, type: null };
-    let bytes, type = null;
-    if (typeof body === 'string') { bytes = internal.utf8Encode(body); type = 'text/plain;charset=UTF-8'; }
-    else if (body instanceof URLSearchParams) { bytes = internal.utf8Encode(body.toString()); type = 'application/x-www-form-urlencoded;charset=UTF-8'; }
+    if (body === null || body === undefined) return { stream: null, bytes: null, text: null, type: null };
+    if (body instanceof ReadableStream) return { stream: body, bytes: null, text: null, type: null };
+    let bytes = null, text = null, type = null;
+    if (typeof body === 'string') { text = body; type = 'text/plain;charset=UTF-8'; }
+    else if (body instanceof URLSearchParams) { text = body.toString(); type = 'application/x-www-form-urlencoded;charset=UTF-8'; }
     else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) bytes = internal.toUint8(body, 'body').slice();
     else if (internal.isBlob(body)) { bytes = internal.blobBytes(body).slice(); type = body.type || null; }
     else if (internal.isFormData(body)) ({ bytes, type } = internal.serializeForm(body));
-    else { bytes = internal.utf8Encode(String(body)); type = 'text/plain;charset=UTF-8'; }
-    return { stream: streamOfBytes(bytes), bytes, type };
+    else { text = String(body); type = 'text/plain;charset=UTF-8'; }
+    return { stream: null, bytes, text, type };
   }
+  // The text a string body reads back as: its UTF-8 round trip turns lone surrogates into U+FFFD.
+  const wellFormed = typeof String.prototype.toWellFormed === 'function'
+    ? (s) => s.toWellFormed() : (s) => internal.utf8Decode(internal.utf8Encode(s));
 
   // Body internals, reachable only through these module-private functions (assigned in Body's
-  // static block): initBody(b, extracted), replayableBytes(b), transferBody(b), teeForClone(b).
-  let initBody, replayableBytes, transferBody, teeForClone, bodyStream;
+  // static block): initBody(b, extracted), replayableBytes(b), transferBody(b), teeForClone(b),
+  // bodyStream(b), hostBody(b).
+  let initBody, replayableBytes, transferBody, teeForClone, bodyStream, hostBody;
   class Body {
-    #stream = null; #bytes = null; #used = false;
+    // A body made from a string or bytes keeps them (#text, #bytes) and makes its stream only when
+    // something asks for it (#pending until then). So a response a handler returns untouched
+    // reaches the host as its string or bytes, without a stream, a copy or a pull per chunk; and
+    // text() of a string body is that string.
+    #stream = null; #bytes = null; #text = null; #pending = false; #used = false;
     static {
-      initBody = (b, extracted) => { b.#stream = extracted.stream; b.#bytes = extracted.bytes; };
-      replayableBytes = (b) => b.#bytes;
-      bodyStream = (b) => b.#stream;
+      initBody = (b, extracted) => {
+        b.#stream = extracted.stream;
+        b.#bytes = extracted.bytes;
+        b.#text = extracted.text === undefined ? null : extracted.text;
+        b.#pending = b.#stream === null && (b.#bytes !== null || b.#text !== null);
+      };
+      replayableBytes = (b) => b.#bytesNow();
+      bodyStream = (b) => b.#streamNow();
       // Hands the body stream over to a new Request; this one counts as used afterwards.
       transferBody = (b) => {
         if (b.#used || (b.#stream && b.#stream.locked)) throw new TypeError('Body has already been used');
         b.#used = true;
-        return b.#stream;
+        return b.#streamNow();
       };
       teeForClone = (b) => {
         if (b.#used || (b.#stream && b.#stream.locked)) throw new TypeError('Body has already been used');
-        if (b.#stream === null) return null;
-        const [one, two] = b.#stream.tee();
+        const stream = b.#streamNow();
+        if (stream === null) return null;
+        const [one, two] = stream.tee();
         b.#stream = one;
         return two;
       };
+      // What the host reads the body from (bodyForHost): its string or bytes while no stream was
+      // made (the host copies them at once), else the stream. Used afterwards either way.
+      hostBody = (b) => {
+        if (b.#pending && !b.#used) {
+          b.#used = true;
+          return b.#text !== null ? b.#text : internal.exactBuffer(b.#bytes);
+        }
+        return bodyForHost(b.#streamNow());
+      };
     }
-    get body() { return this.#stream; }
+    #bytesNow() {
+      if (this.#bytes === null && this.#text !== null) this.#bytes = internal.utf8Encode(this.#text);
+      return this.#bytes;
+    }
+    #streamNow() {
+      if (this.#pending) { this.#pending = false; this.#stream = streamOfBytes(this.#bytesNow()); }
+      return this.#stream;
+    }
+    get body() { return this.#streamNow(); }
     get bodyUsed() { return this.#used || (this.#stream !== null && internal.isDisturbed(this.#stream)); }
     async arrayBuffer() { return (await this.#consume()).buffer; }
     async bytes() { return this.#consume(); }
-    async text() { return internal.utf8Decode(await this.#consume()); }
+    async text() {
+      // A string body no longer than the limit in any encoding reads back as itself.
+      if (this.#pending && !this.#used && this.#text !== null && this.#text.length * 3 <= internal.limits.maxBodyBytes) {
+        this.#used = true;
+        return wellFormed(this.#text);
+      }
+      return internal.utf8Decode(await this.#consume());
+    }
     async json() { return JSON.parse(await this.text()); }
     async blob() { const bytes = await this.#consume(); return internal.blobOf(bytes, this.headers.get('content-type')); }
     // Parsed from the buffered body, so the body limit (maxBodyBytes) applies before parsing.
@@ -112,8 +152,14 @@
     async #consume() {
       if (this.#used || (this.#stream && this.#stream.locked)) throw new TypeError('Body has already been used');
       this.#used = true;
-      if (this.#stream === null) return new Uint8Array(0);
       const max = internal.limits.maxBodyBytes;
+      if (this.#pending) {
+        // A copy: the body keeps its bytes for replaying on redirects.
+        const bytes = this.#bytesNow();
+        if (bytes.length > max) { host.bodyTooLarge(); throw new RangeError(`body is larger than the limit of ${max} bytes`); }
+        return bytes.slice();
+      }
+      if (this.#stream === null) return new Uint8Array(0);
       const reader = this.#stream.getReader();
       const chunks = [];
       let total = 0;
@@ -143,6 +189,17 @@
   // runs anything a worker could observe. A flag rather than a key in `init`: a Proxy given as
   // `init` would see any key the constructor reads, symbols included.
   let nextFromHost = false;
+  // URLs the WHATWG parser would return unchanged: http(s), a lower-case host name whose labels
+  // start with a letter (or a dotted quad without leading zeros), no port or one from 1000 up (so
+  // never a default port), a path and query of characters the parser leaves alone. Dot segments
+  // and "xn--" labels are left to the parser. A request from the host whose URL has this form
+  // keeps it as its url without parsing it (the parser is the costliest part of a small request).
+  const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+  const CANONICAL_URL = new RegExp('^https?://(?:[a-z][a-z0-9-]*(?:\\.[a-z][a-z0-9-]*)*|'
+    + `${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET})`
+    + '(?::(?:[1-9][0-9]{3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?'
+    + "/[A-Za-z0-9\\-._~!$&'()*+,;=:@%/]*(?:\\?[A-Za-z0-9\\-._~!$&()*+,;=:@%/?]*)?$");
+  const NOT_CANONICAL = /\/\.|%2e|xn--/i;
   class Request extends Body {
     #method; #url; #headers; #redirect; #signal; #cf;
     constructor(input, init = {}) {
@@ -153,6 +210,7 @@
       // a subclass must not be able to hand an unchecked method or URL to the host.
       let base = null;
       if (input !== null && typeof input === 'object' && #method in input) base = input;
+      else if (fromHost && typeof input === 'string' && CANONICAL_URL.test(input) && !NOT_CANONICAL.test(input)) this.#url = input;
       else {
         const url = new URL(String(input));
         if ((url.username !== '' || url.password !== '') && !fromHost) throw new TypeError(`Request URL includes credentials: ${input}`);
@@ -169,10 +227,13 @@
         if (METHODS.includes(upper)) method = upper;
       }
       this.#method = method;
-      this.#headers = new Headers(init.headers !== undefined ? init.headers : base ? base.#headers : undefined);
+      // The runtime's own Headers for an incoming request are taken over, not copied.
+      this.#headers = fromHost && init.headers instanceof Headers ? init.headers
+        : new Headers(init.headers !== undefined ? init.headers : base ? base.#headers : undefined);
       this.#redirect = init.redirect || (base ? base.#redirect : 'follow');
       if (!['follow', 'manual', 'error'].includes(this.#redirect)) throw new TypeError(`Invalid redirect value: ${this.#redirect}`);
-      this.#signal = init.signal || (base ? base.#signal : new AbortController().signal);
+      // Made on first use: a signal nobody asked for can never be aborted (its controller is ours).
+      this.#signal = init.signal || (base ? (base.#signal === null ? (base.#signal = new AbortController().signal) : base.#signal) : null);
       this.#cf = init.cf || (base ? base.#cf : undefined);
       let extracted;
       if (init.body !== undefined && init.body !== null) {
@@ -189,7 +250,7 @@
     get url() { return this.#url; }
     get headers() { return this.#headers; }
     get redirect() { return this.#redirect; }
-    get signal() { return this.#signal; }
+    get signal() { if (this.#signal === null) this.#signal = new AbortController().signal; return this.#signal; }
     get cf() { return this.#cf; }
     clone() {
       const other = teeForClone(this);
@@ -222,7 +283,7 @@
     }
     static {
       isResponse = (v) => v !== null && typeof v === 'object' && #status in v;
-      responseParts = (r) => ({ status: r.#status, statusText: r.#statusText, headers: r.#headers, body: bodyStream(r) });
+      responseParts = (r) => ({ status: r.#status, statusText: r.#statusText, headers: r.#headers });
       receivedResponse = (status, statusText, headers, stream, url, redirected) => {
         const r = new Response(null);
         r.#status = status;
@@ -281,7 +342,7 @@
       let settled = false;
       const onAbort = () => { if (!settled) { settled = true; reject(signal.reason); } };
       signal.addEventListener('abort', onAbort);
-      host.send(target, req.method, req.url, headersFlat(req.headers), bodyForHost(req.body),
+      host.send(target, req.method, req.url, headersFlat(req.headers), hostBody(req),
         (status, statusText, headers, handle) => {
           signal.removeEventListener('abort', onAbort);
           if (settled) { if (handle !== null) host.bodyCancel(handle); return; }
@@ -499,16 +560,17 @@
           fail('type', `The fetch handler returned ${describeKind(res)} instead of a Response object`, '');
           return;
         }
-        const { status, statusText, headers, body } = responseParts(res);
+        const { status, statusText, headers } = responseParts(res);
         if (!(status >= 200 && status <= 599)) {
+          const body = bodyStream(res);
           if (body) body.cancel().catch(() => {});
           fail('type', status === 0 ? 'The fetch handler returned an error Response (Response.error()), which cannot be sent to a client'
             : `The fetch handler returned a Response with status ${status}; a handler's response must have a status from 200 to 599`, '');
           return;
         }
-        respond(status, statusText, headersFlat(headers), bodyForHost(body));
+        respond(status, statusText, headersFlat(headers), hostBody(res));
       } catch (e) { failWith(e); } }, failWith)
-        .then(() => settleAll(waitUntils)).then(() => idle());
+        .then(() => (waitUntils.length === 0 ? idle() : settleAll(waitUntils).then(() => idle())));
     },
     handleRpc(entrypoint, props, method, args, resolve, reject) {
       const waitUntils = [];

@@ -1,0 +1,157 @@
+package dev.capmesh.runner.js;
+
+import static dev.capmesh.runner.js.JsTesting.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.capmesh.runner.service.BodyStreams;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request path's shortcuts keep the web platform's meaning: an incoming request's URL kept
+ * without parsing is exactly what the URL parser would have made of it, and a body made from a
+ * string or bytes (handed to the host as such, its stream made only on demand) reads, streams,
+ * clones and counts as used as a streamed one does.
+ */
+class JsBodyFastPathTest {
+  static JsRuntime runtime;
+
+  @BeforeAll static void start() {
+    runtime = JsTesting.warmRuntime();
+  }
+
+  @AfterAll static void stop() {
+    runtime.close();
+  }
+
+  @Test void incomingUrlsAreWhatTheParserMakesOfThem() throws Exception {
+    JsWorker w = JsTesting.module(runtime, """
+        export default { async fetch(request) {
+          return new Response(request.url + ' ' + new URL(request.url).href);
+        } };
+        """);
+    try {
+      List<String> urls = List.of(
+          "http://example.com/", "http://example.com/a/b?c=d&e=f", "https://a-b.example.org:8443/x",
+          "http://127.0.0.1:18080/", "http://x:65535/", "http://10.0.0.255:1000/p'q?r", "http://x/~user/%41%zz",
+          // Left to the parser: each is changed by it.
+          "http://x/a/./b", "http://x/a/../b", "http://x/%2E%2e/c", "http://x/a/.", "http://Example.COM/",
+          "http://x:80/", "https://x:443/", "http://x:0080/", "http://127.1/",
+          "http://1.2.3.04/", "http://0x7f.0.0.1/", "http://x/{a}^b|c", "http://x/?q='1'", "http://x/a b",
+          "http://x./", "http://xn--nxasmq6b.com/", "http://x/\u00e9", "HTTP://x/", "http://x/?a#b");
+      for (String url : urls) {
+        String[] got = get(w, url).text().split(" ", -1);
+        assertThat(got).as(url).hasSize(2);
+        assertThat(got[0]).as("request.url of %s is what the parser makes of it", url).isEqualTo(got[1]);
+      }
+      // And what the parser makes of them is the URL Standard's answer.
+      assertThat(get(w, "http://x/a/./b").text()).startsWith("http://x/a/b ");
+      assertThat(get(w, "http://x:80/").text()).startsWith("http://x/ ");
+      assertThat(get(w, "http://Example.COM/").text()).startsWith("http://example.com/ ");
+      assertThat(get(w, "http://127.1/").text()).startsWith("http://127.0.0.1/ ");
+      assertThat(get(w, "http://x/?q='1'").text()).startsWith("http://x/?q=%271%27 ");
+      assertThat(get(w, "http://x/p'q").text()).startsWith("http://x/p'q ");
+    } finally {
+      w.close();
+    }
+  }
+
+  @Test void stringAndByteBodiesReachTheClientIntact() throws Exception {
+    JsWorker w = JsTesting.module(runtime, """
+        export default { async fetch(request) {
+          const p = new URL(request.url).pathname;
+          if (p === '/lone') return new Response('a\\ud800b');
+          if (p === '/bytes') return new Response(new Uint8Array([0, 1, 255]));
+          if (p === '/empty') return new Response('');
+          if (p === '/read-first') { const r = new Response('twice'); await r.clone().text(); return r; }
+          if (p === '/body-touched') { const r = new Response('touched'); r.body; return r; }
+          return new Response('gr\\u00fc\\u00dfe \\u{1F600}');
+        } };
+        """);
+    try {
+      assertThat(get(w, "http://x/").body()).isEqualTo("grüße 😀".getBytes(StandardCharsets.UTF_8));
+      // A lone surrogate is U+FFFD on the wire (EF BF BD), as the Encoding Standard encodes it.
+      assertThat(get(w, "http://x/lone").body()).containsExactly('a', 0xef, 0xbf, 0xbd, 'b');
+      assertThat(get(w, "http://x/bytes").body()).containsExactly(0, 1, 255);
+      assertThat(get(w, "http://x/empty").body()).isEmpty();
+      assertThat(get(w, "http://x/read-first").text()).isEqualTo("twice");
+      assertThat(get(w, "http://x/body-touched").text()).isEqualTo("touched");
+    } finally {
+      w.close();
+    }
+  }
+
+  @Test void stringBodiesReadLikeStreamedOnes() throws Exception {
+    var r = JsTesting.eval(runtime, """
+        const out = {};
+        const a = new Response('a\\ud800b');
+        out.text = await a.text();
+        out.usedAfterText = a.bodyUsed;
+        try { await a.text(); out.second = 'no error'; } catch (e) { out.second = e.constructor.name; }
+        const b = new Response('stream me');
+        const reader = b.body.getReader();
+        const chunks = [];
+        for (;;) { const { value, done } = await reader.read(); if (done) break; chunks.push(...value); }
+        out.streamed = new TextDecoder().decode(new Uint8Array(chunks));
+        try { await b.text(); out.afterLock = 'no error'; } catch (e) { out.afterLock = e.constructor.name; }
+        const c = new Response('clone');
+        const c2 = c.clone();
+        out.clones = [await c.text(), await c2.text()];
+        out.bytes = [...new Uint8Array(await new Response('\\u00e9').arrayBuffer())];
+        out.json = await new Response('{"k":[1]}').json();
+        const d = new Request('http://x/', { method: 'POST', body: 'posted' });
+        out.request = await d.text();
+        out.unusedBeforeRead = new Response('x').bodyUsed;
+        // The signal is made on first use: still one per request, the same on every read.
+        out.signal = [request.signal instanceof AbortSignal, request.signal === request.signal, request.signal.aborted,
+          d.signal !== request.signal, ((e) => new Request(e).signal === e.signal)(new Request('http://y/'))];
+        return Response.json(out);
+        """);
+    assertThat(r.text()).isEqualTo("{\"text\":\"a\uFFFDb\",\"usedAfterText\":true,\"second\":\"TypeError\","
+        + "\"streamed\":\"stream me\",\"afterLock\":\"TypeError\",\"clones\":[\"clone\",\"clone\"],"
+        + "\"bytes\":[195,169],\"json\":{\"k\":[1]},\"request\":\"posted\",\"unusedBeforeRead\":false,"
+        + "\"signal\":[true,true,false,true,true]}");
+  }
+
+  @Test void aStringBodyOverTheLimitIsRefusedWhenRead() throws Exception {
+    // 1,000 bytes allowed: 400 characters of 'x' read; 400 of 'é' (800 bytes) read; 600 of 'é'
+    // (1,200 bytes, 1,800 at most by length) are refused, like a streamed body that large.
+    JsWorker w = JsWorker.builder(runtime, "limited", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(request) {
+          const n = Number(new URL(request.url).searchParams.get('n'));
+          const c = new URL(request.url).searchParams.get('c');
+          try { return new Response(String((await new Response(c.repeat(n)).text()).length)); }
+          catch (e) { return new Response(e.constructor.name + ': ' + e.message); }
+        } };
+        """))).limits(new JsLimits(java.time.Duration.ofSeconds(60), 50, 1000)).build();
+    try {
+      assertThat(get(w, "http://x/?n=400&c=x").text()).isEqualTo("400");
+      assertThat(get(w, "http://x/?n=400&c=%C3%A9").text()).isEqualTo("400");
+      assertThat(get(w, "http://x/?n=600&c=%C3%A9").text()).startsWith("RangeError: body is larger than the limit of 1000 bytes");
+    } finally {
+      w.close();
+    }
+  }
+
+  @Test void postedStringsReachAServiceBindingAsBytes() throws Exception {
+    var recorder = new JsTesting.Recorder(req -> dev.capmesh.runner.service.ServiceResponse.text(200, "ok"));
+    JsWorker w = JsWorker.builder(runtime, "poster", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(request, env) {
+          const a = await env.BACK.fetch('http://back/', { method: 'POST', body: 'caf\\u00e9 \\ud83d' });
+          return new Response(await a.text());
+        } };
+        """))).binding("BACK", EnvBinding.Service.of(recorder)).build();
+    try {
+      assertThat(get(w, "http://x/").text()).isEqualTo("ok");
+      var sent = recorder.requests.get(0);
+      byte[] body = BodyStreams.readAll(sent.body(), 1 << 20).get();
+      assertThat(body).isEqualTo(new byte[] {'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9, ' ', (byte) 0xef, (byte) 0xbf, (byte) 0xbd});
+      assertThat(sent.headers()).contains(java.util.Map.entry("content-type", "text/plain;charset=UTF-8"));
+    } finally {
+      w.close();
+    }
+  }
+}
