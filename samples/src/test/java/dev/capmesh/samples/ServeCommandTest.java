@@ -31,6 +31,23 @@ class ServeCommandTest {
   }
 
   @Test
+  void accessLogLinesOnlyWithTheFlag() throws Exception {
+    Path config = ServedRunner.ROOT.resolve("samples/hello-world/config.capnp");
+    try (var quiet = ServedRunner.serve(config, List.of("http"))) {
+      String id = quiet.get("http", "/?token=secret").headers().firstValue("x-request-id").orElseThrow();
+      quiet.interrupt();
+      assertThat(Files.readString(quiet.stderr)).doesNotContain(id);
+    }
+    try (var logged = ServedRunner.serve(config, List.of("http"), "--access-log")) {
+      String id = logged.get("http", "/hello?token=secret").headers().firstValue("x-request-id").orElseThrow();
+      logged.interrupt();
+      assertThat(Files.readString(logged.stderr))
+          .contains("request id=" + id + " method=GET target=/hello?<redacted> status=200")
+          .doesNotContain("token=secret");
+    }
+  }
+
+  @Test
   void sigtermDrainsAndExitsCleanly() throws Exception {
     Path config = ServedRunner.ROOT.resolve("samples/hello-world/config.capnp");
     try (var runner = ServedRunner.serve(config, List.of("http"))) {

@@ -42,6 +42,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Create with {@link #builder()}, then {@link #start()}; {@link #close()} drains. Thread-safe.
  */
 public final class HttpServer implements AutoCloseable {
+  /**
+   * The logger of the one-line-per-request access log. The runner's logback.xml keeps it off
+   * unless {@code capmesh.access.level} or {@code serve --access-log} turns it on.
+   */
+  public static final String ACCESS_LOGGER = "dev.capmesh.runner.http.access";
+
   /** The default redactor: keeps the path and hides the query string, where tokens tend to live. */
   public static final Function<String, String> REDACT_QUERY = target -> {
     int q = target.indexOf('?');

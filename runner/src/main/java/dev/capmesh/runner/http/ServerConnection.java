@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * backlog} until the response before them has been written.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter {
-  private static final Logger ACCESS = LoggerFactory.getLogger("dev.capmesh.runner.http.access");
+  private static final Logger ACCESS = LoggerFactory.getLogger(HttpServer.ACCESS_LOGGER);
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
       "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "expect");
