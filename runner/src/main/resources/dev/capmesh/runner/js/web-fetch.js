@@ -189,6 +189,7 @@
   // runs anything a worker could observe. A flag rather than a key in `init`: a Proxy given as
   // `init` would see any key the constructor reads, symbols included.
   let nextFromHost = false;
+  let requestSignal;
   // URLs the WHATWG parser would return unchanged: http(s), a lower-case host name whose labels
   // start with a letter (or a dotted quad without leading zeros), no port or one from 1000 up (so
   // never a default port), a path and query of characters the parser leaves alone. Dot segments
@@ -233,7 +234,7 @@
       this.#redirect = init.redirect || (base ? base.#redirect : 'follow');
       if (!['follow', 'manual', 'error'].includes(this.#redirect)) throw new TypeError(`Invalid redirect value: ${this.#redirect}`);
       // Made on first use: a signal nobody asked for can never be aborted (its controller is ours).
-      this.#signal = init.signal || (base ? (base.#signal === null ? (base.#signal = new AbortController().signal) : base.#signal) : null);
+      this.#signal = init.signal || (base ? base.#signal : null);
       this.#cf = init.cf || (base ? base.#cf : undefined);
       let extracted;
       if (init.body !== undefined && init.body !== null) {
@@ -251,6 +252,10 @@
     get headers() { return this.#headers; }
     get redirect() { return this.#redirect; }
     get signal() { if (this.#signal === null) this.#signal = new AbortController().signal; return this.#signal; }
+    static {
+      // The signal given or asked for, or null: then nobody can abort the request.
+      requestSignal = (r) => r.#signal;
+    }
     get cf() { return this.#cf; }
     clone() {
       const other = teeForClone(this);
@@ -284,11 +289,12 @@
     static {
       isResponse = (v) => v !== null && typeof v === 'object' && #status in v;
       responseParts = (r) => ({ status: r.#status, statusText: r.#statusText, headers: r.#headers });
-      receivedResponse = (status, statusText, headers, stream, url, redirected) => {
+      // fresh: headers is the runtime's own new Headers for this response, taken over, not copied.
+      receivedResponse = (status, statusText, headers, stream, url, redirected, fresh = false) => {
         const r = new Response(null);
         r.#status = status;
         r.#statusText = statusText;
-        r.#headers = new Headers(headers);
+        r.#headers = fresh ? headers : new Headers(headers);
         initBody(r, { stream, bytes: null, type: null });
         r.#url = url;
         r.#redirected = redirected;
@@ -337,14 +343,14 @@
   // One hop: send req through target (a host handle), resolve with a Response.
   function sendOnce(target, req) {
     return new Promise((resolve, reject) => {
-      const signal = req.signal;
-      if (signal.aborted) { reject(signal.reason); return; }
+      const signal = requestSignal(req);
+      if (signal !== null && signal.aborted) { reject(signal.reason); return; }
       let settled = false;
       const onAbort = () => { if (!settled) { settled = true; reject(signal.reason); } };
-      signal.addEventListener('abort', onAbort);
+      if (signal !== null) signal.addEventListener('abort', onAbort);
       host.send(target, req.method, req.url, headersFlat(req.headers), hostBody(req),
         (status, statusText, headers, handle) => {
-          signal.removeEventListener('abort', onAbort);
+          if (signal !== null) signal.removeEventListener('abort', onAbort);
           if (settled) { if (handle !== null) host.bodyCancel(handle); return; }
           settled = true;
           const h = new Headers();
@@ -352,9 +358,9 @@
           const nullBody = [101, 204, 205, 304].includes(status) || req.method === 'HEAD';
           if (nullBody && handle !== null) host.bodyCancel(handle);
           resolve(receivedResponse(status, statusText, h, nullBody || handle === null ? null : streamFromHost(handle),
-            req.url, false));
+            req.url, false, true));
         },
-        (name, message) => { signal.removeEventListener('abort', onAbort); if (!settled) { settled = true; reject(hostError(name, message)); } });
+        (name, message) => { if (signal !== null) signal.removeEventListener('abort', onAbort); if (!settled) { settled = true; reject(hostError(name, message)); } });
     });
   }
 
