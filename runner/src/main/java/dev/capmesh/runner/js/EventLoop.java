@@ -31,6 +31,12 @@ final class EventLoop {
 
     /** {@code st} can no longer answer: nothing it waits on is left. */
     void neverAnswers(RequestState st);
+
+    /**
+     * A task has run (or thrown): what it left to do at its end runs now, on the loop's thread,
+     * charged to the same state (KV commands held back during the task are sent here).
+     */
+    void taskEnded();
   }
 
   final RequestState loading;
@@ -114,6 +120,7 @@ final class EventLoop {
     } catch (PolyglotException | IllegalStateException | OutOfMemoryError | StackOverflowError e) {
       host.taskFailed(st, e);
     } finally {
+      host.taskEnded();
       current = null;
       long used = threadCpuNanos() - start;
       st.cpuNanos += used;

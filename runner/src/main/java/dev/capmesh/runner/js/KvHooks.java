@@ -1,11 +1,13 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.runner.kv.KvBackend;
 import dev.capmesh.runner.kv.KvEntry;
 import dev.capmesh.runner.kv.KvNamespace;
 import dev.capmesh.runner.kv.KvPage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -33,6 +35,10 @@ final class KvHooks {
   private final WorkerContext wc;
   /** Context thread only (toJs runs there). */
   private final Utf8 utf8 = new Utf8();
+  /** Context thread only: the namespaces whose backend calls the running task holds back. */
+  private final ArrayList<KvNamespace> holding = new ArrayList<>(2);
+  /** Context thread only: their batches, sent when the task ends. */
+  private final ArrayList<KvBackend.Batch> batches = new ArrayList<>(2);
 
   KvHooks(WorkerContext wc) {
     this.wc = wc;
@@ -55,6 +61,13 @@ final class KvHooks {
       return start(a[0], a[a.length - 2], a[a.length - 1], "put", text(a[1]), 0,
           ns -> ns.put(a[1].asString(), value[0] = bytes(a[2]), number(a[3]), number(a[4]), text(a[5])),
           v -> NOTHING, v -> 0, () -> value[0] == null ? 0 : value[0].length);
+    });
+    // getMany(handle, keys, cacheTtl, asText, resolve, reject): the bulk get([...]); resolves
+    // with one flat array, three elements per key as get's answer.
+    m.put("getMany", (ProxyExecutable) a -> {
+      boolean asText = a[3].isBoolean() && a[3].asBoolean();
+      startMany(a[0], a[1], a[2], asText, a[4], a[5]);
+      return null;
     });
     m.put("del", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "delete", text(a[1]), 0,
         ns -> ns.delete(a[1].asString()), v -> NOTHING, v -> 0));
@@ -126,6 +139,89 @@ final class KvHooks {
     return start(handle, resolve, reject, operation, target, bytesOut, op, toJs, bytesIn, null);
   }
 
+  /**
+   * The bulk get: one KV get per key (each counted, checked and recorded as one), sent to the
+   * backend together, answered in one resumption once all are in: a flat array of
+   * {@code [value, metadata, decoded]} per key, in order. The first failure rejects.
+   */
+  private void startMany(Value handle, Value keyArray, Value cacheTtlValue, boolean asText, Value resolve,
+      Value reject) {
+    Handles.Kv kv = Handles.kv(handle);
+    if (kv == null) {
+      throw new IllegalArgumentException("not a KV handle");
+    }
+    int n = (int) keyArray.getArraySize();
+    String[] keys = new String[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = keyArray.getArrayElement(i).asString();
+    }
+    BindingUses uses = wc.worker.uses();
+    long start = uses.enabled ? System.nanoTime() : 0;
+    RequestState st = wc.current();
+    String refusal = st == null ? null : uses.refusal();
+    String refused = st == null ? "KV operations are possible only while the worker handles a request"
+        : refusal != null ? "refused: " + refusal : null;
+    if (refused == null && st.kvOperations.addAndGet(n) > MAX_OPERATIONS_PER_REQUEST) {
+      refused = "too many KV operations: a request may make at most " + MAX_OPERATIONS_PER_REQUEST
+          + " (request id " + st.requestId + ")";
+    }
+    if (refused != null) {
+      for (String key : keys) {
+        uses.record(st, kv.binding, "kv", "get", key, Outcome.ERROR, 0, 0, start);
+      }
+      reject.execute("Error", "KV binding \"" + kv.binding + "\": " + refused);
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    CompletableFuture<@Nullable KvEntry>[] stages = new CompletableFuture[n];
+    Double cacheTtl = number(cacheTtlValue);
+    hold(kv.namespace);
+    for (int i = 0; i < n; i++) {
+      String key = keys[i];
+      try {
+        stages[i] = kv.namespace.get(key, cacheTtl).toCompletableFuture();
+      } catch (RuntimeException e) {
+        // Argument errors (a key over the limit): recorded for this key and the ones not started.
+        for (int j = i; j < n; j++) {
+          uses.record(st, kv.binding, "kv", "get", keys[j], Outcome.ERROR, 0, 0, start);
+        }
+        for (int j = 0; j < i; j++) {
+          recordWhenDone(uses, st, kv, keys[j], stages[j], start);
+        }
+        reject.execute(e instanceof IllegalArgumentException ? "TypeError" : "Error", message(kv, e));
+        return;
+      }
+      recordWhenDone(uses, st, kv, key, stages[i], start);
+    }
+    if (st.kvBatch == null) {
+      st.kvBatch = new WorkerContext.Batch();
+    }
+    WorkerContext.Batch batch = st.kvBatch;
+    st.opened();
+    CompletableFuture.allOf(stages).whenComplete((x, error) -> wc.resumeBatched(st, batch, () -> {
+      if (error != null) {
+        reject.execute("Error", message(kv, error));
+        return;
+      }
+      Object[] flat = new Object[3 * n];
+      for (int i = 0; i < n; i++) {
+        Object[] one = asText ? textEntry(stages[i].join()) : entry(stages[i].join());
+        flat[3 * i] = one[0];
+        flat[3 * i + 1] = one[1];
+        flat[3 * i + 2] = one.length > 2 ? one[2] : Boolean.FALSE;
+      }
+      resolve.execute(ProxyArray.fromArray(flat));
+    }));
+  }
+
+  private static void recordWhenDone(BindingUses uses, RequestState st, Handles.Kv kv, String key,
+      CompletableFuture<@Nullable KvEntry> stage, long start) {
+    if (uses.enabled) {
+      stage.whenComplete((value, error) -> uses.record(st, kv.binding, "kv", "get", key,
+          error == null ? Outcome.OK : BindingUses.failure(error), error == null ? size(value) : 0, 0, start));
+    }
+  }
+
   /** As above; {@code sent}, when given, tells the bytes sent once {@code op} has run. */
   private <T> @Nullable Object start(Value handle, Value resolve, Value reject, String operation,
       @Nullable String target, long bytesOutGiven, Function<KvNamespace, CompletionStage<T>> op,
@@ -157,6 +253,7 @@ final class KvHooks {
     }
     CompletionStage<T> stage;
     try {
+      hold(kv.namespace);
       stage = op.apply(kv.namespace);
     } catch (IllegalArgumentException e) {
       uses.record(st, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
@@ -188,6 +285,34 @@ final class KvHooks {
       });
     });
     return null;
+  }
+
+  /**
+   * Holds the backend calls of {@code ns} until the running task ends: the operations a worker
+   * starts in one turn (a Promise.all of gets) reach Redis in one write, not one each.
+   */
+  private void hold(KvNamespace ns) {
+    for (int i = 0; i < holding.size(); i++) {
+      if (holding.get(i) == ns) {
+        return;
+      }
+    }
+    if (holding.isEmpty()) {
+      wc.atTaskEnd(this::sendHeld);
+    }
+    holding.add(ns);
+    KvBackend.Batch b = ns.hold();
+    if (b != null) {
+      batches.add(b);
+    }
+  }
+
+  private void sendHeld() {
+    holding.clear();
+    for (int i = 0; i < batches.size(); i++) {
+      batches.get(i).send();
+    }
+    batches.clear();
   }
 
   /** "KV binding "NAME": put failed: ..." with the worker's secrets redacted. */

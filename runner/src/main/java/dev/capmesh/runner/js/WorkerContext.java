@@ -153,6 +153,28 @@ final class WorkerContext implements EventLoop.Host {
     }
   }
 
+  /** Context thread only: what the running task left for its end (see {@link #atTaskEnd}). */
+  private final java.util.ArrayList<Runnable> taskEnd = new java.util.ArrayList<>();
+
+  /**
+   * Runs {@code action} once the task running now ends (thrown or not), on this thread. Context
+   * thread only.
+   */
+  void atTaskEnd(Runnable action) {
+    taskEnd.add(action);
+  }
+
+  @Override public void taskEnded() {
+    for (int i = 0; i < taskEnd.size(); i++) {
+      try {
+        taskEnd.get(i).run();
+      } catch (RuntimeException e) {
+        log.error("event=task-end-failed worker={}", worker.name(), e);
+      }
+    }
+    taskEnd.clear();
+  }
+
   /** A task of {@code st} threw: out of memory stops the context; the rest is logged. */
   @Override public void taskFailed(RequestState st, Throwable error) {
     if (error instanceof PolyglotException e) {

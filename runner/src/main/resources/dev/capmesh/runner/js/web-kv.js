@@ -5,7 +5,7 @@
   const { ReadableStream } = internal;
   const kv = host.kv;
   // Read once: a call through a cached executable skips the proxy's member lookup per operation.
-  const hostGet = kv.get, hostPut = kv.put;
+  const hostGet = kv.get, hostPut = kv.put, hostGetMany = kv.getMany;
   const MAX_VALUE_BYTES = 25 * 1024 * 1024;
   const MAX_BULK_KEYS = 100;
 
@@ -251,12 +251,32 @@
       return [decodeValue(value, type), meta === null ? null : JSON.parse(meta)];
     }
     async #bulk(keys, options, withMetadata) {
-      const { type } = readOptions(options, 'get');
+      const { type, cacheTtl } = readOptions(options, 'get');
       if (type !== 'text' && type !== 'json') throw new TypeError(`KV get failed: a bulk get returns "text" or "json", not "${type}"`);
       if (keys.length === 0 || keys.length > MAX_BULK_KEYS) throw new TypeError(`KV get failed: a bulk get takes 1 to ${MAX_BULK_KEYS} keys, not ${keys.length}`);
-      const results = await Promise.all(keys.map((k) => this.#get(k, options, 'get')));
       const out = new Map();
-      keys.forEach((k, i) => out.set(String(k), withMetadata ? { value: results[i][0], metadata: results[i][1] } : results[i][0]));
+      if (this.#remote !== null) {
+        const results = await Promise.all(keys.map((k) => this.#get(k, options, 'get')));
+        keys.forEach((k, i) => out.set(String(k), withMetadata ? { value: results[i][0], metadata: results[i][1] } : results[i][0]));
+        return out;
+      }
+      // A native namespace: one host call for all keys, sent to the backend together, one answer
+      // (three elements per key: value, metadata, whether the host decoded the value).
+      const n = keys.length;
+      const names = new ArrayC(n);
+      for (let i = 0; i < n; i++) names[i] = String(keys[i]);
+      const handle = this.#handle;
+      const flat = await new PromiseC((resolve, reject) => {
+        hostGetMany(handle, names, cacheTtl, true, resolve, (name, message) => reject(hostError(name, message)));
+      });
+      for (let i = 0; i < n; i++) {
+        const value = flat[3 * i], meta = flat[3 * i + 1];
+        let v;
+        if (value === null) v = null;
+        else if (flat[3 * i + 2] === true) v = type === 'json' ? JSON.parse(value) : value;
+        else v = decodeValue(value, type);
+        out.set(names[i], withMetadata ? { value: v, metadata: meta === null ? null : JSON.parse(meta) } : v);
+      }
       return out;
     }
     put(key, value, options) {
