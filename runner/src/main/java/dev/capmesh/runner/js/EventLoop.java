@@ -4,6 +4,7 @@ import dev.capmesh.runner.observe.WorkerMeter;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.graalvm.polyglot.PolyglotException;
 import org.jspecify.annotations.Nullable;
 
@@ -33,10 +34,11 @@ final class EventLoop {
     void neverAnswers(RequestState st);
 
     /**
-     * A task has run (or thrown): what it left to do at its end runs now, on the loop's thread,
-     * charged to the same state (KV commands held back during the task are sent here).
+     * A task has run (or thrown), outside any task now; {@code idle}: no other task is queued.
+     * What tasks left for the end of a stretch of work runs here when it is due (KV commands
+     * held back by those tasks are sent here, together; no request's CPU time).
      */
-    void taskEnded();
+    void afterTask(boolean idle);
   }
 
   final RequestState loading;
@@ -48,6 +50,8 @@ final class EventLoop {
   private volatile long threadId = -1;
   private volatile @Nullable RequestState current;
   private volatile long taskStartCpu;
+  /** Tasks posted and not started yet. */
+  private final AtomicInteger waiting = new AtomicInteger();
   /** Loop thread only (the constructor's write is published by the executor's start). */
   private long backgroundWindowStart = System.nanoTime();
 
@@ -89,13 +93,20 @@ final class EventLoop {
       return;
     }
     st.queued.incrementAndGet();
+    waiting.incrementAndGet();
     try {
       executor.execute(() -> {
         st.queued.decrementAndGet();
-        runTask(st, task);
+        waiting.decrementAndGet();
+        try {
+          runTask(st, task);
+        } finally {
+          host.afterTask(waiting.get() == 0);
+        }
       });
     } catch (RejectedExecutionException e) {
       st.queued.decrementAndGet();
+      waiting.decrementAndGet();
       st.kill(host.toldReason(), false);
     }
   }
@@ -120,7 +131,6 @@ final class EventLoop {
     } catch (PolyglotException | IllegalStateException | OutOfMemoryError | StackOverflowError e) {
       host.taskFailed(st, e);
     } finally {
-      host.taskEnded();
       current = null;
       long used = threadCpuNanos() - start;
       st.cpuNanos += used;
