@@ -6,8 +6,9 @@
 #
 # Through a worker: bin/runner serves one worker bound to a `kv` service on that Redis. Each HTTP
 # request makes B KV operations (B=1; B=64 awaited one after the other, "seq"; B=64 at once through
-# Promise.all, "par") and checks every answer; wrk counts requests, KV ops/s = requests/s x B.
-# Operations in flight: wrk connections for B=1 and seq (32), connections x 64 for par (4 x 64).
+# Promise.all, "par"; one bulk get([...]) of B=64 keys, "bulk") and checks every answer; wrk
+# counts requests, KV ops/s = requests/s x B. Operations in flight: wrk connections for B=1 and
+# seq (32), connections x 64 for par and bulk (4 x 64).
 # Raw: KvRawDriver (benchmarks module), a long-lived JVM: N slots each issuing its next Lettuce
 # async GET/SET when the previous completes (N = the worker row's in-flight count); the same with
 # the runner's RedisKv backend alone (no worker, no JS). GET /hello (no KV) is the ceiling of the
@@ -63,6 +64,12 @@ export default {
     const b = Number(u.searchParams.get('b') || '1');
     const par = u.searchParams.get('mode') === 'par';
     const get = u.pathname === '/get';
+    if (get && u.searchParams.get('mode') === 'bulk') {
+      // One bulk get of B keys (the same key B times: B reads from Redis, one Map entry).
+      const m = await env.KV.get(new Array(b).fill('key'));
+      if (m.get('key') !== VALUE) return new Response('unexpected answer', { status: 500 });
+      return new Response(VALUE);
+    }
     const one = () => (get ? env.KV.get('key') : env.KV.put('key', VALUE));
     let answers;
     if (par) {
@@ -110,6 +117,7 @@ rows=(
   "put64seq /put?b=64&mode=seq 32 64 32 put kvput"
   "get64par /get?b=64&mode=par 4 64 256 get kvget"
   "put64par /put?b=64&mode=par 4 64 256 put kvput"
+  "get64bulk /get?b=64&mode=bulk 4 64 256 get kvget"
 )
 
 # Requests/s of one wrk window, times B; a window with errors or non-2xx answers counts as 0.
@@ -171,7 +179,8 @@ print(open(f"{d}/header.txt").read().rstrip())
 print()
 print("KV ops/s (median of rounds; each round in brackets); ratio = worker / raw Lettuce, target >= 0.8x")
 print(f"{'row':10} {'in flight':>9} {'worker':>9} {'RedisKv':>9} {'Lettuce':>9} {'ratio':>6} {'RedisKv/L':>9}")
-rows = [("get1", 32), ("put1", 32), ("get64seq", 32), ("put64seq", 32), ("get64par", 256), ("put64par", 256)]
+rows = [("get1", 32), ("put1", 32), ("get64seq", 32), ("put64seq", 32), ("get64par", 256), ("put64par", 256),
+        ("get64bulk", 256)]
 for name, n in rows:
     w, k, l = med(f"worker-{name}"), med(f"redisKv-{name}"), med(f"raw-{name}")
     print(f"{name:10} {n:9} {w:9.0f} {k:9.0f} {l:9.0f} {w/l:5.2f}x {k/l:8.2f}x"

@@ -77,6 +77,12 @@ const scenarios = {
     if (op === 'put') { await kv.put('short', 'lived', { expirationTtl: 60 }); return { done: true }; }
     return { value: await kv.get('short'), keys: (await kv.list()).keys.map((k) => k.name) };
   },
+  async ttlBulk(kv) {
+    return { value: Object.fromEntries(await kv.get(['short', 'other'])) };
+  },
+  async bulkOne(kv, url) {
+    return attempt(async () => (await kv.get([url.searchParams.get('k')])).get(url.searchParams.get('k')));
+  },
   async hostile(kv, url, env) {
     const r = {};
     // Anything iterated or applied while the binding works is recorded: a host handle must not pass.
@@ -115,6 +121,40 @@ const scenarios = {
     r.rpcInObject = await attempt(() => env.PEER.take({ kv }));
     console.log('env is', env, 'kv is', kv);
     r.thrown = await attempt(() => kv.get('k'.repeat(600)));
+    return r;
+  },
+  async bulk(kv) {
+    const r = {};
+    const keys = [];
+    for (let i = 0; i < 100; i++) keys.push('b' + i);
+    await Promise.all(keys.map((k, i) => kv.put(k, i % 2 ? JSON.stringify({ i }) : 'v' + i, i % 3 ? {} : { metadata: { i } })));
+    await kv.put('bad', new Uint8Array([0xed, 0xa0, 0x80, 0x41]).buffer);
+    const all = await kv.get(keys);
+    r.size = all.size;
+    r.inOrder = [...all.keys()].join() === keys.join();
+    r.some = [all.get('b0'), all.get('b1'), all.get('b98'), all.get('b99')];
+    const json = await kv.get(['b1', 'b3', 'nope'], 'json');
+    r.json = Object.fromEntries(json);
+    r.withMeta = Object.fromEntries(await kv.getWithMetadata(['b0', 'b1', 'b3', 'nope'], { type: 'text' }));
+    r.duplicates = Object.fromEntries(await kv.get(['b0', 'b0', 2]));
+    r.badText = [...(await kv.get(['bad'])).get('bad')].map((c) => c.charCodeAt(0));
+    r.badJson = await attempt(() => kv.get(['bad'], 'json'));
+    r.tooMany = await attempt(() => kv.get(keys.concat(['b100'])));
+    r.none = await attempt(() => kv.get([]));
+    r.dot = await attempt(() => kv.get(['b0', '.']));
+    r.longKey = await attempt(() => kv.get(['b0', 'k'.repeat(513)]));
+    r.cacheTtl = await attempt(() => kv.get(['b0'], { cacheTtl: 30 }));
+    r.arrayBuffer = await attempt(() => kv.get(['b0'], 'arrayBuffer'));
+    return r;
+  },
+  async bulkLimit(kv) {
+    // Each key of a bulk get counts as one operation: ten of 100 keys are the most a request may make.
+    const keys = [];
+    for (let i = 0; i < 100; i++) keys.push('b' + i);
+    const r = {};
+    for (let i = 0; i < 9; i++) await kv.get(keys);
+    r.tenth = await attempt(async () => (await kv.get(keys)).size);
+    r.overLimit = await attempt(() => kv.get(['b0']));
     return r;
   },
   async ping() { return { pong: true }; },

@@ -154,6 +154,65 @@ class KvBindingTest {
     }
   }
 
+  // The protocol binding's bulk get (one fetch per key) stays as it was; 100 keys are over a
+  // request's 50 subrequests there.
+  @ParameterizedTest @ValueSource(strings = {"embedded", "redis"})
+  void aBulkGetAnswersEveryKeyInOrderAndChecksEachAsOneGet(String kind) throws Exception {
+    start(config(spec(kind)), Duration.ofSeconds(5));
+    Map<String, String> r = call("/bulk");
+    assertThat(r.get("size")).isEqualTo("100");
+    assertThat(r.get("inOrder")).isEqualTo("true");
+    assertThat(r.get("some")).isEqualTo("[\"v0\",\"{\\\"i\\\":1}\",\"v98\",\"{\\\"i\\\":99}\"]");
+    assertThat(r.get("json")).isEqualTo("{\"b1\":{\"i\":1},\"b3\":{\"i\":3},\"nope\":null}");
+    assertThat(r.get("withMeta")).isEqualTo("{\"b0\":{\"value\":\"v0\",\"metadata\":{\"i\":0}},"
+        + "\"b1\":{\"value\":\"{\\\"i\\\":1}\",\"metadata\":null},\"b3\":{\"value\":\"{\\\"i\\\":3}\",\"metadata\":{\"i\":3}},"
+        + "\"nope\":{\"value\":null,\"metadata\":null}}");
+    assertThat(r.get("duplicates")).isEqualTo("{\"2\":null,\"b0\":\"v0\"}");
+    assertThat(r.get("badText")).isEqualTo("[65533,65533,65533,65]");
+    assertThat(r.get("badJson")).contains("\"error\":\"SyntaxError\"");
+    assertThat(r.get("tooMany")).contains("TypeError", "a bulk get takes 1 to 100 keys, not 101");
+    assertThat(r.get("none")).contains("TypeError", "a bulk get takes 1 to 100 keys, not 0");
+    assertThat(r.get("dot")).contains("TypeError", "get failed: a key must not be");
+    assertThat(r.get("longKey")).contains("TypeError", "get failed: the key is 513 bytes in UTF-8, over the key length limit of 512 bytes");
+    assertThat(r.get("cacheTtl")).contains("TypeError", "cacheTtl 30 is under the minimum cacheTtl of 60 seconds");
+    assertThat(r.get("arrayBuffer")).contains("TypeError", "a bulk get returns \\\"text\\\" or \\\"json\\\"");
+    Map<String, String> limit = call("/bulkLimit");
+    assertThat(limit.get("tenth")).isEqualTo("{\"ok\":100}");
+    assertThat(limit.get("overLimit")).contains("too many KV operations: a request may make at most 1000");
+  }
+
+  @Test
+  void aBulkGetIsExactOnExpiryAndRecordsEveryKey() throws Exception {
+    start(config(spec("redis")), Duration.ofSeconds(5));
+    call("/ttl?op=put");
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(call("/ttlBulk")).containsEntry("value", "{\"short\":\"lived\",\"other\":null}");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(call("/ttlBulk")).containsEntry("value", "{\"short\":null,\"other\":null}");
+  }
+
+  @Test
+  void aRedisThatStopsAnsweringOnAnOpenConnectionRejectsWithinTheTimeout() throws Exception {
+    try (RedisServerProcess server = RedisServerProcess.start(null)) {
+      start(config("(redis = (url = \"" + server.url() + "\", keyPrefix = \"pause:\"))"), Duration.ofMillis(800));
+      assertThat(call("/put?k=k&v=v")).containsEntry("ok", "undefined");
+      assertThat(call("/get?k=k")).containsEntry("ok", "\"v\"");
+      // The connection stays open; Redis holds every client command for 4 s.
+      try (var client = io.lettuce.core.RedisClient.create(server.url()); var c = client.connect()) {
+        assertThat(c.sync().clientPause(4_000)).isEqualTo("OK");
+      }
+      Map<String, String> get = call("/get?k=k");
+      assertThat(get.get("message")).contains("KV binding \\\"KV\\\": get failed: Redis 127.0.0.1:" + server.port
+          + " did not answer within 800 ms");
+      Map<String, String> bulk = call("/bulkOne?k=k");
+      assertThat(bulk.get("message")).contains("KV binding \\\"KV\\\": get failed: Redis 127.0.0.1:" + server.port
+          + " did not answer within 800 ms");
+      Map<String, String> put = call("/put?k=k&v=w");
+      assertThat(put.get("message")).contains("KV binding \\\"KV\\\": put failed: Redis 127.0.0.1:" + server.port
+          + " did not answer within 800 ms");
+    }
+  }
+
   @Test
   void aKvBindingToADiskServiceKeepsAStoreInItsDirectory() throws Exception {
     Files.createDirectories(dir.resolve("files"));

@@ -9,6 +9,7 @@ import dev.capmesh.runner.storage.ObjectWrite;
 import dev.capmesh.runner.storage.s3.S3ObjectBackend;
 import dev.capmesh.testing.s3.S3TestServer;
 import java.nio.ByteBuffer;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -44,6 +46,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * SDK alone ({@code S3AsyncClient.getObject} streamed to a counting subscriber, the client set up
  * like the backend's: two event loops, checksums only where required). The server is the same
  * for both, in this JVM, so the difference is the backend's own cost. Four threads.
+ *
+ * <p>With {@code -p endpoint=http://127.0.0.1:PORT} both read from that server instead (bucket
+ * {@code bench}, object {@code obj}, 1 MiB, already there; the key {@code AKIDBENCH000000001} /
+ * {@code bench-secret}): bench/storage/run.sh's standalone s3proxy, the one its worker reads
+ * from, so the SDK row and the worker row measure the same server and object.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -57,20 +64,31 @@ public class S3GetBenchmark {
   private static final String SECRET = "bench-secret";
   private static final int SIZE = 1 << 20;
 
+  /** An S3 server already holding {@code bench/obj}, or "in-process": start s3proxy in this JVM. */
+  @Param("in-process") public String endpoint;
+
   private S3TestServer server;
   private S3ObjectBackend backend;
   private S3AsyncClient sdk;
 
   @Setup public void setUp() {
-    server = S3TestServer.start(KEY_ID, SECRET);
-    server.createBucket("bench");
+    URI at;
+    if (endpoint.equals("in-process")) {
+      server = S3TestServer.start(KEY_ID, SECRET);
+      server.createBucket("bench");
+      at = server.endpoint();
+    } else {
+      at = URI.create(endpoint);
+    }
     var env = Map.of("KEY", KEY_ID, "SECRET", SECRET);
-    backend = S3ObjectBackend.create(S3Backend.newBuilder().setEndpoint(server.endpoint().toString())
+    backend = S3ObjectBackend.create(S3Backend.newBuilder().setEndpoint(at.toString())
         .setBucket("bench").setPathStyle(true).setAccessKeyIdEnv("KEY").setSecretAccessKeyEnv("SECRET").build(),
         Path.of("."), env::get, Duration.ofSeconds(10));
-    byte[] bytes = new byte[SIZE];
-    new java.util.Random(1).nextBytes(bytes);
-    backend.put("obj", BodyStreams.of(bytes), ObjectWrite.PLAIN, Conditions.NONE).toCompletableFuture().join();
+    if (server != null) {
+      byte[] bytes = new byte[SIZE];
+      new java.util.Random(1).nextBytes(bytes);
+      backend.put("obj", BodyStreams.of(bytes), ObjectWrite.PLAIN, Conditions.NONE).toCompletableFuture().join();
+    }
     // Configured as the backend configures its reader (same HTTP client settings, checksums only
     // where required), so the difference is the backend's own work.
     sdk = S3AsyncClient.builder()
@@ -80,7 +98,7 @@ public class S3GetBenchmark {
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET)))
-        .endpointOverride(server.endpoint())
+        .endpointOverride(at)
         .forcePathStyle(true)
         .build();
   }
@@ -88,7 +106,9 @@ public class S3GetBenchmark {
   @TearDown public void tearDown() {
     sdk.close();
     backend.close();
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   @Benchmark public long backendGet() {

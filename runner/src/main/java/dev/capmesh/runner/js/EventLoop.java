@@ -4,6 +4,7 @@ import dev.capmesh.runner.observe.WorkerMeter;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.graalvm.polyglot.PolyglotException;
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +32,13 @@ final class EventLoop {
 
     /** {@code st} can no longer answer: nothing it waits on is left. */
     void neverAnswers(RequestState st);
+
+    /**
+     * A task has run (or thrown), outside any task now; {@code idle}: no other task is queued.
+     * What tasks left for the end of a stretch of work runs here when it is due (KV commands
+     * held back by those tasks are sent here, together; no request's CPU time).
+     */
+    void afterTask(boolean idle);
   }
 
   final RequestState loading;
@@ -42,6 +50,8 @@ final class EventLoop {
   private volatile long threadId = -1;
   private volatile @Nullable RequestState current;
   private volatile long taskStartCpu;
+  /** Tasks posted and not started yet. */
+  private final AtomicInteger waiting = new AtomicInteger();
   /** Loop thread only (the constructor's write is published by the executor's start). */
   private long backgroundWindowStart = System.nanoTime();
 
@@ -83,13 +93,20 @@ final class EventLoop {
       return;
     }
     st.queued.incrementAndGet();
+    waiting.incrementAndGet();
     try {
       executor.execute(() -> {
         st.queued.decrementAndGet();
-        runTask(st, task);
+        waiting.decrementAndGet();
+        try {
+          runTask(st, task);
+        } finally {
+          host.afterTask(waiting.get() == 0);
+        }
       });
     } catch (RejectedExecutionException e) {
       st.queued.decrementAndGet();
+      waiting.decrementAndGet();
       st.kill(host.toldReason(), false);
     }
   }

@@ -1,12 +1,15 @@
 package dev.capmesh.runner.js;
 
+import dev.capmesh.runner.kv.KvBackend;
 import dev.capmesh.runner.kv.KvEntry;
 import dev.capmesh.runner.kv.KvNamespace;
 import dev.capmesh.runner.kv.KvPage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -28,11 +31,16 @@ final class KvHooks {
   /** KV operations one request may make, as in Workers KV. */
   static final int MAX_OPERATIONS_PER_REQUEST = 1000;
 
-  private static final Object[] NOTHING = new Object[0];
-
   private final WorkerContext wc;
-  /** Context thread only (toJs runs there). */
+  /** The glue's settleGet and rejectWith (web-kv.js), given by setup; context thread only. */
+  private @Nullable Value settleGet;
+  private @Nullable Value rejectWith;
+  /** Context thread only (answers are decoded there). */
   private final Utf8 utf8 = new Utf8();
+  /** Context thread only: the namespaces whose backend calls are held back until the next flush. */
+  private final ArrayList<KvNamespace> holding = new ArrayList<>(2);
+  /** Context thread only: their batches, sent at the context's next flush. */
+  private final ArrayList<KvBackend.Batch> batches = new ArrayList<>(2);
 
   KvHooks(WorkerContext wc) {
     this.wc = wc;
@@ -40,28 +48,71 @@ final class KvHooks {
 
   ProxyObject asProxy() {
     Map<String, Object> m = new HashMap<>();
-    // get(handle, key, cacheTtl, asText, resolve, reject): asText asks for the value decoded
-    // from UTF-8 here when it is well-formed (the JS glue decodes anything else itself).
+    // setup(settleGet, rejectWith): the glue's two shared functions, given once per context.
+    m.put("setup", (ProxyExecutable) a -> {
+      settleGet = a[0];
+      rejectWith = a[1];
+      return null;
+    });
+    // get(handle, key, cacheTtl, code, resolve, reject): code = type (0 text, 1 json,
+    // 2 arrayBuffer, 3 stream) + 4 with metadata. resolve and reject are the promise's own: a
+    // text value decoded here (well-formed UTF-8) or null is resolved with directly, anything
+    // else goes through settleGet (web-kv.js).
     m.put("get", (ProxyExecutable) a -> {
-      boolean asText = a.length > 5 && a[3].isBoolean() && a[3].asBoolean();
-      return start(a[0], a[a.length - 2], a[a.length - 1], "get", text(a[1]), 0,
-          ns -> ns.get(a[1].asString(), number(a[2])), asText ? this::textEntry : KvHooks::entry,
-          KvHooks::size);
+      String key = a[1].asString();
+      int code = a[3].asInt();
+      Value reject = a[5];
+      return start(a[0], a[4], reject, "get", key, 0, ns -> ns.get(key, number(a[2])),
+          (resolve, e) -> answerGet(resolve, reject, code, e), KvHooks::size, null);
     });
     // put(handle, key, value, expiration, expirationTtl, metadata, resolve, reject): the value is
     // an ArrayBuffer, or a string encoded here as utf8Encode (web-core.js) would.
     m.put("put", (ProxyExecutable) a -> {
       byte[][] value = new byte[1][];
-      return start(a[0], a[a.length - 2], a[a.length - 1], "put", text(a[1]), 0,
-          ns -> ns.put(a[1].asString(), value[0] = bytes(a[2]), number(a[3]), number(a[4]), text(a[5])),
-          v -> NOTHING, v -> 0, () -> value[0] == null ? 0 : value[0].length);
+      String key = a[1].asString();
+      return start(a[0], a[6], a[7], "put", key, 0,
+          ns -> ns.put(key, value[0] = bytes(a[2]), number(a[3]), number(a[4]), text(a[5])),
+          (resolve, v) -> resolve.executeVoid(), v -> 0, () -> value[0] == null ? 0 : value[0].length);
     });
-    m.put("del", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "delete", text(a[1]), 0,
-        ns -> ns.delete(a[1].asString()), v -> NOTHING, v -> 0));
-    m.put("list", (ProxyExecutable) a -> start(a[0], a[a.length - 2], a[a.length - 1], "list",
+    // getMany(handle, keys, cacheTtl, asText, resolve, reject): the bulk get([...]); resolves
+    // with one flat array, three elements per key: value, metadata, whether decoded here.
+    m.put("getMany", (ProxyExecutable) a -> {
+      boolean asText = a[3].isBoolean() && a[3].asBoolean();
+      startMany(a[0], a[1], a[2], asText, a[4], a[5]);
+      return null;
+    });
+    // del(handle, key, resolve, reject); list(handle, prefix, limit, cursor, resolve, reject):
+    // list resolves with (complete, cursor, flat keys).
+    m.put("del", (ProxyExecutable) a -> start(a[0], a[2], a[3], "delete", text(a[1]), 0,
+        ns -> ns.delete(a[1].asString()), (resolve, v) -> resolve.executeVoid(), v -> 0, null));
+    m.put("list", (ProxyExecutable) a -> start(a[0], a[4], a[5], "list",
         a[1].isNull() ? "" : a[1].asString(), 0,
-        ns -> ns.list(text(a[1]), number(a[2]), text(a[3])), KvHooks::listing, v -> 0));
+        ns -> ns.list(text(a[1]), number(a[2]), text(a[3])), (resolve, l) -> resolve.execute(listing(l)),
+        v -> 0, null));
     return ProxyObject.fromMap(m);
+  }
+
+  /** Settles a get's promise with entry {@code e} as {@code code} asks (see "get" above). */
+  private void answerGet(Value resolve, Value reject, int code, @Nullable KvEntry e) {
+    int type = code & 3;
+    boolean withMetadata = (code & 4) != 0;
+    Value settleGet = glue(this.settleGet);
+    if (e == null) {
+      if (withMetadata) {
+        settleGet.execute(resolve, reject, code, null, null, false);
+      } else {
+        resolve.execute((Object) null);
+      }
+      return;
+    }
+    String text = type <= 1 ? utf8.decodeWellFormed(e.value()) : null;
+    if (text != null && type == 0 && !withMetadata) {
+      resolve.execute(text);
+    } else if (text != null) {
+      settleGet.execute(resolve, reject, code, text, e.metadataJson(), true);
+    } else {
+      settleGet.execute(resolve, reject, code, WorkerContext.latin1(e.value()), e.metadataJson(), false);
+    }
   }
 
   private static long size(@Nullable KvEntry e) {
@@ -91,8 +142,8 @@ final class KvHooks {
   }
 
   private static Object[] entry(@Nullable KvEntry e) {
-    return e == null ? new Object[] {null, null}
-        : new Object[] {WorkerContext.latin1(e.value()), e.metadataJson()};
+    return e == null ? new Object[] {null, null, false}
+        : new Object[] {WorkerContext.latin1(e.value()), e.metadataJson(), false};
   }
 
   /** The entry with its value as text when it is well-formed UTF-8 (third element true). */
@@ -116,20 +167,98 @@ final class KvHooks {
   }
 
   /**
-   * Starts {@code op} on the handle's namespace; {@code resolve} gets {@code toJs} of the
-   * result. Never throws into JS: every failure becomes a rejection. Each call is one
-   * {@link BindingUses} record ({@code operation} on {@code target}), refused ones included.
+   * The bulk get: one KV get per key (each counted, checked and recorded as one), sent to the
+   * backend together, answered in one resumption once all are in: a flat array of
+   * {@code [value, metadata, decoded]} per key, in order. The first failure rejects.
    */
-  private <T> @Nullable Object start(Value handle, Value resolve, Value reject, String operation,
-      @Nullable String target, long bytesOut, Function<KvNamespace, CompletionStage<T>> op,
-      Function<T, Object[]> toJs, ToLongFunction<T> bytesIn) {
-    return start(handle, resolve, reject, operation, target, bytesOut, op, toJs, bytesIn, null);
+  private void startMany(Value handle, Value keyArray, Value cacheTtlValue, boolean asText, Value resolve,
+      Value reject) {
+    Handles.Kv kv = Handles.kv(handle);
+    if (kv == null) {
+      throw new IllegalArgumentException("not a KV handle");
+    }
+    int n = (int) keyArray.getArraySize();
+    String[] keys = new String[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = keyArray.getArrayElement(i).asString();
+    }
+    BindingUses uses = wc.worker.uses();
+    long start = uses.enabled ? System.nanoTime() : 0;
+    RequestState st = wc.current();
+    String refusal = st == null ? null : uses.refusal();
+    String refused = st == null ? "KV operations are possible only while the worker handles a request"
+        : refusal != null ? "refused: " + refusal : null;
+    if (refused == null && st.kvOperations.addAndGet(n) > MAX_OPERATIONS_PER_REQUEST) {
+      refused = "too many KV operations: a request may make at most " + MAX_OPERATIONS_PER_REQUEST
+          + " (request id " + st.requestId + ")";
+    }
+    if (refused != null) {
+      for (String key : keys) {
+        uses.record(st, kv.binding, "kv", "get", key, Outcome.ERROR, 0, 0, start);
+      }
+      fail(reject, "Error", "KV binding \"" + kv.binding + "\": " + refused);
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    CompletableFuture<@Nullable KvEntry>[] stages = new CompletableFuture[n];
+    Double cacheTtl = number(cacheTtlValue);
+    hold(kv.namespace);
+    for (int i = 0; i < n; i++) {
+      String key = keys[i];
+      try {
+        stages[i] = kv.namespace.get(key, cacheTtl).toCompletableFuture();
+      } catch (RuntimeException e) {
+        // Argument errors (a key over the limit): recorded for this key and the ones not started.
+        for (int j = i; j < n; j++) {
+          uses.record(st, kv.binding, "kv", "get", keys[j], Outcome.ERROR, 0, 0, start);
+        }
+        for (int j = 0; j < i; j++) {
+          recordWhenDone(uses, st, kv, keys[j], stages[j], start);
+        }
+        fail(reject, e instanceof IllegalArgumentException ? "TypeError" : "Error", message(kv, e));
+        return;
+      }
+      recordWhenDone(uses, st, kv, key, stages[i], start);
+    }
+    if (st.kvBatch == null) {
+      st.kvBatch = new WorkerContext.Batch();
+    }
+    WorkerContext.Batch batch = st.kvBatch;
+    st.opened();
+    CompletableFuture.allOf(stages).whenComplete((x, error) -> wc.resumeBatched(st, batch, () -> {
+      if (error != null) {
+        fail(reject, "Error", message(kv, error));
+        return;
+      }
+      Object[] flat = new Object[3 * n];
+      for (int i = 0; i < n; i++) {
+        Object[] one = asText ? textEntry(stages[i].join()) : entry(stages[i].join());
+        flat[3 * i] = one[0];
+        flat[3 * i + 1] = one[1];
+        flat[3 * i + 2] = one.length > 2 ? one[2] : Boolean.FALSE;
+      }
+      resolve.execute(ProxyArray.fromArray(flat));
+    }));
   }
 
-  /** As above; {@code sent}, when given, tells the bytes sent once {@code op} has run. */
+  private static void recordWhenDone(BindingUses uses, RequestState st, Handles.Kv kv, String key,
+      CompletableFuture<@Nullable KvEntry> stage, long start) {
+    if (uses.enabled) {
+      stage.whenComplete((value, error) -> uses.record(st, kv.binding, "kv", "get", key,
+          error == null ? Outcome.OK : BindingUses.failure(error), error == null ? size(value) : 0, 0, start));
+    }
+  }
+
+  /**
+   * Starts {@code op} on the handle's namespace; {@code answer} settles the promise with the
+   * result later, on this thread ({@code resolve} is the promise's own). Never throws into JS:
+   * every failure rejects ({@code reject} with an Error, through the glue's rejectWith). Each
+   * call is one {@link BindingUses} record ({@code operation} on {@code target}), refused ones
+   * included; {@code sent}, when given, tells the bytes sent once {@code op} has run.
+   */
   private <T> @Nullable Object start(Value handle, Value resolve, Value reject, String operation,
       @Nullable String target, long bytesOutGiven, Function<KvNamespace, CompletionStage<T>> op,
-      Function<T, Object[]> toJs, ToLongFunction<T> bytesIn, @Nullable LongSupplier sent) {
+      BiConsumer<Value, T> answer, ToLongFunction<T> bytesIn, @Nullable LongSupplier sent) {
     Handles.Kv kv = Handles.kv(handle);
     if (kv == null) {
       throw new IllegalArgumentException("not a KV handle");
@@ -139,32 +268,33 @@ final class KvHooks {
     RequestState st = wc.current();
     if (st == null) {
       uses.record(null, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
-      reject.execute("Error", "KV binding \"" + kv.binding + "\": KV operations are possible only "
+      fail(reject, "Error", "KV binding \"" + kv.binding + "\": KV operations are possible only "
           + "while the worker handles a request");
       return null;
     }
     String refused = uses.refusal();
     if (refused != null) {
       uses.record(st, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
-      reject.execute("Error", "KV binding \"" + kv.binding + "\": refused: " + refused);
+      fail(reject, "Error", "KV binding \"" + kv.binding + "\": refused: " + refused);
       return null;
     }
     if (st.kvOperations.incrementAndGet() > MAX_OPERATIONS_PER_REQUEST) {
       uses.record(st, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
-      reject.execute("Error", "KV binding \"" + kv.binding + "\": too many KV operations: a request "
+      fail(reject, "Error", "KV binding \"" + kv.binding + "\": too many KV operations: a request "
           + "may make at most " + MAX_OPERATIONS_PER_REQUEST + " (request id " + st.requestId + ")");
       return null;
     }
     CompletionStage<T> stage;
     try {
+      hold(kv.namespace);
       stage = op.apply(kv.namespace);
     } catch (IllegalArgumentException e) {
       uses.record(st, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
-      reject.execute("TypeError", message(kv, e));
+      fail(reject, "TypeError", message(kv, e));
       return null;
     } catch (RuntimeException e) {
       uses.record(st, kv.binding, "kv", operation, target, Outcome.ERROR, 0, 0, start);
-      reject.execute("Error", message(kv, e));
+      fail(reject, "Error", message(kv, e));
       return null;
     }
     long bytesOut = sent == null ? bytesOutGiven : sent.getAsLong();
@@ -181,13 +311,54 @@ final class KvHooks {
       }
       wc.resumeBatched(st, batch, () -> {
         if (error != null) {
-          reject.execute("Error", message(kv, error));
+          fail(reject, "Error", message(kv, error));
         } else {
-          resolve.execute(toJs.apply(value));
+          answer.accept(resolve, value);
         }
       });
     });
     return null;
+  }
+
+  /**
+   * Holds the backend calls of {@code ns} until the context's next flush (once the tasks queued
+   * now have run): the operations a worker starts in one turn (a Promise.all of gets), and those
+   * of the other requests whose tasks run right after, reach Redis in one write, not one each.
+   */
+  private void hold(KvNamespace ns) {
+    for (int i = 0; i < holding.size(); i++) {
+      if (holding.get(i) == ns) {
+        return;
+      }
+    }
+    if (holding.isEmpty()) {
+      wc.atFlush(this::sendHeld);
+    }
+    holding.add(ns);
+    KvBackend.Batch b = ns.hold();
+    if (b != null) {
+      batches.add(b);
+    }
+  }
+
+  private void sendHeld() {
+    holding.clear();
+    for (int i = 0; i < batches.size(); i++) {
+      batches.get(i).send();
+    }
+    batches.clear();
+  }
+
+  /** Rejects with a new {@code name} error (TypeError, Error) saying {@code message}. */
+  private void fail(Value reject, String name, String message) {
+    glue(rejectWith).execute(reject, name, message);
+  }
+
+  private static Value glue(@Nullable Value f) {
+    if (f == null) {
+      throw new IllegalStateException("web-kv.js has not called setup");
+    }
+    return f;
   }
 
   /** "KV binding "NAME": put failed: ..." with the worker's secrets redacted. */

@@ -153,6 +153,45 @@ final class WorkerContext implements EventLoop.Host {
     }
   }
 
+  /** Tasks that may run in a row, after something was left for the flush, before it runs. */
+  static final int MAX_TASKS_BEFORE_FLUSH = 64;
+  /** How long what was left for the flush may wait for it (unless one task runs longer). */
+  static final long MAX_NANOS_BEFORE_FLUSH = 1_000_000;
+
+  /** Context thread only: what the tasks left for the next flush (see {@link #atFlush}). */
+  private final java.util.ArrayList<Runnable> flushActions = new java.util.ArrayList<>();
+  /** Context thread only: tasks run since the first of {@link #flushActions} was added, and when. */
+  private int tasksSinceHeld;
+  private long heldSince;
+
+  /**
+   * Runs {@code action} on this thread at the next flush: once no task is queued, or after
+   * {@value #MAX_TASKS_BEFORE_FLUSH} tasks or {@value #MAX_NANOS_BEFORE_FLUSH} ns since the first
+   * action was left, whichever comes first (checked after every task). Context thread only.
+   */
+  void atFlush(Runnable action) {
+    if (flushActions.isEmpty()) {
+      tasksSinceHeld = 0;
+      heldSince = System.nanoTime();
+    }
+    flushActions.add(action);
+  }
+
+  @Override public void afterTask(boolean idle) {
+    if (flushActions.isEmpty() || !(idle || ++tasksSinceHeld >= MAX_TASKS_BEFORE_FLUSH
+        || System.nanoTime() - heldSince >= MAX_NANOS_BEFORE_FLUSH)) {
+      return;
+    }
+    for (int i = 0; i < flushActions.size(); i++) {
+      try {
+        flushActions.get(i).run();
+      } catch (RuntimeException e) {
+        log.error("event=flush-failed worker={}", worker.name(), e);
+      }
+    }
+    flushActions.clear();
+  }
+
   /** A task of {@code st} threw: out of memory stops the context; the rest is logged. */
   @Override public void taskFailed(RequestState st, Throwable error) {
     if (error instanceof PolyglotException e) {

@@ -1,5 +1,6 @@
 package dev.capmesh.runner.kv;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +33,30 @@ public interface KvBackend extends AutoCloseable {
    * 10.0.0.5:6379"): no credential, key prefix or file path.
    */
   String describe();
+
+  /**
+   * The time within which every get, put and delete stage completes by itself, failing with a
+   * {@link java.util.concurrent.TimeoutException} once it passes; null if the backend does not
+   * bound its calls (then {@link KvNamespace} sets a deadline on each).
+   */
+  default @Nullable Duration callTimeout() {
+    return null;
+  }
+
+  /**
+   * Holds the calls the current thread makes from now on until it sends the returned batch
+   * (which it must, in a finally): a backend that can sends them to its store together. Null if
+   * the backend sends every call at once.
+   */
+  default @Nullable Batch hold() {
+    return null;
+  }
+
+  /** Calls one thread holds back; see {@link #hold}. */
+  interface Batch {
+    /** Sends the held calls and stops holding. */
+    void send();
+  }
 
   /** Releases the backend's files or connections. */
   @Override void close();

@@ -38,6 +38,8 @@ public final class KvNamespace {
   private final Clock clock;
   private final Duration timeout;
   private final UnaryOperator<String> redact;
+  /** Whether the backend bounds get, put and delete by this timeout itself (no timer of ours). */
+  private final boolean bounded;
 
   /**
    * @param redact applied to every backend error text before it leaves (removes credentials the
@@ -51,6 +53,15 @@ public final class KvNamespace {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
     }
+    this.bounded = timeout.equals(backend.callTimeout());
+  }
+
+  /**
+   * Holds the backend calls this thread makes until the returned batch is sent (in a finally);
+   * null if the backend sends each at once. See {@link KvBackend#hold}.
+   */
+  public KvBackend.@Nullable Batch hold() {
+    return backend.hold();
   }
 
   /** What stores the entries, as workers may see it: "the embedded KV store", "Redis 10.0.0.5:6379". */
@@ -65,7 +76,7 @@ public final class KvNamespace {
       throw new IllegalArgumentException("KV get failed: cacheTtl " + number(cacheTtl)
           + " is under the minimum cacheTtl of " + MIN_TTL_SECONDS + " seconds");
     }
-    return guard("get", backend.get(key, nowSeconds()));
+    return guard("get", backend.get(key, nowSeconds()), bounded);
   }
 
   /**
@@ -102,13 +113,13 @@ public final class KvNamespace {
       }
       at = expiration.longValue();
     }
-    return guard("put", backend.put(key, new KvEntry(value, metadataJson, at)));
+    return guard("put", backend.put(key, new KvEntry(value, metadataJson, at)), bounded);
   }
 
   /** Removes {@code key}. */
   public CompletionStage<Void> delete(String key) {
     checkKey("delete", key);
-    return guard("delete", backend.delete(key));
+    return guard("delete", backend.delete(key), bounded);
   }
 
   /** One page of live keys starting with {@code prefix}; the cursor continues a previous page. */
@@ -132,7 +143,7 @@ public final class KvNamespace {
       // A cursor from a listing with another prefix: continue from the prefix itself.
       after = after.compareTo(p) < 0 ? null : after;
     }
-    return guard("list", backend.list(p, after, n, nowSeconds())).thenApply(page -> new Listing(
+    return guard("list", backend.list(p, after, n, nowSeconds()), false).thenApply(page -> new Listing(
         page.keys(), page.complete(), page.complete() || page.keys().isEmpty() ? null
             : encodeCursor(page.keys().get(page.keys().size() - 1).name())));
   }
@@ -212,17 +223,23 @@ public final class KvNamespace {
     return text.substring(CURSOR_TAG.length());
   }
 
-  /** The backend's stage with the deadline applied and its failure described. */
-  private <T> CompletionStage<T> guard(String op, CompletionStage<T> stage) {
+  /**
+   * The backend's stage with its failure described, and the deadline applied unless the
+   * backend bounds the call itself ({@code bounded}).
+   */
+  private <T> CompletionStage<T> guard(String op, CompletionStage<T> stage, boolean bounded) {
+    CompletableFuture<T> s = stage.toCompletableFuture();
+    if (!bounded) {
+      s = s.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
     var out = new CompletableFuture<T>();
-    stage.toCompletableFuture().orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .whenComplete((value, error) -> {
-          if (error == null) {
-            out.complete(value);
-          } else {
-            out.completeExceptionally(new KvException(op, describe(error), isDenied(error)));
-          }
-        });
+    s.whenComplete((value, error) -> {
+      if (error == null) {
+        out.complete(value);
+      } else {
+        out.completeExceptionally(new KvException(op, describe(error), isDenied(error)));
+      }
+    });
     return out;
   }
 

@@ -7,6 +7,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
@@ -22,6 +23,13 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.KeyValueListOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,7 +40,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -60,6 +71,11 @@ import org.jspecify.annotations.Nullable;
  * (a rotated password is picked up on the next reconnect). While Redis is unreachable, calls
  * fail at once (no queueing) and the next call tries to connect again. Thread-safe; never
  * blocks (Lettuce completes on its own event loops).
+ *
+ * <p>Every get, put and delete completes within the timeout: on an open connection Lettuce's
+ * command timeout bounds it (a {@link TimeoutException} once it passes), while connecting a
+ * deadline of our own. A thread may {@link #hold} its commands: they are then written to Redis
+ * together, in one write, when it sends them (a pipeline), instead of one write each.
  */
 public final class RedisKv implements KvBackend {
   private static final String PUT = """
@@ -89,6 +105,7 @@ public final class RedisKv implements KvBackend {
   private static final byte[] FLAG_0 = {'0'};
   private static final byte[] FLAG_1 = {'1'};
   private static final byte[] EMPTY = {};
+  private static final List<byte[]> GET_FIELDS = List.of(FIELD_V, FIELD_M, FIELD_E);
 
   /**
    * A Lua script run by its SHA-1 (EVALSHA: Redis neither receives nor hashes the text on each
@@ -109,11 +126,17 @@ public final class RedisKv implements KvBackend {
       }
     }
 
-    CompletionStage<Long> run(RedisClusterAsyncCommands<byte[], byte[]> r, byte[][] keys, byte[]... args) {
-      return r.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args).toCompletableFuture()
-          .exceptionallyCompose(e -> noScript(e)
-              ? r.<Long>eval(textBytes, ScriptOutputType.INTEGER, keys, args)
-              : CompletableFuture.failedFuture(e));
+    /**
+     * Runs the script on {@code ready}'s connection; the EVALSHA is held back when the thread
+     * holds (see {@link RedisKv#hold}), the EVAL after a NOSCRIPT is sent at once.
+     */
+    CompletionStage<Long> run(Ready ready, RedisKv kv, byte[][] keys, byte[]... args) {
+      var a = new CommandArgs<>(ByteArrayCodec.INSTANCE).add(sha).add(keys.length).addKeys(keys).addValues(args);
+      var c = new AsyncCommand<>(new Command<>(CommandType.EVALSHA, new IntegerOutput<>(ByteArrayCodec.INSTANCE), a));
+      kv.send(ready, c);
+      return c.exceptionallyCompose(e -> noScript(e)
+          ? ready.commands().<Long>eval(textBytes, ScriptOutputType.INTEGER, keys, args)
+          : CompletableFuture.failedFuture(e));
     }
 
     private static boolean noScript(Throwable e) {
@@ -138,6 +161,10 @@ public final class RedisKv implements KvBackend {
   private final @Nullable String passwordEnv;
   private final Function<String, @Nullable String> environment;
   private final Object lock = new Object();
+  /** Lettuce's command timeout; while connecting, the deadline of a call. */
+  private final Duration timeout;
+  /** The commands a thread holds back (see {@link #hold}); empty while it does not. */
+  private final ThreadLocal<@Nullable Held> held = new ThreadLocal<>();
   private @Nullable CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connection;
   /** The open connection's commands once connected: the path of every call while it stays open. */
   private volatile @Nullable Ready ready;
@@ -164,6 +191,7 @@ public final class RedisKv implements KvBackend {
       Function<String, @Nullable String> environment, Duration timeout, io.lettuce.core.@Nullable SslOptions ssl) {
     requireNonNull(url, "url");
     requireNonNull(keyPrefix, "keyPrefix");
+    this.timeout = requireNonNull(timeout, "timeout");
     this.passwordEnv = passwordEnv == null || passwordEnv.isEmpty() ? null : passwordEnv;
     this.environment = requireNonNull(environment, "environment");
     String[] parts = url.split(",", -1);
@@ -288,9 +316,14 @@ public final class RedisKv implements KvBackend {
     return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
   }
 
+  /** The connection's commands, (re)connecting if there is none. */
+  private CompletionStage<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
+    return connect().thenApply(Ready::commands);
+  }
+
   /** The connection, (re)connecting if there is none; a failed attempt is forgotten. */
   @SuppressWarnings("unchecked")
-  private CompletionStage<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
+  private CompletionStage<Ready> connect() {
     if (passwordEnv != null && environment.apply(passwordEnv) == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("the environment variable "
           + passwordEnv + " named by passwordEnv is not set"));
@@ -326,37 +359,117 @@ public final class RedisKv implements KvBackend {
       RedisClusterAsyncCommands<byte[], byte[]> commands = conn instanceof StatefulRedisClusterConnection<?, ?> cc
           ? ((StatefulRedisClusterConnection<byte[], byte[]>) cc).async()
           : ((StatefulRedisConnection<byte[], byte[]>) conn).async();
+      var r = new Ready(conn, commands);
       synchronized (lock) {
         if (connection == current) {
-          ready = new Ready(conn, commands);
+          ready = r;
         }
       }
-      return commands;
+      return r;
     });
   }
 
   /**
    * Runs {@code call} on the connection: at once while the connection is open (no stage and no
-   * lock per call), else once {@link #commands} has (re)connected. The password variable is
-   * checked on every call either way.
+   * lock per call), else once {@link #commands} has (re)connected, within the timeout. The
+   * password variable is checked on every call either way.
    */
-  private <T> CompletionStage<T> withCommands(
-      Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> call) {
+  private <T> CompletionStage<T> withReady(Function<Ready, ? extends CompletionStage<T>> call) {
     Ready r = ready;
     if (r != null && r.connection().isOpen() && (passwordEnv == null || environment.apply(passwordEnv) != null)) {
       try {
-        return call.apply(r.commands());
+        return call.apply(r);
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return commands().thenCompose(call);
+    return connect().thenCompose(call).toCompletableFuture()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Holds the commands this thread issues from now on, until it calls {@link Held#send}: they
+   * then go to Redis in one write. Commands issued on other threads (Lettuce's, for a retry)
+   * are sent at once. The caller must send (in a finally): a held command is not sent otherwise.
+   * Nothing is held while a call waits for the connection. A thread that holds already gets
+   * the same batch.
+   */
+  @Override public Held hold() {
+    Held h = held.get();
+    if (h == null) {
+      h = new Held();
+      held.set(h);
+    }
+    return h;
+  }
+
+  /** Commands one thread holds back; see {@link #hold}. Confined to that thread. */
+  public final class Held implements Batch {
+    private final ArrayList<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>();
+    private @Nullable StatefulConnection<byte[], byte[]> connection;
+
+    private Held() {}
+
+    /** Sends what is held, in one write, and stops holding. Never throws: a failure fails the commands. */
+    @Override public void send() {
+      held.remove();
+      if (commands.isEmpty()) {
+        return;
+      }
+      StatefulConnection<byte[], byte[]> c = requireNonNull(connection);
+      var all = commands.size() == 1 ? null : new ArrayList<>(commands);
+      RedisCommand<byte[], byte[], ?> one = commands.getFirst();
+      commands.clear();
+      connection = null;
+      try {
+        if (all == null) {
+          c.dispatch(one);
+        } else {
+          c.dispatch(all);
+        }
+      } catch (RuntimeException e) {
+        if (all == null) {
+          one.completeExceptionally(e);
+        } else {
+          all.forEach(x -> x.completeExceptionally(e));
+        }
+      }
+    }
+  }
+
+  /** Sends {@code command} now, or holds it if this thread holds (and all it holds is for the same connection). */
+  private void send(Ready r, RedisCommand<byte[], byte[], ?> command) {
+    Held h = held.get();
+    if (h != null && (h.connection == null || h.connection == r.connection())) {
+      h.connection = r.connection();
+      h.commands.add(command);
+    } else {
+      r.connection().dispatch(command);
+    }
+  }
+
+  /** Lettuce's timeout of a command, as {@link KvNamespace} words it. */
+  private static Throwable timeoutAsJdk(Throwable e) {
+    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    return t instanceof RedisCommandTimeoutException ? new TimeoutException(t.getMessage()) : t;
+  }
+
+  @Override public @Nullable Duration callTimeout() {
+    return timeout;
   }
 
   @Override public CompletionStage<@Nullable KvEntry> get(String key, long nowSeconds) {
     byte[] k = dataKey(utf8(key));
-    return withCommands(r -> r.hmget(k, FIELD_V, FIELD_M, FIELD_E))
-        .thenApply(fields -> {
+    return withReady(r -> {
+      var c = new AsyncCommand<>(new Command<>(CommandType.HMGET,
+          new KeyValueListOutput<>(ByteArrayCodec.INSTANCE, GET_FIELDS),
+          new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(k).addKeys(FIELD_V, FIELD_M, FIELD_E)));
+      send(r, c);
+      return c;
+    }).handle((fields, error) -> {
+          if (error != null) {
+            throw new CompletionException(timeoutAsJdk(error));
+          }
           byte[] value = fieldValue(fields, 0);
           if (value == null) {
             return null;
@@ -384,13 +497,20 @@ public final class RedisKv implements KvBackend {
         entry.metadataJson() == null ? EMPTY : utf8(entry.metadataJson()),
         ascii(entry.expiration()), ascii(ttlMillis), member};
     byte[][] keys = {dataKey(member), indexKey};
-    return withCommands(r -> PUT_SCRIPT.run(r, keys, args)).thenApply(x -> null);
+    return withReady(r -> PUT_SCRIPT.run(r, this, keys, args)).handle(RedisKv::done);
   }
 
   @Override public CompletionStage<Void> delete(String key) {
     byte[] member = utf8(key);
     byte[][] keys = {dataKey(member), indexKey};
-    return withCommands(r -> DELETE_SCRIPT.run(r, keys, member)).thenApply(x -> null);
+    return withReady(r -> DELETE_SCRIPT.run(r, this, keys, member)).handle(RedisKv::done);
+  }
+
+  private static @Nullable Void done(@Nullable Long x, @Nullable Throwable error) {
+    if (error != null) {
+      throw new CompletionException(timeoutAsJdk(error));
+    }
+    return null;
   }
 
   @Override public CompletionStage<KvPage> list(String prefix, @Nullable String after, int limit,

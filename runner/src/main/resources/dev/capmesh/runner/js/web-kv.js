@@ -5,7 +5,7 @@
   const { ReadableStream } = internal;
   const kv = host.kv;
   // Read once: a call through a cached executable skips the proxy's member lookup per operation.
-  const hostGet = kv.get, hostPut = kv.put;
+  const hostGet = kv.get, hostPut = kv.put, hostGetMany = kv.getMany;
   const MAX_VALUE_BYTES = 25 * 1024 * 1024;
   const MAX_BULK_KEYS = 100;
 
@@ -13,6 +13,29 @@
     const C = internal.errorConstructor(name);
     return new C(String(message));
   }
+  // The host rejects a promise through this: reject is the promise's own reject function.
+  function rejectWith(reject, name, message) {
+    reject(hostError(name, message));
+  }
+  const TYPE_CODES = { text: 0, json: 1, arrayBuffer: 2, stream: 3 };
+  const TYPE_NAMES = ['text', 'json', 'arrayBuffer', 'stream'];
+  // Settles a get's promise where the host's answer needs JS: JSON, metadata, or bytes the host
+  // did not decode (a Latin-1 string). code: the type's code + 4 with metadata. One function for
+  // every get: no closure per operation.
+  function settleGet(resolve, reject, code, value, meta, decoded) {
+    try {
+      const type = TYPE_NAMES[code & 3];
+      let v;
+      if (value === null) v = null;
+      else if (decoded === true) v = type === 'json' ? JSON.parse(value) : value;
+      else v = decodeValue(value, type);
+      if ((code & 4) === 0) resolve(v);
+      else resolve({ value: v, metadata: meta === null ? null : JSON.parse(meta), cacheStatus: null });
+    } catch (e) {
+      reject(e);
+    }
+  }
+  kv.setup(settleGet, rejectWith);
   // Calls host hook op with (handle, a, b, c, d, e, resolve, reject); resolves with an array of
   // what the host resolved with. No spread or apply: worker code may have replaced
   // Array.prototype[Symbol.iterator] or Function.prototype.apply, and must not see the handle.
@@ -21,12 +44,10 @@
   function call(op, handle, a, b, c, d, e) {
     return new PromiseC((resolve, reject) => {
       const ok = function (x, y, z) { const r = new ArrayC(3); r[0] = x; r[1] = y; r[2] = z; resolve(r); };
-      const fail = (name, message) => reject(hostError(name, message));
       switch (op) {
-        case 'get': hostGet(handle, a, b, false, ok, fail); break;
-        case 'put': hostPut(handle, a, b, c, d, e, ok, fail); break;
-        case 'del': kv.del(handle, a, ok, fail); break;
-        default: kv.list(handle, a, b, c, ok, fail);
+        case 'put': hostPut(handle, a, b, c, d, e, ok, reject); break;
+        case 'del': kv.del(handle, a, ok, reject); break;
+        default: kv.list(handle, a, b, c, ok, reject);
       }
     });
   }
@@ -169,38 +190,24 @@
     }
   }
 
-  // The direct paths of get and put on a native namespace: one promise per operation, resolved
-  // with the final value. For "text" and "json" the host decodes well-formed UTF-8 itself (and
-  // says so); anything else comes as Latin-1 and is decoded here, exactly as before. Argument
-  // errors still reject (never throw), in the same order as the general path.
+  // The direct paths of get and put on a native namespace: one promise per operation, whose own
+  // resolve and reject go to the host. A "text" value the host decoded (well-formed UTF-8) is
+  // resolved with directly; anything else through settleGet. Argument errors still reject
+  // (never throw), in the same order as the general path.
   function directGet(handle, key, options, op, withMetadata) {
-    let type = 'text', cacheTtl = null;
+    let code = 0, cacheTtl = null;
     try {
       if (options !== undefined) {
         const o = readOptions(options, op);
-        type = o.type;
+        code = TYPE_CODES[o.type];
         cacheTtl = o.cacheTtl;
       }
       key = String(key);
     } catch (e) {
       return PromiseC.reject(e);
     }
-    const asText = type === 'text' || type === 'json';
-    return new PromiseC((resolve, reject) => {
-      const ok = function (value, meta, decoded) {
-        try {
-          let v;
-          if (value === null) v = null;
-          else if (decoded === true) v = type === 'json' ? JSON.parse(value) : value;
-          else v = decodeValue(value, type);
-          if (!withMetadata) resolve(v);
-          else resolve({ value: v, metadata: meta === null ? null : JSON.parse(meta), cacheStatus: null });
-        } catch (e) {
-          reject(e);
-        }
-      };
-      hostGet(handle, key, cacheTtl, asText, ok, (name, message) => reject(hostError(name, message)));
-    });
+    if (withMetadata) code += 4;
+    return new PromiseC((resolve, reject) => { hostGet(handle, key, cacheTtl, code, resolve, reject); });
   }
   // A string value small enough that its UTF-8 form cannot pass the value limit goes to the host
   // as a string (the host encodes it, lone surrogates as U+FFFD like utf8Encode).
@@ -218,8 +225,7 @@
       return PromiseC.reject(e);
     }
     return new PromiseC((resolve, reject) => {
-      hostPut(handle, key, value, expiration, expirationTtl, meta, () => resolve(undefined),
-        (name, message) => reject(hostError(name, message)));
+      hostPut(handle, key, value, expiration, expirationTtl, meta, resolve, reject);
     });
   }
 
@@ -251,12 +257,32 @@
       return [decodeValue(value, type), meta === null ? null : JSON.parse(meta)];
     }
     async #bulk(keys, options, withMetadata) {
-      const { type } = readOptions(options, 'get');
+      const { type, cacheTtl } = readOptions(options, 'get');
       if (type !== 'text' && type !== 'json') throw new TypeError(`KV get failed: a bulk get returns "text" or "json", not "${type}"`);
       if (keys.length === 0 || keys.length > MAX_BULK_KEYS) throw new TypeError(`KV get failed: a bulk get takes 1 to ${MAX_BULK_KEYS} keys, not ${keys.length}`);
-      const results = await Promise.all(keys.map((k) => this.#get(k, options, 'get')));
       const out = new Map();
-      keys.forEach((k, i) => out.set(String(k), withMetadata ? { value: results[i][0], metadata: results[i][1] } : results[i][0]));
+      if (this.#remote !== null) {
+        const results = await Promise.all(keys.map((k) => this.#get(k, options, 'get')));
+        keys.forEach((k, i) => out.set(String(k), withMetadata ? { value: results[i][0], metadata: results[i][1] } : results[i][0]));
+        return out;
+      }
+      // A native namespace: one host call for all keys, sent to the backend together, one answer
+      // (three elements per key: value, metadata, whether the host decoded the value).
+      const n = keys.length;
+      const names = new ArrayC(n);
+      for (let i = 0; i < n; i++) names[i] = String(keys[i]);
+      const handle = this.#handle;
+      const flat = await new PromiseC((resolve, reject) => {
+        hostGetMany(handle, names, cacheTtl, true, resolve, reject);
+      });
+      for (let i = 0; i < n; i++) {
+        const value = flat[3 * i], meta = flat[3 * i + 1];
+        let v;
+        if (value === null) v = null;
+        else if (flat[3 * i + 2] === true) v = type === 'json' ? JSON.parse(value) : value;
+        else v = decodeValue(value, type);
+        out.set(names[i], withMetadata ? { value: v, metadata: meta === null ? null : JSON.parse(meta) } : v);
+      }
       return out;
     }
     put(key, value, options) {

@@ -331,4 +331,35 @@ class KvNamespaceTest {
       assertThat(e.metadataJson()).isEqualTo("{\"x\":1}");
     }
   }
+
+  @Test
+  void callsAThreadHoldsReachRedisOnlyWhenItSendsThemInTheirOrder() throws Exception {
+    KvNamespace ns = namespace("redis");
+    await(ns.put("k", bytes("v0"), null, null, null));
+    KvBackend.Batch batch = ns.hold();
+    assertThat(batch).isNotNull();
+    assertThat(ns.hold()).as("the same batch while the thread holds").isSameAs(batch);
+    var put = ns.put("k", bytes("v1"), null, null, "{\"m\":1}").toCompletableFuture();
+    var get = ns.get("k", null).toCompletableFuture();
+    var delete = ns.delete("gone").toCompletableFuture();
+    // Another thread's call is sent at once, on the same connection: Redis answers in order, so
+    // had the held calls been sent, they would be answered by the time this one is.
+    KvEntry other = blocking.submit(() -> await(ns.get("k", null))).get(10, TimeUnit.SECONDS);
+    assertThat(text(other)).isEqualTo("v0");
+    assertThat(put).isNotDone();
+    assertThat(get).isNotDone();
+    assertThat(delete).isNotDone();
+    batch.send();
+    await(put);
+    assertThat(text(await(get))).isEqualTo("v1");
+    assertThat(await(get).metadataJson()).isEqualTo("{\"m\":1}");
+    await(delete);
+    // Not holding any more: the next call goes at once.
+    assertThat(text(await(ns.get("k", null)))).isEqualTo("v1");
+  }
+
+  @Test
+  void theEmbeddedStoreHoldsNothing() throws Exception {
+    assertThat(namespace("embedded").hold()).isNull();
+  }
 }
