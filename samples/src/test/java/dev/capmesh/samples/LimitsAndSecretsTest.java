@@ -20,7 +20,8 @@ class LimitsAndSecretsTest {
 
   @Test
   void environmentAndSecretBindingsAndRedactedLogs() throws Exception {
-    try (var runner = ServedRunner.serve(CONFIG, List.of("http"), Map.of("CAPMESH_TEST_REGION", "eu-west"))) {
+    try (var runner = ServedRunner.serve(CONFIG, List.of("http"), Map.of("CAPMESH_TEST_REGION", "eu-west"),
+        "--access-log")) {
       assertThat(runner.get("http", "/env").body()).isEqualTo("region=eu-west");
       assertThat(runner.get("http", "/log").body()).isEqualTo("logged " + SECRET.length() + " chars");
       // The secret in a request path must not reach the request log either.
