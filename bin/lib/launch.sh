@@ -186,7 +186,7 @@ capmesh_cache_fresh() {
 capmesh_train() {
   local java=$1 cp=$2 main=$3; shift 3
   local tmp="$capmesh_cache.tmp.$$"
-  echo "capmesh: recording the startup cache (once per build; about 20 s)..." >&2
+  echo "capmesh: recording the startup cache (once per build; about half a minute)..." >&2
   # shellcheck disable=SC2086
   if "$java" "$@" ${CAPMESH_JAVA_OPTS:-} "-XX:AOTCacheOutput=$tmp" -cp "$cp" "$main" train-startup-cache \
        >"$capmesh_cache.log" 2>&1 && [ -s "$tmp" ]; then
