@@ -11,7 +11,7 @@ capmesh_heap() {
       if [ "${arg#-}" = "$arg" ] && [ -f "$arg" ]; then
         # Counts `worker = (` (a declaration, inherited or not); comments may add a few.
         workers=$(grep -cE '(^|[^A-Za-z0-9_])worker[[:space:]]*=[[:space:]]*\(' "$arg" 2>/dev/null || true)
-        mib=$((512 + 48 * ${workers:-0}))
+        mib=$((256 + 48 * ${workers:-0}))
         break
       fi
     done
@@ -67,11 +67,14 @@ capmesh_launch() {
       fi
       # The heap is sized to the config, not to the machine: left alone, the parallel collector
       # grows towards a quarter of the machine's memory (1.1 GiB RSS after 5 minutes of hello
-      # world on 24 GiB, where 80 MiB are live; 0.84 GiB with these settings, at a higher peak:
-      # docs/BENCHMARKS.md). A young generation of at most 64 MiB, and a maximum heap of 512 MiB
-      # plus 48 MiB per worker the config declares (1 GiB for an agent, whose plans come later),
-      # at most a quarter of the memory. CAPMESH_HEAP (e.g. 2g) sets the maximum instead;
-      # CAPMESH_JAVA_OPTS comes later and wins over both.
+      # world on 24 GiB, where 80 MiB are live). The old generation fills with the optimizing
+      # compiler's graphs (promoted while a compilation runs) and is collected only when full,
+      # so its maximum is what the process holds: 685 MiB RSS with a 560 MiB maximum, 521 MiB
+      # with 304 MiB, at the same throughput (docs/BENCHMARKS.md). A young generation of at
+      # most 64 MiB, and a maximum heap of 256 MiB plus 48 MiB per worker the config declares
+      # (1 GiB for an agent, whose plans come later), at most a quarter of the memory.
+      # CAPMESH_HEAP (e.g. 2g) sets the maximum instead; CAPMESH_JAVA_OPTS comes later and wins
+      # over both.
       jvm_args+=(-XX:MaxNewSize=64m "-Xmx$(capmesh_heap "$@")")
       ;;
     *)
