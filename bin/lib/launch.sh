@@ -9,8 +9,9 @@ capmesh_heap() {
   if [ "${1:-}" = serve ]; then
     for arg in "${@:2}"; do
       if [ "${arg#-}" = "$arg" ] && [ -f "$arg" ]; then
-        # Counts `worker = (` (a declaration, inherited or not); comments may add a few.
-        workers=$(grep -cE '(^|[^A-Za-z0-9_])worker[[:space:]]*=[[:space:]]*\(' "$arg" 2>/dev/null || true)
+        # Counts the lines declaring a worker: `worker = (` inside a service, or a constant
+        # `name :Workerd.Worker = (` that services point at; comments may add a few.
+        workers=$(grep -cE '(^|[^A-Za-z0-9_])worker[[:space:]]*=[[:space:]]*\(|:[[:space:]]*([A-Za-z0-9_]+\.)?Worker[[:space:]]*=[[:space:]]*\(' "$arg" 2>/dev/null || true)
         mib=$((256 + 48 * ${workers:-0}))
         break
       fi

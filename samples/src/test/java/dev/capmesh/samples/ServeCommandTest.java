@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,36 @@ class ServeCommandTest {
       assertThat(Files.readString(logged.stderr))
           .contains("request id=" + id + " method=GET target=/hello?<redacted> status=200")
           .doesNotContain("token=secret");
+    }
+  }
+
+  @Test
+  void heapIsSizedToTheConfigUnlessCapmeshHeapSaysOtherwise(@TempDir Path dir) throws Exception {
+    // hello-world declares its one worker as a constant (helloWorker :Workerd.Worker = (...)).
+    Path one = ServedRunner.ROOT.resolve("samples/hello-world/config.capnp");
+    assertThat(servedHeapMib(one, Map.of())).isBetween(304 - 24, 304);
+    // Three workers declared inside their services: 256 + 3 x 48 MiB.
+    Path three = dir.resolve("three.capnp");
+    var services = new StringBuilder();
+    for (String name : List.of("a", "b", "c")) {
+      services.append("(name = \"").append(name).append("\", worker = (modules = [(name = \"w.js\", ")
+          .append("esModule = \"export default { fetch() { return new Response('x'); } };\")], ")
+          .append("compatibilityDate = \"2024-09-01\")),\n");
+    }
+    Files.writeString(three, "using Workerd = import \"/workerd/workerd.capnp\";\n"
+        + "const config :Workerd.Config = (services = [\n" + services
+        + "], sockets = [(name = \"http\", address = \"127.0.0.1:0\", http = (), service = \"a\")]);\n");
+    assertThat(servedHeapMib(three, Map.of())).isBetween(400 - 24, 400);
+    assertThat(servedHeapMib(one, Map.of("CAPMESH_HEAP", "200m"))).isBetween(200 - 24, 200);
+  }
+
+  /** The maximum heap that {@code serve} reports ("heap: up to N MiB"). */
+  private static long servedHeapMib(Path config, Map<String, String> environment) throws Exception {
+    try (var runner = ServedRunner.serve(config, List.of("http"), environment)) {
+      assertThat(runner.get("http", "/").statusCode()).isEqualTo(200);
+      var m = java.util.regex.Pattern.compile("heap: up to (\\d+) MiB").matcher(Files.readString(runner.stdout));
+      assertThat(m.find()).as("serve reports its heap").isTrue();
+      return Long.parseLong(m.group(1));
     }
   }
 
