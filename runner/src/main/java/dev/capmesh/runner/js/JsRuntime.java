@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JsRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
-  private static final List<String> WEB_SOURCES =
+  static final List<String> WEB_SOURCES =
       List.of("web-core.js", "web-url.js", "web-crypto.js", "web-streams.js", "web-form.js", "web-fetch.js", "web-kv.js",
           "web-r2.js");
   /**
@@ -71,6 +71,9 @@ public final class JsRuntime implements AutoCloseable {
    * with those loads for the cores) or {@code off}. On the 2-core benchmark machine the two first
    * modes reached the first answer equally fast (docs/BENCHMARKS.md, issue 9).
    */
+  /** The names of the web platform's per-context setup functions, never compiled. */
+  static final String SETUP_FUNCTION_PREFIX = "capmeshSetup_";
+
   static final String WARM_UP_MODE = System.getProperty("capmesh.js.warmUp", "background");
 
   /**
@@ -84,6 +87,11 @@ public final class JsRuntime implements AutoCloseable {
     var runtime = new JsRuntime(Engine.newBuilder("js")
         .allowExperimentalOptions(true)
         .option("engine.WarnInterpreterOnly", "true")
+        // The web platform's setup functions (web-*.js, named capmeshSetup_*) run once per
+        // context, but their loops make them hot: compiled, web-core's alone took 1.4 s of the
+        // compiler thread, which a 2-core runner needs for the code that serves requests (in
+        // the first seconds, and after a --watch reload that makes new contexts).
+        .option("engine.CompileOnly", "~" + SETUP_FUNCTION_PREFIX)
         .build());
     if (WARM_UP_MODE.equals("background")) {
       runtime.warmUpInBackground();

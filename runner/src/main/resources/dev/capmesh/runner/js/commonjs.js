@@ -3,7 +3,7 @@
 // main module is imported; returns install(table), where table rows are
 // [path, kind, value]: 'cjs' with the module's wrapper function, 'text'/'json' with the text,
 // 'data' with base64, 'esm' with null.
-(function (table) {
+(function capmeshSetup_commonjs(table) {
   'use strict';
   // Captured before any worker code runs, so worker code cannot bend the loader.
   const apply = Reflect.apply;

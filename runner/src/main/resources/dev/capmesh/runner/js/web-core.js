@@ -1,7 +1,7 @@
 // capmesh worker runtime, part 1: encoding, URL, Headers, events, abort, clone, console,
 // timers, crypto (but crypto.subtle). Evaluated once per context as a function of (host, internal); nothing here
 // is reachable from worker code except what is installed on globalThis at the end.
-(function (host, internal) {
+(function capmeshSetup_core(host, internal) {
   'use strict';
   const defineGlobal = (name, value) => Object.defineProperty(globalThis, name, {
     value, writable: true, configurable: true, enumerable: false });

@@ -2,7 +2,7 @@
 // function of (host, internal), after web-core.js and web-url.js. The key material never enters
 // JavaScript: a CryptoKey holds, in a #private field, an opaque host handle with no members,
 // which only the host's crypto hook can use; nothing here hands the handle to worker code.
-(function (host, internal) {
+(function capmeshSetup_crypto(host, internal) {
   'use strict';
   const { DOMException, toUint8, exactBuffer, latin1ToBytes } = internal;
   const { typedBuffer, typedByteLength } = internal.slots;

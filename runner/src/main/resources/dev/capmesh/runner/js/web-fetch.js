@@ -1,6 +1,6 @@
 // capmesh worker runtime, part 4: Request, Response, fetch, service-binding Fetchers with JS RPC,
 // env, WorkerEntrypoint, and the entry points the Java side calls (internal.api).
-(function (host, internal) {
+(function capmeshSetup_fetch(host, internal) {
   'use strict';
   const { Headers, URL, URLSearchParams, ReadableStream, DOMException, headersFlat, headersSetGuard } = internal;
   const defineGlobal = (name, value) => Object.defineProperty(globalThis, name, {

@@ -2,7 +2,7 @@
 // application/x-www-form-urlencoded codecs behind Request/Response bodies. The classes are built
 // on first use (a getter on globalThis builds them and replaces itself with the value), so a
 // context whose worker never touches them pays only for three accessor properties.
-(function (host, internal) {
+(function capmeshSetup_form(host, internal) {
   'use strict';
   let built = null;
 

@@ -1,6 +1,6 @@
 // capmesh worker runtime, part 5: KV namespaces (env.KV). The host handle lives in a private
 // field; the limits are checked again by the host (KvNamespace.java), which is the authority.
-(function (host, internal) {
+(function capmeshSetup_kv(host, internal) {
   'use strict';
   const { ReadableStream } = internal;
   const kv = host.kv;

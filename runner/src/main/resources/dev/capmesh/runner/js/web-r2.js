@@ -3,7 +3,7 @@
 // Results are built into objects here, inside the host's callback: an array holding a body handle
 // is never resolved, iterated or spread where worker code could watch (a replaced
 // Array.prototype[Symbol.iterator] or Array.prototype.then).
-(function (host, internal) {
+(function capmeshSetup_r2(host, internal) {
   'use strict';
   const { ReadableStream, Headers, headersFlat, Request, Response, receivedResponse, URL } = internal;
   const r2 = host.r2;

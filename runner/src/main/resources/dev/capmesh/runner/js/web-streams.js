@@ -2,7 +2,7 @@
 // Streams Standard's observable behaviour: queues with a high-water mark, pull-on-demand,
 // locking, cancel/abort propagation, pipeTo/pipeThrough/tee, async iteration) and byte streams
 // (type: 'bytes') with BYOB readers and byobRequest.
-(function (host, internal) {
+(function capmeshSetup_streams(host, internal) {
   'use strict';
   const defineGlobal = (name, value) => Object.defineProperty(globalThis, name, {
     value, writable: true, configurable: true, enumerable: false });

@@ -1,6 +1,6 @@
 // capmesh worker runtime, part 2: URL, URLSearchParams, Headers, structuredClone and the
 // tagged clone format used for RPC between workers.
-(function (host, internal) {
+(function capmeshSetup_url(host, internal) {
   'use strict';
   const defineGlobal = (name, value) => Object.defineProperty(globalThis, name, {
     value, writable: true, configurable: true, enumerable: false });

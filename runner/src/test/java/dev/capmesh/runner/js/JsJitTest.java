@@ -24,6 +24,42 @@ class JsJitTest {
     }
   }
 
+  /**
+   * The per-context setup functions are kept out of compilation by name: every web platform
+   * script must name its wrapper with the prefix, or a new one would be compiled again. And the
+   * exclusion must catch exactly them: a hot setup function is not compiled, a worker's
+   * function of the same shape is.
+   */
+  @Test void setupFunctionsAreNamedForTheCompileExclusionAndOnlyThoseAreExcluded() throws Exception {
+    var scripts = new java.util.ArrayList<>(JsRuntime.WEB_SOURCES);
+    scripts.add("commonjs.js");
+    for (String script : scripts) {
+      try (var in = JsRuntime.class.getResourceAsStream(script)) {
+        assertThat(in).as(script).isNotNull();
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(text).as(script).containsPattern("(?m)^\\(function " + JsRuntime.SETUP_FUNCTION_PREFIX + "\\w+\\(");
+      }
+    }
+    var log = new ByteArrayOutputStream();
+    try (Engine engine = Engine.newBuilder("js")
+        .allowExperimentalOptions(true)
+        .option("engine.CompileOnly", "~" + JsRuntime.SETUP_FUNCTION_PREFIX)
+        .option("engine.TraceCompilation", "true")
+        .logHandler(log)
+        .build();
+        Context context = Context.newBuilder("js").engine(engine).allowHostAccess(HostAccess.NONE).build()) {
+      String body = "(n) { let s = 0; for (let i = 0; i < n; i++) { s = (s + i * 7) | 0; } return s; }";
+      context.eval("js", "function " + JsRuntime.SETUP_FUNCTION_PREFIX + "hot" + body + "\nfunction workerHot" + body);
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!log.toString(StandardCharsets.UTF_8).contains("workerHot") && System.nanoTime() < deadline) {
+        context.eval("js", "for (let k = 0; k < 200; k++) { " + JsRuntime.SETUP_FUNCTION_PREFIX
+            + "hot(1000); workerHot(1000); }");
+      }
+    }
+    String out = log.toString(StandardCharsets.UTF_8);
+    assertThat(out).contains("workerHot").doesNotContain(JsRuntime.SETUP_FUNCTION_PREFIX + "hot");
+  }
+
   @Test void hotFunctionIsCompiledAndNoFallbackWarning() {
     var log = new ByteArrayOutputStream();
     try (Engine engine = Engine.newBuilder("js")
