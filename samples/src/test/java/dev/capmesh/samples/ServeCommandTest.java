@@ -69,12 +69,12 @@ class ServeCommandTest {
   }
 
   /** The maximum heap that {@code serve} reports ("heap: up to N MiB"). */
-  private static long servedHeapMib(Path config, Map<String, String> environment) throws Exception {
+  private static int servedHeapMib(Path config, Map<String, String> environment) throws Exception {
     try (var runner = ServedRunner.serve(config, List.of("http"), environment)) {
       assertThat(runner.get("http", "/").statusCode()).isEqualTo(200);
       var m = java.util.regex.Pattern.compile("heap: up to (\\d+) MiB").matcher(Files.readString(runner.stdout));
       assertThat(m.find()).as("serve reports its heap").isTrue();
-      return Long.parseLong(m.group(1));
+      return Integer.parseInt(m.group(1));
     }
   }
 
