@@ -64,6 +64,9 @@ public final class JsRuntime implements AutoCloseable {
     scheduler.scheduleAtFixedRate(this::watch, 10, 10, TimeUnit.MILLISECONDS);
   }
 
+  /** The names of the web platform's per-context setup functions, never compiled. */
+  static final String SETUP_FUNCTION_PREFIX = "capmeshSetup_";
+
   /**
    * When the shared Engine is warmed up (see {@link #warmUp}), from the system property
    * {@code capmesh.js.warmUp}: {@code background} (default: at once, beside the first workers'
@@ -71,9 +74,6 @@ public final class JsRuntime implements AutoCloseable {
    * with those loads for the cores) or {@code off}. On the 2-core benchmark machine the two first
    * modes reached the first answer equally fast (docs/BENCHMARKS.md, issue 9).
    */
-  /** The names of the web platform's per-context setup functions, never compiled. */
-  static final String SETUP_FUNCTION_PREFIX = "capmeshSetup_";
-
   static final String WARM_UP_MODE = System.getProperty("capmesh.js.warmUp", "background");
 
   /**
