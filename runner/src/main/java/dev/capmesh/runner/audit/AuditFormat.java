@@ -1,18 +1,17 @@
 package dev.capmesh.runner.audit;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capmesh.runner.observe.BindingUse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,15 +32,9 @@ final class AuditFormat {
   /** What a line ends with after its content: {@code ,"hash":"} + 64 hex digits + {@code "}}. */
   private static final String HASH_MEMBER = ",\"hash\":\"";
   private static final int TAIL = HASH_MEMBER.length() + 64 + 2;
-  private static final JsonFactory JSON = new JsonFactory();
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private AuditFormat() {}
-
-  /** The line's fields in order, before {@code prev} and {@code hash}. */
-  interface Fields {
-    void write(JsonGenerator g) throws IOException;
-  }
 
   /** A line to write: a binding use, or an event of the log itself. */
   sealed interface Entry permits Use, Event {}
@@ -71,68 +64,234 @@ final class AuditFormat {
   }
 
   /**
-   * Formats lines; one per thread (it reuses its buffer and digest). Not thread-safe.
+   * Formats lines into one growing batch buffer, ready for a single write: no per-line objects
+   * besides the hash's text. Writes the bytes Jackson's generator writes for the same line:
+   * quote and backslash escaped with a backslash, the short escapes of control characters and a
+   * four-digit upper-case hex escape for the others, every UTF-16 surrogate (paired or not) as a
+   * hex escape, other characters as UTF-8. So lines with lone surrogates stay valid JSON, and
+   * a line never depends on which writer made it. One per thread; not thread-safe.
    */
   static final class Writer {
-    private final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UPPER_HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HASH_MEMBER_BYTES = HASH_MEMBER.getBytes(StandardCharsets.US_ASCII);
+    private byte[] buf = new byte[16 * 1024];
+    private int size;
     private final MessageDigest sha256 = sha256();
+    private final byte[] digest = new byte[32];
+    private final char[] hashChars = new char[64];
+    /** The epoch second whose text {@link #secondText} holds (time formatting is per line). */
+    private long second = Long.MIN_VALUE;
+    private byte[] secondText = new byte[0];
 
-    /** The line of {@code e}; its target redacted by {@code redact}. */
-    byte[] line(Entry e, long seq, String prev, String runner, UnaryOperator<String> redact,
-        String[] hashOut) {
-      return switch (e) {
-        case Use(BindingUse u) -> line(u.time(), seq, g -> {
-          g.writeStringField("requestId", u.requestId());
-          g.writeStringField("runner", runner);
-          g.writeStringField("worker", u.worker());
-          g.writeStringField("binding", u.binding());
-          g.writeStringField("kind", u.kind());
-          g.writeStringField("op", u.operation());
-          g.writeStringField("target", u.target() == null ? null : redact.apply(u.target()));
-          g.writeStringField("outcome", u.outcome().name());
-          g.writeNumberField("bytesIn", u.bytesIn());
-          g.writeNumberField("bytesOut", u.bytesOut());
-          g.writeNumberField("durationUs", u.durationNanos() / 1000);
-        }, prev, hashOut);
-        case Event ev -> line(ev.time, seq, g -> {
-          g.writeStringField("runner", runner);
-          g.writeStringField("event", ev.name);
-          for (var f : ev.fields.entrySet()) {
-            switch (f.getValue()) {
-              case Long l -> g.writeNumberField(f.getKey(), l);
-              case Integer i -> g.writeNumberField(f.getKey(), i);
-              case Boolean b -> g.writeBooleanField(f.getKey(), b);
-              default -> g.writeStringField(f.getKey(), String.valueOf(f.getValue()));
-            }
-          }
-        }, prev, hashOut);
-      };
+    /** The bytes formatted since the last {@link #reset}. */
+    byte[] array() {
+      return buf;
+    }
+
+    /** How many bytes are formatted. */
+    int size() {
+      return size;
+    }
+
+    /** Forgets every line. */
+    void reset() {
+      size = 0;
+    }
+
+    /** Forgets the lines after the first {@code length} bytes. */
+    void truncate(int length) {
+      size = length;
     }
 
     /**
-     * The line (with its newline) holding {@code time}, {@code seq}, the fields, {@code prev}
-     * and {@code hash}; {@code hashOut[0]} receives the line's hash.
+     * Appends the line of {@code e} (its target redacted by {@code redact}) with its newline;
+     * {@code hashOut[0]} receives the line's hash. Returns the line's length.
      */
-    byte[] line(Instant time, long seq, Fields fields, String prev, String[] hashOut) {
-      buffer.reset();
-      try (JsonGenerator g = JSON.createGenerator(buffer)) {
-        g.writeStartObject();
-        g.writeStringField("time", time(time));
-        g.writeNumberField("seq", seq);
-        fields.write(g);
-        g.writeStringField("prev", prev);
-        g.writeEndObject();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e); // a byte buffer does not fail
+    int append(Entry e, long seq, String prev, String runner, UnaryOperator<String> redact,
+        String[] hashOut) {
+      int start = size;
+      ascii("{\"time\":\"");
+      time(e instanceof Use(BindingUse u) ? u.time() : ((Event) e).time);
+      ascii("\",\"seq\":");
+      number(seq);
+      switch (e) {
+        case Use(BindingUse u) -> {
+          field("requestId", u.requestId());
+          field("runner", runner);
+          field("worker", u.worker());
+          field("binding", u.binding());
+          field("kind", u.kind());
+          field("op", u.operation());
+          field("target", u.target() == null ? null : redact.apply(u.target()));
+          field("outcome", u.outcome().name());
+          numberField("bytesIn", u.bytesIn());
+          numberField("bytesOut", u.bytesOut());
+          numberField("durationUs", u.durationNanos() / 1000);
+        }
+        case Event ev -> {
+          field("runner", runner);
+          field("event", ev.name);
+          for (var f : ev.fields.entrySet()) {
+            switch (f.getValue()) {
+              case Long l -> numberField(f.getKey(), l);
+              case Integer i -> numberField(f.getKey(), i);
+              case Boolean b -> {
+                name(f.getKey());
+                ascii(b ? "true" : "false");
+              }
+              default -> field(f.getKey(), String.valueOf(f.getValue()));
+            }
+          }
+        }
       }
-      byte[] content = buffer.toByteArray();
-      String hash = HexFormat.of().formatHex(sha256.digest(content));
-      hashOut[0] = hash;
-      byte[] tail = (HASH_MEMBER + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
-      byte[] line = new byte[content.length - 1 + tail.length];
-      System.arraycopy(content, 0, line, 0, content.length - 1);
-      System.arraycopy(tail, 0, line, content.length - 1, tail.length);
-      return line;
+      field("prev", prev);
+      // The hash covers the object closed right here; the '}' then makes way for the hash member.
+      put('}');
+      sha256.update(buf, start, size - start);
+      try {
+        sha256.digest(digest, 0, 32);
+      } catch (DigestException ex) {
+        throw new IllegalStateException(ex); // 32 bytes is SHA-256's size
+      }
+      size--;
+      room(HASH_MEMBER_BYTES.length + 64 + 3);
+      System.arraycopy(HASH_MEMBER_BYTES, 0, buf, size, HASH_MEMBER_BYTES.length);
+      size += HASH_MEMBER_BYTES.length;
+      for (int i = 0; i < 32; i++) {
+        int b = digest[i] & 0xff;
+        buf[size] = HEX[b >>> 4];
+        buf[size + 1] = HEX[b & 0xf];
+        hashChars[2 * i] = (char) HEX[b >>> 4];
+        hashChars[2 * i + 1] = (char) HEX[b & 0xf];
+        size += 2;
+      }
+      buf[size++] = '"';
+      buf[size++] = '}';
+      buf[size++] = '\n';
+      hashOut[0] = new String(hashChars);
+      return size - start;
+    }
+
+    private void name(String name) {
+      put(',');
+      string(name);
+      put(':');
+    }
+
+    private void field(String name, @Nullable String value) {
+      name(name);
+      if (value == null) {
+        ascii("null");
+      } else {
+        string(value);
+      }
+    }
+
+    private void numberField(String name, long value) {
+      name(name);
+      number(value);
+    }
+
+    private void number(long value) {
+      ascii(Long.toString(value));
+    }
+
+    /** The text of {@link AuditFormat#time}, its date and second reused while the second lasts. */
+    private void time(Instant t) {
+      long s = t.getEpochSecond();
+      if (s != second) {
+        String text = Instant.ofEpochSecond(s).toString(); // ...T10:00:00Z
+        secondText = text.substring(0, text.length() - 1).getBytes(StandardCharsets.US_ASCII);
+        second = s;
+      }
+      room(secondText.length + 8);
+      System.arraycopy(secondText, 0, buf, size, secondText.length);
+      size += secondText.length;
+      int micros = t.getNano() / 1000;
+      if (micros != 0) {
+        // Instant.toString: three digits when whole milliseconds, else six.
+        boolean millis = micros % 1000 == 0;
+        int digits = millis ? 3 : 6;
+        int v = millis ? micros / 1000 : micros;
+        buf[size] = '.';
+        for (int i = digits; i >= 1; i--) {
+          buf[size + i] = (byte) ('0' + v % 10);
+          v /= 10;
+        }
+        size += digits + 1;
+      }
+      buf[size++] = 'Z';
+    }
+
+    private void put(char c) {
+      room(1);
+      buf[size++] = (byte) c;
+    }
+
+    /** {@code text} known to be ASCII without anything to escape. */
+    private void ascii(String text) {
+      int n = text.length();
+      room(n);
+      for (int i = 0; i < n; i++) {
+        buf[size++] = (byte) text.charAt(i);
+      }
+    }
+
+    /** {@code text} as a JSON string, quoted and escaped. */
+    private void string(String text) {
+      int n = text.length();
+      room(n * 6 + 2); // every char escaped at worst
+      byte[] b = buf;
+      int at = size;
+      b[at++] = '"';
+      for (int i = 0; i < n; i++) {
+        char c = text.charAt(i);
+        if (c >= 0x20 && c < 0x80) {
+          if (c == '"' || c == '\\') {
+            b[at++] = '\\';
+          }
+          b[at++] = (byte) c;
+        } else if (c < 0x20) {
+          b[at++] = '\\';
+          switch (c) {
+            case '\b' -> b[at++] = 'b';
+            case '\t' -> b[at++] = 't';
+            case '\n' -> b[at++] = 'n';
+            case '\f' -> b[at++] = 'f';
+            case '\r' -> b[at++] = 'r';
+            default -> at = unicodeEscape(b, at, c);
+          }
+        } else if (Character.isSurrogate(c)) {
+          b[at++] = '\\';
+          at = unicodeEscape(b, at, c);
+        } else if (c < 0x800) {
+          b[at++] = (byte) (0xc0 | c >> 6);
+          b[at++] = (byte) (0x80 | c & 0x3f);
+        } else {
+          b[at++] = (byte) (0xe0 | c >> 12);
+          b[at++] = (byte) (0x80 | c >> 6 & 0x3f);
+          b[at++] = (byte) (0x80 | c & 0x3f);
+        }
+      }
+      b[at++] = '"';
+      size = at;
+    }
+
+    /** {@code u} and four upper-case hex digits of {@code c} (the backslash is already there). */
+    private static int unicodeEscape(byte[] b, int at, char c) {
+      b[at] = 'u';
+      b[at + 1] = UPPER_HEX[c >> 12 & 0xf];
+      b[at + 2] = UPPER_HEX[c >> 8 & 0xf];
+      b[at + 3] = UPPER_HEX[c >> 4 & 0xf];
+      b[at + 4] = UPPER_HEX[c & 0xf];
+      return at + 5;
+    }
+
+    private void room(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      }
     }
   }
 

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.capmesh.runner.observe.BindingListener;
 import dev.capmesh.runner.observe.BindingUse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -429,7 +428,6 @@ public final class AuditLog implements BindingListener, AutoCloseable {
    * would take the file over its size goes to a new file).
    */
   private void writeAll() throws IOException {
-    var out = new ByteArrayOutputStream(16 * 1024);
     String[] h = new String[1];
     while (!pending.isEmpty()) {
       if (file != null && file.needsHeader()
@@ -437,21 +435,23 @@ public final class AuditLog implements BindingListener, AutoCloseable {
         pending.addFirst(new Event(options.clock.instant(), "file")
             .field("file", file.file.getFileName().toString()));
       }
-      out.reset();
+      format.reset();
       int n = 0;
       long nextSeq = seq;
       String nextHash = hash;
       boolean rotate = false;
       for (Entry e : pending) {
-        byte[] line = format.line(e, nextSeq + 1, nextHash, options.runnerId, redactor, h);
-        if (file != null && file.needsRotation(out.size(), line.length)) {
+        int before = format.size();
+        int length = format.append(e, nextSeq + 1, nextHash, options.runnerId, redactor, h);
+        if (file != null && file.needsRotation(before, length)) {
+          format.truncate(before);
           rotate = n == 0;
           break;
         }
-        if (n > 0 && out.size() + line.length > MAX_BATCH_BYTES) {
+        if (n > 0 && before + length > MAX_BATCH_BYTES) {
+          format.truncate(before);
           break;
         }
-        out.write(line, 0, line.length);
         n++;
         nextSeq++;
         nextHash = h[0];
@@ -460,16 +460,16 @@ public final class AuditLog implements BindingListener, AutoCloseable {
         file.rotate(seq + 1);
         continue;
       }
-      commit(out, n, nextSeq, nextHash);
+      commit(n, nextSeq, nextHash);
     }
   }
 
-  /** Writes the first {@code n} pending lines (in {@code out}) and makes them the chain head. */
-  private void commit(ByteArrayOutputStream out, int n, long newSeq, String newHash) throws IOException {
+  /** Writes the first {@code n} pending lines (formatted) and makes them the chain head. */
+  private void commit(int n, long newSeq, String newHash) throws IOException {
     if (file != null) {
-      file.write(out.toByteArray(), out.size());
+      file.write(format.array(), format.size());
     } else {
-      out.writeTo(stream);
+      stream.write(format.array(), 0, format.size());
       stream.flush();
     }
     for (int i = 0; i < n; i++) {

@@ -83,6 +83,32 @@ class AuditLogTest {
     assertThat(r.checkpoint()).isEqualTo(dir.resolve("audit.log.checkpoint"));
   }
 
+  /**
+   * A worker chooses its keys, paths and RPC method names: a lone surrogate, control characters,
+   * quotes or non-ASCII text in a target must come out as one valid JSON line, and the log goes on.
+   */
+  @Test void hostileTargetsAreWrittenAsValidLinesAndTheLogGoesOn() throws Exception {
+    Path file = dir.resolve("audit.log");
+    String[] targets = {"\uD800lone", "tail\uDC00", "\uDFFF\uD800", "q\"uote\\back\u0000\u001f\n\t\u007f",
+        "caf\u00e9 \u65e5\u672c \uD83D\uDE00", "\u2028\u2029</script>"};
+    try (AuditLog log = AuditLog.toFile(file).runnerId("r\"1").open()) {
+      for (String t : targets) {
+        log.used(new BindingUse(Instant.parse("2026-11-29T10:00:00Z"), "req", "api", "KV", "kv", "get", t,
+            Outcome.OK, 0, 0, 0));
+      }
+      log.used(use(1));
+    }
+    List<JsonNode> lines = lines(file);
+    assertThat(lines).extracting(j -> j.path("target").asText("-")).containsExactly("-", "-",
+        "\uD800lone", "tail\uDC00", "\uDFFF\uD800", "q\"uote\\back\u0000\u001f\n\t\u007f",
+        "caf\u00e9 \u65e5\u672c \uD83D\uDE00", "\u2028\u2029</script>", "user:1", "-");
+    assertThat(lines.get(2).get("runner").asText()).isEqualTo("r\"1");
+    assertThat(Files.readAllLines(file, StandardCharsets.UTF_8)).hasSize(10);
+    AuditVerifier.Result r = AuditVerifier.verify(List.of(file), null, true);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.lastSeq()).isEqualTo(10);
+  }
+
   @Test void rotationChainsTheFilesAndKeepsTheNewest() throws Exception {
     Path file = dir.resolve("audit.log");
     try (AuditLog log = AuditLog.toFile(file).maxBytes(2_000).keep(2).open()) {
