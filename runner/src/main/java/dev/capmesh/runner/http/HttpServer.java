@@ -110,6 +110,7 @@ public final class HttpServer implements AutoCloseable {
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<>() {
           @Override protected void initChannel(Channel ch) {

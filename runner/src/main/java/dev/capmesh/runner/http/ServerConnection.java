@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -67,6 +68,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Exchange current;
   private @Nullable ConnectionTimer timer;
+  /** The client shut down its side (half-closed): answer what it sent, then close. */
+  private boolean inputClosed;
 
   /** Everything about the request currently being served. */
   private static final class Exchange {
@@ -129,6 +132,23 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
     dispatch(msg);
+  }
+
+  /**
+   * Reads are on demand (auto-read is off). After a read that completed a request, nothing is
+   * pending, so the transport would stop watching the socket at once and start again when the
+   * response is written: two {@code epoll_ctl} calls per request on a keep-alive connection.
+   * Asking for the next read here, while the socket is still watched, avoids both. It lets in
+   * at most what a client pipelines behind the request: that waits in {@code backlog}, and while
+   * anything waits there no further read is asked for, so a client cannot queue more.
+   */
+  @Override public void channelReadComplete(ChannelHandlerContext ctx) {
+    Exchange ex = current;
+    if (ex != null && !ex.responseStarted && backlog.isEmpty() && ex.body != null
+        && ex.body.isFinished() && ctx.channel().isActive()) {
+      read();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   private void dispatch(Object msg) {
@@ -253,7 +273,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   /** The service asked for body bytes and none are queued: read, and time the client. */
   private void demandBody() {
     timer.await(Wait.BODY);
-    ctx.read();
+    read();
+  }
+
+  /**
+   * Asks the transport for the next read, unless the client shut its side down: the epoll
+   * transport stops watching such a socket, and a read asked for then fails the channel. What
+   * arrived before the shutdown is already in {@code backlog}.
+   */
+  private void read() {
+    if (!inputClosed) {
+      ctx.read();
+    }
   }
 
   private void feedBody(Exchange ex, HttpContent content) {
@@ -414,7 +445,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
     logLine(ex);
     boolean reuse = error == null && lengthHonoured && ex.keepAlive && !server.draining
-        && ex.body != null && ex.body.isFinished() && ctx.channel().isActive();
+        && ex.body != null && ex.body.isFinished() && ctx.channel().isActive()
+        && (!inputClosed || !backlog.isEmpty());
     endExchange(ex);
     if (!reuse) {
       if (ex.body != null && !ex.body.isFinished()) {
@@ -434,9 +466,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       }
       dispatch(backlog.poll());
     }
+    if (inputClosed && (current == null || current.body != null && !current.body.isFinished())) {
+      ctx.close(); // nothing more can arrive: no next request, or never the rest of this body
+      return;
+    }
     if (current == null && ctx.channel().isActive()) {
       timer.await(Wait.IDLE);
-      ctx.read();
+      read();
     }
   }
 
@@ -490,6 +526,23 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       }
       case NOTHING -> { }
     }
+  }
+
+  /**
+   * The client shut down its sending side (half-close; the channel allows it so that a read
+   * asked for ahead of time cannot cost a client its answer). A request it sent completely is
+   * still answered, and any it pipelined before; then the connection closes. Idle, or in the
+   * middle of a request body, it closes at once, as a full close would.
+   */
+  @Override public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputClosed = true;
+      Exchange ex = current;
+      if (ex == null || ex.body == null || !ex.body.isFinished()) {
+        ctx.close();
+      }
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) {

@@ -152,6 +152,77 @@ class HttpServerConcurrencyTest {
     assertThat(errors).extracting(e -> e.getThrowableProxy().getClassName()).isEmpty();
   }
 
+  /**
+   * The server asks for the next read before a request is answered (to keep the socket watched
+   * on keep-alive connections). A client that shuts down its sending side right after its
+   * requests, as {@code nc -N} or a one-shot script does, still gets every answer, in order.
+   */
+  @Test void aClientThatHalfClosesAfterItsRequestsGetsEveryAnswer() throws Exception {
+    var release = new CompletableFuture<Void>();
+    server = HttpServer.builder().transport(transport).service(request -> {
+      var answer = ECHO_PATH.fetch(request);
+      return request.url().endsWith("/slow") ? release.thenCompose(v -> answer) : answer;
+    }).build();
+    var address = server.start();
+    try (var http = new RawHttp(address)) {
+      http.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n"
+          + "POST /second HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc");
+      http.socket.shutdownOutput();
+      Thread.sleep(200); // the shutdown reaches the server while /slow is still unanswered
+      release.complete(null);
+      var first = http.read();
+      var second = http.read();
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.text()).isEqualTo("/slow bytes=0");
+      assertThat(second.status()).isEqualTo(200);
+      assertThat(second.text()).isEqualTo("/second bytes=3");
+      assertThat(http.closedByServer()).isTrue();
+    }
+    awaitIdle(server);
+  }
+
+  /**
+   * A hostile client pipelines requests without end behind one the service has not answered.
+   * The server reads ahead at most what arrives with that request and one read more; the rest
+   * stays in the kernel's buffers and the client's writes stall, instead of the server queuing
+   * requests in memory.
+   */
+  @Test void aClientPipeliningWithoutEndBehindASlowRequestCannotMakeTheServerQueueIt() throws Exception {
+    var release = new CompletableFuture<Void>();
+    var seen = new java.util.concurrent.atomic.AtomicInteger();
+    server = HttpServer.builder().transport(transport).service(request -> {
+      seen.incrementAndGet();
+      return release.thenApply(v -> ServiceResponse.text(200, "late"));
+    }).build();
+    var address = server.start();
+    byte[] chunk = "GET /more HTTP/1.1\r\nHost: h\r\n\r\n".repeat(2000).getBytes(StandardCharsets.US_ASCII);
+    long total = 64L << 20;
+    var written = new java.util.concurrent.atomic.AtomicLong();
+    try (var socket = new java.net.Socket(address.getAddress(), address.getPort())) {
+      var out = socket.getOutputStream();
+      out.write("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      var writer = Thread.ofPlatform().daemon().start(() -> {
+        try {
+          while (written.get() < total) {
+            out.write(chunk);
+            written.addAndGet(chunk.length);
+          }
+        } catch (java.io.IOException e) {
+          // closed at the end of the test
+        }
+      });
+      writer.join(3000);
+      assertThat(seen.get()).as("requests the service saw").isEqualTo(1);
+      // The kernel's socket buffers on loopback hold some MiB; a server reading everything would
+      // have taken the whole 64 MiB by now.
+      assertThat(written.get()).as("bytes the client could write").isLessThan(32L << 20);
+      assertThat(writer.isAlive()).as("the client's writes stall").isTrue();
+    } finally {
+      release.complete(null);
+    }
+  }
+
   @Test void changingTheBuilderAfterBuildDoesNotChangeTheRunningServer() throws Exception {
     HttpService other = request -> CompletableFuture.completedFuture(ServiceResponse.text(200, "other"));
     var builder = HttpServer.builder().transport(transport).maxBodySize(1000).service(ECHO_PATH)
