@@ -284,6 +284,11 @@ public final class JsRuntime implements AutoCloseable {
     return threads.getThreadCpuTime(threadId);
   }
 
+  /** The calling thread's CPU time (no lookup of the thread by its id). */
+  long currentThreadCpuNanos() {
+    return threads.getCurrentThreadCpuTime();
+  }
+
   void register(WorkerContext context) {
     live.add(context);
   }

@@ -177,10 +177,10 @@ final class WorkerContext implements EventLoop.Host {
     flushActions.add(action);
   }
 
-  @Override public void afterTask(boolean idle) {
+  @Override public boolean afterTask(boolean idle) {
     if (flushActions.isEmpty() || !(idle || ++tasksSinceHeld >= MAX_TASKS_BEFORE_FLUSH
         || System.nanoTime() - heldSince >= MAX_NANOS_BEFORE_FLUSH)) {
-      return;
+      return false;
     }
     for (int i = 0; i < flushActions.size(); i++) {
       try {
@@ -190,6 +190,7 @@ final class WorkerContext implements EventLoop.Host {
       }
     }
     flushActions.clear();
+    return true;
   }
 
   /** A task of {@code st} threw: out of memory stops the context; the rest is logged. */
