@@ -159,16 +159,24 @@ class HttpServerConcurrencyTest {
    */
   @Test void aClientThatHalfClosesAfterItsRequestsGetsEveryAnswer() throws Exception {
     var release = new CompletableFuture<Void>();
+    var slowSeen = new CompletableFuture<Void>();
     server = HttpServer.builder().transport(transport).service(request -> {
       var answer = ECHO_PATH.fetch(request);
-      return request.url().endsWith("/slow") ? release.thenCompose(v -> answer) : answer;
+      if (!request.url().endsWith("/slow")) {
+        return answer;
+      }
+      slowSeen.complete(null);
+      return release.thenCompose(v -> answer);
     }).build();
     var address = server.start();
     try (var http = new RawHttp(address)) {
       http.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n"
           + "POST /second HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc");
       http.socket.shutdownOutput();
-      Thread.sleep(200); // the shutdown reaches the server while /slow is still unanswered
+      // /slow is held until the server has read it and handled what its loop had pending (the
+      // shutdown, when it came with the bytes or right after): the answers must come either way.
+      slowSeen.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      settleEventLoop();
       release.complete(null);
       var first = http.read();
       var second = http.read();
