@@ -103,16 +103,23 @@ class JsBackgroundBudgetTest {
   }
 
   @Test void backgroundWorkUnderTheLimitInEveryWindowIsNeverStopped() throws Exception {
-    // Each tick does a fixed amount of work (about 220 ms of CPU interpreted, less once compiled:
-    // well under the 600 ms limit whatever the machine's load) and the next starts 900 ms after it
-    // ends: every tick has a window of its own. Together the ticks use twice the limit; a budget
-    // that never reset would stop them after three.
+    // Each tick does a fixed amount of work (about 220 ms of CPU interpreted on a fast machine,
+    // less once compiled) but stops after 250 ms of wall time, so it never uses more than 250 ms of
+    // CPU: under the 600 ms limit on a slow machine too, where the first tick runs cold and
+    // interpreted for longer. (Work alone is not enough: a slow CI machine took one tick over the
+    // limit. Wall time alone is not either: a busy machine gives a tick little CPU.) The next tick
+    // starts 900 ms after one ends: every tick has a window of its own. Together the ticks use
+    // twice the limit; a budget that never reset would stop them.
     long limit = Duration.ofMillis(600).toNanos();
     JsWorker w = worker("bg-steady", """
         let ticks = 0;
         let x = 1;
         function tick() {
-          for (let i = 0; i < 5000000; i++) { x = (x * 1103515245 + 12345) % 2147483647; }
+          const end = Date.now() + 250;
+          for (let i = 0; i < 5000000; i++) {
+            x = (x * 1103515245 + 12345) % 2147483647;
+            if ((i & 0xffff) === 0 && Date.now() >= end) break;
+          }
           ticks++;
           setTimeout(tick, 900);
         }
