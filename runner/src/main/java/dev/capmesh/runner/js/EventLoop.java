@@ -35,11 +35,13 @@ final class EventLoop {
 
     /**
      * A task has run (or thrown), outside any task now; {@code idle}: no other task is queued.
-     * What tasks left for the end of a stretch of work runs here when it is due (KV commands
-     * held back by those tasks are sent here, together; no request's CPU time). Returns
-     * whether it ran anything.
+     * Whether what tasks left for the end of a stretch of work is due now (KV commands held back
+     * by those tasks, sent together). Called once after every task.
      */
-    boolean afterTask(boolean idle);
+    boolean flushDue(boolean idle);
+
+    /** Runs what {@link #flushDue} said was due; its CPU time is no request's. */
+    void flush();
   }
 
   final RequestState loading;
@@ -50,12 +52,25 @@ final class EventLoop {
   private final WorkerMeter meter;
   private volatile long threadId = -1;
   private volatile @Nullable RequestState current;
+  /** For the watchdog: no less than the thread's CPU clock when the current task started. */
   private volatile long taskStartCpu;
   /** Tasks posted and not started yet. */
   private final AtomicInteger waiting = new AtomicInteger();
   /** Loop thread only (the constructor's write is published by the executor's start). */
   private long backgroundWindowStart = System.nanoTime();
-  /** Loop thread only: the CPU clock at the end of the last task (-1: none to reuse), and when. */
+
+  // The open stretch (loop thread only): tasks run since the CPU clock was last read, whose CPU
+  // time is not charged yet. See openStretch.
+  /** The CPU clock at the start of the open stretch (-1: none open), and when it was read. */
+  private long stretchCpu = -1;
+  private long stretchCpuAt;
+  private final RequestState[] stretchStates = new RequestState[MAX_STRETCH_TASKS];
+  private final long[] stretchWall = new long[MAX_STRETCH_TASKS];
+  private int stretchTasks;
+  private long stretchWallSum;
+  /** When the open stretch's first task started. */
+  private long stretchOpenedAt;
+  /** The last reading, taken when a stretch closed (-1: none to reuse), and when. */
   private long lastCpu = -1;
   private long lastCpuAt;
 
@@ -90,23 +105,82 @@ final class EventLoop {
         : runtime.threadCpuNanos(threadId);
   }
 
-  /**
-   * The CPU clock at the start of a task. Reading a thread's CPU clock is a system call on Linux
-   * (no vDSO serves it), two per task. When this task starts within {@link #REUSE_NANOS} of wall
-   * time after the last task ended, the reading taken at that end is used instead: the thread
-   * cannot have used more CPU than wall time in between, so a task is charged at most that much
-   * more than it used (the executor taking it from the queue). Under load, tasks run back to
-   * back and save the call; an idle loop reads afresh.
+  /*
+   * CPU accounting. Reading a thread's CPU clock is a system call on Linux (no vDSO serves it),
+   * and a costly one in a VM (the kernel locks the run queue to read it). So the clock is read
+   * once per stretch of tasks, not per task: a stretch is the tasks run between two readings,
+   * at most MAX_STRETCH_TASKS of them within STRETCH_NANOS of wall time from the first one's
+   * start; it ends early when the loop runs out of tasks and before the flush work (which is no
+   * request's). Each task's wall time is taken from System.nanoTime (no system call), and the
+   * stretch's CPU time is shared among its tasks in proportion to their wall time. The total is
+   * exact; a task can be charged CPU time of another task of the same stretch (the same
+   * worker's, up to STRETCH_NANOS worth) when the thread was preempted unevenly.
+   *
+   * A stretch starts from the reading that closed the last one, unless the flush ran since: in
+   * between, the thread only took the next task from the queue (and slept, which uses no CPU),
+   * and that executor time is charged to the new stretch.
    */
-  private long startCpu() {
-    if (lastCpu >= 0 && System.nanoTime() - lastCpuAt < REUSE_NANOS) {
-      return lastCpu;
+
+  /** The most tasks in one stretch. */
+  static final int MAX_STRETCH_TASKS = 64;
+  /** The most wall time from a stretch's first task's start to a task's end within it. */
+  static final long STRETCH_NANOS = 1_000_000;
+  /**
+   * More CPU time than the executor can use between a stretch's reading and its first task
+   * (taking a task from the queue, waking up): bounds the watchdog's estimate of a task's start.
+   */
+  static final long WAKE_NANOS = 1_000_000;
+
+  /** Opens a stretch unless one is open; {@code now}: System.nanoTime. */
+  private void openStretch(long now) {
+    if (stretchCpu >= 0) {
+      return;
     }
-    return runtime.currentThreadCpuNanos();
+    if (lastCpu >= 0) {
+      stretchCpu = lastCpu;
+      stretchCpuAt = lastCpuAt;
+    } else {
+      stretchCpu = runtime.currentThreadCpuNanos();
+      stretchCpuAt = System.nanoTime();
+    }
+    stretchOpenedAt = now;
   }
 
-  /** The most wall time between two tasks over which the first one's end reading is reused. */
-  static final long REUSE_NANOS = 50_000;
+  /**
+   * No less than the thread's CPU clock at {@code start} (within the open stretch): the thread
+   * has used no more CPU than wall time since the reading, nor more than WAKE_NANOS before the
+   * stretch's first task. The watchdog measures the task from here, so it never stops a task
+   * before the task itself has used the limit (at worst a little after).
+   */
+  private long cpuBoundAt(long start) {
+    return stretchCpu + Math.max(0, Math.min(start - stretchCpuAt, start - stretchOpenedAt + WAKE_NANOS));
+  }
+
+  /** Reads the clock and charges the open stretch's CPU time to its tasks' states. */
+  private void closeStretch() {
+    if (stretchCpu < 0) {
+      return;
+    }
+    long cpu = runtime.currentThreadCpuNanos();
+    lastCpu = cpu;
+    lastCpuAt = System.nanoTime();
+    long used = Math.max(0, cpu - stretchCpu);
+    int n = stretchTasks;
+    double perWallNano = stretchWallSum > 0 ? (double) used / stretchWallSum : 0;
+    long charged = 0;
+    for (int i = 0; i < n; i++) {
+      // The last task gets the rounding remainder, so the charges add up to the reading.
+      long share = i == n - 1 ? used - charged
+          : stretchWallSum > 0 ? (long) (stretchWall[i] * perWallNano) : used / n;
+      stretchStates[i].cpuNanos += share;
+      charged += share;
+      stretchStates[i] = null;
+    }
+    meter.cpuUsed(used);
+    stretchTasks = 0;
+    stretchWallSum = 0;
+    stretchCpu = -1;
+  }
 
   /** Posts {@code task} for {@code state} (null: background work). */
   void execute(@Nullable RequestState state, Runnable task) {
@@ -124,8 +198,13 @@ final class EventLoop {
         try {
           runTask(st, task);
         } finally {
-          if (host.afterTask(waiting.get() == 0)) {
-            lastCpu = -1; // that work is no request's: the next task reads the clock afresh
+          boolean idle = waiting.get() == 0;
+          if (host.flushDue(idle)) {
+            closeStretch();
+            lastCpu = -1; // the flush is no request's: the next stretch reads the clock afresh
+            host.flush();
+          } else if (idle) {
+            closeStretch();
           }
         }
       });
@@ -141,15 +220,14 @@ final class EventLoop {
       st.kill(host.toldReason(), false);
       return;
     }
-    long start = startCpu();
-    if (st == background) {
-      long now = System.nanoTime();
-      if (now - backgroundWindowStart > BACKGROUND_WINDOW_NANOS) {
-        backgroundWindowStart = now;
-        st.cpuNanos = 0;
-      }
+    long start = System.nanoTime();
+    if (st == background && start - backgroundWindowStart > BACKGROUND_WINDOW_NANOS) {
+      closeStretch(); // what background work used so far belongs to the window that ends here
+      backgroundWindowStart = start;
+      st.cpuNanos = 0;
     }
-    taskStartCpu = start;
+    openStretch(start);
+    taskStartCpu = cpuBoundAt(start);
     current = st;
     try {
       task.run();
@@ -157,12 +235,14 @@ final class EventLoop {
       host.taskFailed(st, e);
     } finally {
       current = null;
-      long end = runtime.currentThreadCpuNanos();
-      lastCpu = end;
-      lastCpuAt = System.nanoTime();
-      long used = Math.max(0, end - start);
-      st.cpuNanos += used;
-      meter.cpuUsed(used);
+      long end = System.nanoTime();
+      long wall = Math.max(0, end - start);
+      stretchStates[stretchTasks] = st;
+      stretchWall[stretchTasks++] = wall;
+      stretchWallSum += wall;
+      if (stretchTasks == MAX_STRETCH_TASKS || end - stretchOpenedAt >= STRETCH_NANOS) {
+        closeStretch();
+      }
     }
     if (isRequest(st) && !host.isDead() && st.waitsOnNothing()) {
       host.neverAnswers(st);

@@ -177,11 +177,12 @@ final class WorkerContext implements EventLoop.Host {
     flushActions.add(action);
   }
 
-  @Override public boolean afterTask(boolean idle) {
-    if (flushActions.isEmpty() || !(idle || ++tasksSinceHeld >= MAX_TASKS_BEFORE_FLUSH
-        || System.nanoTime() - heldSince >= MAX_NANOS_BEFORE_FLUSH)) {
-      return false;
-    }
+  @Override public boolean flushDue(boolean idle) {
+    return !flushActions.isEmpty() && (idle || ++tasksSinceHeld >= MAX_TASKS_BEFORE_FLUSH
+        || System.nanoTime() - heldSince >= MAX_NANOS_BEFORE_FLUSH);
+  }
+
+  @Override public void flush() {
     for (int i = 0; i < flushActions.size(); i++) {
       try {
         flushActions.get(i).run();
@@ -190,7 +191,6 @@ final class WorkerContext implements EventLoop.Host {
       }
     }
     flushActions.clear();
-    return true;
   }
 
   /** A task of {@code st} threw: out of memory stops the context; the rest is logged. */

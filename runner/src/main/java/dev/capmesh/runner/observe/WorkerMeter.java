@@ -13,7 +13,7 @@ public interface WorkerMeter {
     @Override public void limitHit(WorkerLimit limit) {}
   };
 
-  /** One task of one of the worker's contexts used {@code nanos} of thread CPU time. */
+  /** Tasks of one of the worker's contexts used {@code nanos} of thread CPU time together. */
   void cpuUsed(long nanos);
 
   /** The runner enforced {@code limit} on the worker once. */

@@ -52,6 +52,32 @@ class JsLimitsTest {
     assertThat(JsTesting.get(w, "http://x/again").text()).isEqualTo("fine");
   }
 
+  @Test void cpuSpreadOverManyShortTasksIsChargedAndStopped() throws Exception {
+    // Each task of the request burns a little CPU (well under a millisecond once compiled) and
+    // yields to a timer: no single task comes near the limit, and the loop reads its CPU clock
+    // once per stretch of tasks, not per task. The time of every short task must still add up
+    // to the request's total, so the request is stopped once it has used 100 ms.
+    JsWorker w = JsWorker.builder(runtime, "ticks", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(request) {
+          let x = 1;
+          if (new URL(request.url).pathname === '/ticks') {
+            for (;;) {
+              for (let i = 0; i < 5000; i++) { x = (x * 1103515245 + 12345) % 2147483647; }
+              await new Promise(resolve => setTimeout(resolve, 0));
+            }
+          }
+          return new Response('fine');
+        } };
+        """))).limits(new JsLimits(Duration.ofMillis(100), 50, 1 << 20).withColdStart(Duration.ZERO, 0))
+        .poolSize(1).build();
+    assertThat(JsTesting.get(w, "http://x/ok").text()).isEqualTo("fine");
+
+    JsTesting.Result r = JsTesting.call(w, "GET", "http://x/ticks", List.of(), BodyStreams.empty(), "ticks-1");
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.text()).contains("CPU time limit").contains("ticks-1");
+    assertThat(JsTesting.get(w, "http://x/again").text()).isEqualTo("fine");
+  }
+
   @Test void coldStartAllowanceCoversOnlyTheFirstRequestsOfAWorker() throws Exception {
     // The limit is 100 ms; the first two requests may use 30 s. Each of those burns about a
     // second of wall time (well over 100 ms of CPU unless the machine is starved). After them,
