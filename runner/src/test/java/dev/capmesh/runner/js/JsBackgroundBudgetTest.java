@@ -2,7 +2,6 @@ package dev.capmesh.runner.js;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import dev.capmesh.runner.service.BodyStreams;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
@@ -44,15 +43,6 @@ class JsBackgroundBudgetTest {
       Thread.sleep(20);
     }
     return true;
-  }
-
-  /** CPU time used so far by the live event-loop thread of the worker named {@code worker}. */
-  private static long loopCpuNanos(String worker) {
-    var threads = ManagementFactory.getThreadMXBean();
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().equals("capmesh-js-" + worker))
-        .mapToLong(t -> threads.getThreadCpuTime(t.threadId()))
-        .sum();
   }
 
   @Test void aBackgroundIntervalThatBurnsCpuIsStoppedAndOtherWorkersAreServedMeanwhile() throws Exception {
@@ -126,13 +116,13 @@ class JsBackgroundBudgetTest {
         setTimeout(tick, 0);
         export default { fetch() { return new Response(String(ticks)); } };
         """, Duration.ofMillis(600));
-    long before = loopCpuNanos("bg-steady");
-    boolean used = eventually(() -> w.loadBudget().strikes() > 0 || loopCpuNanos("bg-steady") - before >= 2 * limit);
+    long before = JsTesting.loopCpuNanos("bg-steady");
+    boolean used = eventually(() -> w.loadBudget().strikes() > 0 || JsTesting.loopCpuNanos("bg-steady") - before >= 2 * limit);
 
     System.out.println("bg-steady: " + JsTesting.get(w, "http://x/ticks").text() + " ticks, "
-        + (loopCpuNanos("bg-steady") - before) / 1_000_000 + " ms of CPU");
+        + (JsTesting.loopCpuNanos("bg-steady") - before) / 1_000_000 + " ms of CPU");
     assertThat(w.loadBudget().strikes()).as("contexts of bg-steady stopped").isZero();
-    assertThat(used).as("background CPU used: %s ns", loopCpuNanos("bg-steady") - before).isTrue();
+    assertThat(used).as("background CPU used: %s ns", JsTesting.loopCpuNanos("bg-steady") - before).isTrue();
     assertThat(w.liveContexts()).isEqualTo(1);
     assertThat(w.loads()).isEqualTo(1);
     JsTesting.Result r = JsTesting.get(w, "http://x/ticks");

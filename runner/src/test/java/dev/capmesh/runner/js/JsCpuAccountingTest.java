@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.capmesh.runner.observe.WorkerLimit;
 import dev.capmesh.runner.observe.WorkerMeter;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,15 +28,6 @@ class JsCpuAccountingTest {
 
   @AfterAll static void stop() {
     runtime.close();
-  }
-
-  /** CPU time used so far by the live event-loop thread of the worker named {@code worker}. */
-  private static long loopCpuNanos(String worker) {
-    var threads = ManagementFactory.getThreadMXBean();
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().equals("capmesh-js-" + worker))
-        .mapToLong(t -> threads.getThreadCpuTime(t.threadId()))
-        .sum();
   }
 
   @Test void theCpuReportedForManyShortTasksAddsUpToTheThreadsCpuTime() throws Exception {
@@ -97,11 +87,11 @@ class JsCpuAccountingTest {
 
   /** The loop thread's CPU time once it has stopped changing (the loop is idle). */
   private static long settledThreadCpu(String worker) throws InterruptedException {
-    long last = loopCpuNanos(worker);
+    long last = JsTesting.loopCpuNanos(worker);
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (System.nanoTime() < deadline) {
       Thread.sleep(50);
-      long now = loopCpuNanos(worker);
+      long now = JsTesting.loopCpuNanos(worker);
       if (now == last) {
         return now;
       }

@@ -5,6 +5,7 @@ import dev.capmesh.runner.service.BodyStreams;
 import dev.capmesh.runner.service.HttpService;
 import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,15 @@ final class JsTesting {
     runtime.warmUpInBackground();
     runtime.warmedUp.join();
     return runtime;
+  }
+
+  /** CPU time used so far by the live event-loop thread of the worker named {@code worker}. */
+  static long loopCpuNanos(String worker) {
+    var threads = ManagementFactory.getThreadMXBean();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals("capmesh-js-" + worker))
+        .mapToLong(t -> threads.getThreadCpuTime(t.threadId()))
+        .sum();
   }
 
   static String nextId() {

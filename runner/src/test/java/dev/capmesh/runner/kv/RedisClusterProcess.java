@@ -35,28 +35,65 @@ final class RedisClusterProcess implements AutoCloseable {
 
   private void startNodes(Path dir) throws Exception {
     for (int i = 0; i < 3; i++) {
-      int port = RedisServerProcess.freePort();
-      Path nodeDir = Files.createDirectories(dir.resolve("node-" + port));
-      Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-          "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
-          "--save", "", "--appendonly", "no", "--protected-mode", "no")
-          .directory(nodeDir.toFile()).redirectErrorStream(true)
-          .redirectOutput(nodeDir.resolve("log.txt").toFile()).start();
-      processes.add(p);
-      ports.add(port);
-      waitForPort(port, p);
+      startNode(dir);
     }
   }
 
-  private static void waitForPort(int port, Process p) throws Exception {
+  /**
+   * Starts one node on a free port, with its cluster bus on another free port (by default the
+   * bus is the port + 10000, which does not exist for ports above 55535 and may be taken). A
+   * port can be taken between being found free and the node binding it: then the node exits,
+   * and it is started again on other ports, a few times.
+   */
+  private void startNode(Path dir) throws Exception {
+    String lastLog = "";
+    for (int attempt = 0; attempt < 5; attempt++) {
+      int port = RedisServerProcess.freePort();
+      int busPort = RedisServerProcess.freePort();
+      if (busPort == port) {
+        continue;
+      }
+      Path nodeDir = Files.createDirectories(dir.resolve("node-" + port));
+      Path log = nodeDir.resolve("log.txt");
+      Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port),
+          "--cluster-port", String.valueOf(busPort), "--bind", "127.0.0.1",
+          "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
+          "--save", "", "--appendonly", "no", "--protected-mode", "no")
+          .directory(nodeDir.toFile()).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      boolean up;
+      try {
+        up = waitForPort(port, p);
+      } catch (Exception | Error e) {
+        p.destroyForcibly();
+        throw e;
+      }
+      if (up) {
+        processes.add(p);
+        ports.add(port);
+        return;
+      }
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      lastLog = Files.exists(log) ? Files.readString(log) : "";
+    }
+    throw new IllegalStateException("redis-server (cluster node) did not start in 5 attempts; its last log:\n"
+        + lastLog);
+  }
+
+  /** Whether the node answers on {@code port}; false when it exited first. */
+  private static boolean waitForPort(int port, Process p) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (true) {
       try (var s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
+        return true;
       } catch (IOException e) {
-        if (System.nanoTime() > deadline || !p.isAlive()) {
-          throw new IllegalStateException("redis-server (cluster node) did not start on port " + port, e);
+        if (!p.isAlive()) {
+          return false;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("redis-server (cluster node) did not start on port " + port
+              + " within 20 s", e);
         }
         Thread.sleep(20);
       }
