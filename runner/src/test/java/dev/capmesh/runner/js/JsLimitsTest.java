@@ -38,7 +38,15 @@ class JsLimitsTest {
         throw new RuntimeException(e);
       }
     });
-    Thread.sleep(50);
+    // Wait until the endless loop is running on one of the worker's contexts.
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (w.contextsNow().stream().noneMatch(c -> {
+      RequestState st = c.current();
+      return st != null && st.requestId.equals("spin-1");
+    })) {
+      assertThat(System.nanoTime()).as("the spinning request started").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
     // While the loop runs: the same worker (another context) and another worker still answer.
     assertThat(JsTesting.get(w, "http://x/ok").text()).isEqualTo("fine");
     assertThat(JsTesting.get(other, "http://x/").text()).isEqualTo("other");
