@@ -150,7 +150,7 @@ class KvBindingTest {
     if (kind.equals("embedded")) {
       assertThat(dir.resolve("data/ns/kv.mv.db")).exists();
     } else if (kind.equals("redis")) {
-      assertThat(redis.sync().hget(redis.prefix("ns") + "k:json", "v")).isEqualTo("{\"a\":[1,2]}");
+      assertThat(redis.sync().get(redis.prefix("ns") + "k:json")).endsWith("{\"a\":[1,2]}");
     }
   }
 

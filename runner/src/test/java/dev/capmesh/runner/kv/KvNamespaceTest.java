@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,19 +102,86 @@ class KvNamespaceTest {
   }
 
   @Test
-  void redisScriptsAreSentAgainWhenTheServerForgotThem() throws Exception {
+  void redisEntriesWrittenAsHashesByEarlierVersionsAreReadListedAndReplaced() throws Exception {
+    // Until 2026-11-30 an entry was a hash (fields v, m, e) that a Lua script wrote.
     KvNamespace ns = namespace("redis");
-    await(ns.put("a", bytes("1"), null, null, null));
-    // Writes run their scripts by SHA-1; a server that lost its script cache (restart, SCRIPT
-    // FLUSH, a failover) answers NOSCRIPT, and the write sends the script text once instead.
-    redis.sync().scriptFlush();
-    await(ns.put("b", bytes("2"), null, null, "{\"m\":1}"));
-    redis.sync().scriptFlush();
-    await(ns.delete("a"));
-    assertThat(await(ns.get("a", null))).isNull();
-    assertThat(text(await(ns.get("b", null)))).isEqualTo("2");
-    assertThat(await(ns.get("b", null)).metadataJson()).isEqualTo("{\"m\":1}");
-    assertThat(redis.sync().zrange(redis.prefix("ns") + "i", 0, -1)).containsExactly("b");
+    String p = redis.prefix("ns");
+    long later = clock.seconds() + 120;
+    redis.sync().hset(p + "k:old", Map.of("v", "old value", "m", "{\"o\":1}", "e", Long.toString(later)));
+    redis.sync().hset(p + "k:plain", Map.of("v", "plain", "e", "0"));
+    redis.sync().hset(p + "k:over", Map.of("v", "x", "e", Long.toString(clock.seconds() - 1)));
+    for (String k : List.of("old", "plain", "over")) {
+      redis.sync().zadd(p + "i", 0, k);
+    }
+    await(ns.put("new", bytes("new value"), null, null, "{\"n\":2}"));
+
+    KvEntry old = await(ns.get("old", null));
+    assertThat(text(old)).isEqualTo("old value");
+    assertThat(old.metadataJson()).isEqualTo("{\"o\":1}");
+    assertThat(old.expiration()).isEqualTo(later);
+    assertThat(text(await(ns.get("plain", null)))).isEqualTo("plain");
+    assertThat(await(ns.get("plain", null)).metadataJson()).isNull();
+    assertThat(await(ns.get("over", null))).as("expired by the runner's clock").isNull();
+    KvNamespace.Listing all = await(ns.list(null, null, null));
+    assertThat(names(all)).containsExactly("new", "old", "plain");
+    assertThat(all.keys()).extracting(KvPage.Key::metadataJson).containsExactly("{\"n\":2}", "{\"o\":1}", null);
+    assertThat(all.keys()).extracting(KvPage.Key::expiration).containsExactly(0L, later, 0L);
+
+    // A put replaces the hash with the current form; a delete removes either.
+    await(ns.put("old", bytes("rewritten"), null, null, null));
+    assertThat(redis.sync().type(p + "k:old")).isEqualTo("string");
+    assertThat(text(await(ns.get("old", null)))).isEqualTo("rewritten");
+    assertThat(await(ns.get("old", null)).metadataJson()).isNull();
+    await(ns.delete("plain"));
+    assertThat(await(ns.get("plain", null))).isNull();
+    assertThat(names(await(ns.list(null, null, null)))).containsExactly("new", "old");
+  }
+
+  @Test
+  void aRedisValueInAFormThisRunnerDoesNotReadFailsTheCallInsteadOfAnsweringGarbage() throws Exception {
+    KvNamespace ns = namespace("redis");
+    String p = redis.prefix("ns");
+    // Written by another program under the namespace's prefix (or by a newer version).
+    redis.sync().set(p + "k:foreign", "some other program's value");
+    redis.sync().zadd(p + "i", 0, "foreign");
+    redis.sync().set(p + "k:short", "\u0001");
+    redis.sync().set(p + "k:empty", "");
+    assertThatThrownBy(() -> await(ns.get("foreign", null))).hasMessageContaining("not in a form this runner reads");
+    assertThatThrownBy(() -> await(ns.get("short", null))).hasMessageContaining("not in a form this runner reads");
+    assertThatThrownBy(() -> await(ns.get("empty", null))).hasMessageContaining("not in a form this runner reads");
+    assertThatThrownBy(() -> await(ns.list(null, null, null))).hasMessageContaining("not in a form this runner reads");
+    // A put takes the key back.
+    await(ns.put("foreign", bytes("mine"), null, null, null));
+    assertThat(text(await(ns.get("foreign", null)))).isEqualTo("mine");
+    assertThat(names(await(ns.list(null, null, null)))).containsExactly("foreign");
+  }
+
+  @Test
+  void whileRunnersRacePutsAndDeletesOfTheSameKeysEveryKeyThatExistsIsListed() throws Exception {
+    // Two backends on one prefix: two connections, as two runners would have.
+    KvBackend a = backend("redis", "race");
+    KvBackend b = backend("redis", "race");
+    var entry = new KvEntry(bytes("v"), "{\"m\":1}", 0);
+    for (int round = 0; round < 100; round++) {
+      var calls = new ArrayList<CompletableFuture<Void>>();
+      for (int i = 0; i < 8; i++) {
+        String k = "k" + i;
+        calls.add(a.put(k, entry).toCompletableFuture());
+        calls.add(b.delete(k).toCompletableFuture());
+        calls.add(b.put(k, entry).toCompletableFuture());
+        if ((round + i) % 2 == 0) {
+          calls.add(a.delete(k).toCompletableFuture());
+        }
+      }
+      await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
+      List<String> listed = await(a.list("", null, 100, clock.seconds())).keys().stream()
+          .map(KvPage.Key::name).toList();
+      for (int i = 0; i < 8; i++) {
+        KvEntry stored = await(a.get("k" + i, clock.seconds()));
+        assertThat(listed.contains("k" + i)).as("round %d: k%d exists (%s) and is listed", round, i, stored != null)
+            .isEqualTo(stored != null);
+      }
+    }
   }
 
   @ParameterizedTest @ValueSource(strings = {"embedded", "redis"})
@@ -316,7 +385,8 @@ class KvNamespaceTest {
     assertThat(await(a.get("i-stray", null))).isNull();
     await(a.delete(bData));
     assertThat(text(await(b.get("x", null)))).isEqualTo("from-b");
-    assertThat(redis.sync().hget(bData, "v")).isEqualTo("from-b");
+    assertThat(text(await(b.get("x", null)))).isEqualTo("from-b");
+    assertThat(redis.sync().get(bData)).endsWith("from-b");
   }
 
   @Test
