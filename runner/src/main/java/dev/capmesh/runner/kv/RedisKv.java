@@ -403,6 +403,18 @@ public final class RedisKv implements KvBackend {
     }
   }
 
+  /** Sends {@code first} and {@code second} in this order, in one write, or holds them both. */
+  private void send(Ready r, RedisCommand<byte[], byte[], ?> first, RedisCommand<byte[], byte[], ?> second) {
+    Held h = held.get();
+    if (h != null && (h.connection == null || h.connection == r.connection())) {
+      h.connection = r.connection();
+      h.commands.add(first);
+      h.commands.add(second);
+    } else {
+      r.connection().dispatch(List.of(first, second));
+    }
+  }
+
   /** Lettuce's timeout of a command, as {@link KvNamespace} words it. */
   private static Throwable timeoutAsJdk(Throwable e) {
     Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -547,8 +559,7 @@ public final class RedisKv implements KvBackend {
           new StatusOutput<>(ByteArrayCodec.INSTANCE), setArgs));
       var listed = new AsyncCommand<>(new Command<>(CommandType.ZADD, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
           new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(indexKey).add(0L).addValue(member)));
-      send(r, written);
-      send(r, listed);
+      send(r, written, listed);
       return CompletableFuture.allOf(written, listed);
     }).handle(RedisKv::done);
   }
@@ -562,8 +573,7 @@ public final class RedisKv implements KvBackend {
           new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(indexKey).addValue(member)));
       var deleted = new AsyncCommand<>(new Command<>(CommandType.DEL, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
           new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(k)));
-      send(r, unlisted);
-      send(r, deleted);
+      send(r, unlisted, deleted);
       return CompletableFuture.allOf(unlisted, deleted);
     }).handle(RedisKv::done);
   }
