@@ -62,9 +62,9 @@ import org.jspecify.annotations.Nullable;
  * {@code ZADD}, a delete {@code ZREM} then {@code DEL}, each pair in one write on one connection,
  * so whatever other clients interleave, a key that exists was added to the index after its
  * last removal from it. A listing skips members whose entry is gone and drops them with a
- * script that first checks the entry is still gone. Plain commands cost Redis less than half
- * of what one Lua script doing the same did (measured on one server, 32 puts per write: 8 µs
- * of Redis CPU per put with the script, 3.5 µs with the two commands). The
+ * script that first checks the entry is still gone. Plain commands cost Redis about a third of
+ * what one Lua script doing the same did ({@code bench/kv/redis-cost.py}, 32 puts per write:
+ * 9.7 µs of Redis CPU per put with the script, 2.8 µs with the two commands). The
  * one case that leaves an entry unlisted is a {@code ZADD} that fails after its {@code SET}
  * succeeded (Redis out of memory); the put then fails, and the next put of the key lists it.
  *
