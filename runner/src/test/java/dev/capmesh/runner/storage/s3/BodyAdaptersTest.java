@@ -65,16 +65,31 @@ class BodyAdaptersTest {
     return BodySubscriber.of(e, -1, t -> t, timer, idle, () -> new IllegalStateException("idle timeout"));
   }
 
-  @Test void requestsOneChunkPerRead() throws Exception {
-    var e = new Emitter(5, true);
+  @Test void asksForNothingBeforeTheFirstReadThenAtMostAFewChunksBeyondThoseRead() throws Exception {
+    var e = new Emitter(10, true);
     BodySubscriber s = subscriber(e, Duration.ofSeconds(30));
     assertThat(e.requested.get()).isZero();
     var got = new ArrayList<Byte>();
     for (ByteBuffer b; (b = s.read().toCompletableFuture().get(5, TimeUnit.SECONDS)) != null; ) {
       got.add(b.get());
-      assertThat(e.requested.get()).isEqualTo(got.size());
+      assertThat(e.requested.get()).isBetween((long) got.size(), (long) got.size() + BodySubscriber.AHEAD);
     }
-    assertThat(got).containsExactly((byte) 0, (byte) 1, (byte) 2, (byte) 3, (byte) 4);
+    assertThat(got).containsExactly((byte) 0, (byte) 1, (byte) 2, (byte) 3, (byte) 4, (byte) 5, (byte) 6,
+        (byte) 7, (byte) 8, (byte) 9);
+  }
+
+  @Test void aConsumerThatStopsReadingStopsTheConnectionAfterAFewChunks() throws Exception {
+    var e = new Emitter(1_000, true);
+    BodySubscriber s = subscriber(e, Duration.ofSeconds(30));
+    assertThat(s.read().toCompletableFuture().get(5, TimeUnit.SECONDS).get()).isZero();
+    // The emitter answers every request at once: what it was asked for is all it sent.
+    assertThat(e.requested.get()).isEqualTo((long) BodySubscriber.AHEAD);
+    for (int i = 1; i <= 3; i++) {
+      assertThat(s.read().toCompletableFuture().get(5, TimeUnit.SECONDS).get()).isEqualTo((byte) i);
+    }
+    assertThat(e.requested.get()).as("4 chunks read, AHEAD waiting").isEqualTo(4L + BodySubscriber.AHEAD);
+    s.cancel();
+    assertThat(e.cancelled).isTrue();
   }
 
   @Test void aReadLeftUnansweredFailsAndCancels() throws Exception {
