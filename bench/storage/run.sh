@@ -5,7 +5,8 @@
 #
 # The JMH benchmark S3GetBenchmark (benchmarks module): S3ObjectBackend.get (the runner's
 # backend) against the AWS SDK's S3AsyncClient.getObject alone, on the same server, 4 threads
-# (one warm-up and one measured iteration of DURATION each, in a fresh JVM per round).
+# (one warm-up and one measured iteration of DURATION each, in a fresh JVM per round); also the
+# SDK alone asking for the object's checksums (checksumMode ENABLED), as the backend does.
 # Without WORKER=1 the server is an s3proxy inside the JMH JVM.
 #
 # Through a worker (WORKER=1): starts s3proxy as its own process (S3TestServer's main, logging
@@ -134,6 +135,10 @@ b, s = med("jmh-backendGet"), med("jmh-sdkGet")
 where = "the standalone s3proxy" if os.path.exists(f"{d}/worker.txt") else "an s3proxy in the JMH JVM"
 print(f"1 MiB gets/s from {where} (median; rounds in brackets), 4 in flight:")
 print(f"  S3ObjectBackend {b:.1f} [{each('jmh-backendGet')}]   AWS SDK alone {s:.1f} [{each('jmh-sdkGet')}]   backend/SDK {b/s:.2f}x")
+if os.path.exists(f"{d}/jmh-sdkGetWithChecksums.txt"):
+    c = med("jmh-sdkGetWithChecksums")
+    print(f"  AWS SDK alone asking for checksums, as the backend does: {c:.1f} [{each('jmh-sdkGetWithChecksums')}]"
+          f"   backend/that {b/c:.2f}x")
 if os.path.exists(f"{d}/worker.txt"):
     w = med("worker")
     print(f"  through a worker (wrk -t1 -c4): {w:.1f} [{each('worker')}]   worker/SDK {w/s:.2f}x   worker/backend {w/b:.2f}x")
