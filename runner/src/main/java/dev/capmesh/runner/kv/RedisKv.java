@@ -498,9 +498,8 @@ public final class RedisKv implements KvBackend {
   /** The bytes before the metadata. */
   private static final int HEADER = 13;
 
-  static byte[] encode(KvEntry entry) {
-    String json = entry.metadataJson();
-    byte[] meta = json == null ? null : utf8(json);
+  /** The stored form of {@code entry}, whose metadata is {@code meta} (UTF-8; null for none). */
+  private static byte[] encode(KvEntry entry, byte @Nullable [] meta) {
     var out = ByteBuffer.allocate(HEADER + (meta == null ? 0 : meta.length) + entry.value().length);
     out.put(FORMAT).putLong(entry.expiration()).putInt(meta == null ? -1 : meta.length);
     if (meta != null) {
@@ -539,14 +538,15 @@ public final class RedisKv implements KvBackend {
 
   @Override public CompletionStage<Void> put(String key, KvEntry entry) {
     String json = entry.metadataJson();
-    if (json != null && utf8(json).length > KvNamespace.MAX_METADATA_BYTES) {
+    byte[] meta = json == null ? null : utf8(json);
+    if (meta != null && meta.length > KvNamespace.MAX_METADATA_BYTES) {
       // A namespace refuses such metadata before it gets here; listings read no more than this.
       return CompletableFuture.failedFuture(new IllegalArgumentException("metadata over "
           + KvNamespace.MAX_METADATA_BYTES + " bytes"));
     }
     byte[] member = utf8(key);
     byte[] k = dataKey(member);
-    byte[] data = encode(entry);
+    byte[] data = encode(entry, meta);
     long ttlMillis = entry.expiration() == 0 ? 0
         : Math.max(1, entry.expiration() * 1000 - System.currentTimeMillis());
     return withReady(r -> {
