@@ -77,7 +77,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
 
   private Runner(RunnerOptions options) {
     this.options = options;
-    this.transport = NettyTransport.create(Math.max(2, Runtime.getRuntime().availableProcessors()), "capmesh-io");
+    this.transport = NettyTransport.create(options.effectiveIoThreads(), "capmesh-io");
     this.runtime = JsRuntime.create();
     this.blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("capmesh-blocking-", 0).factory());
     this.resolver = HostResolver.system(blocking);

@@ -22,10 +22,21 @@ import java.util.Map;
  * @param resources data directory, backend timeout, clock and environment of resource bindings
  * @param bindingListener told of every binding use (audit, metrics)
  * @param observer told of requests, CPU time, limits hit and plans (metrics)
+ * @param ioThreads the network event-loop threads (sockets, outbound connections); 0: {@link
+ *     #defaultIoThreads()}
  */
 public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses,
     JsLimits limits, int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits,
-    ResourceOptions resources, BindingListener bindingListener, RunnerObserver observer) {
+    ResourceOptions resources, BindingListener bindingListener, RunnerObserver observer,
+    int ioThreads) {
+
+  /** Options with the default number of network threads. */
+  public RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses, JsLimits limits,
+      int contextsPerWorker, long maxBodyBytes, ConnectionLimits connectionLimits,
+      ResourceOptions resources, BindingListener bindingListener, RunnerObserver observer) {
+    this(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes, connectionLimits,
+        resources, bindingListener, observer, 0);
+  }
 
   /** Options observed by nobody. */
   public RunnerOptions(Path baseDirectory, Map<String, String> socketAddresses, JsLimits limits,
@@ -64,6 +75,26 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
     requireNonNull(resources, "resources");
     requireNonNull(bindingListener, "bindingListener");
     requireNonNull(observer, "observer");
+    if (ioThreads < 0) {
+      throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 0)");
+    }
+  }
+
+  /**
+   * The network threads when none are asked for: half the cores, at least one. A request's
+   * JavaScript runs on its worker's own threads, so the network threads need only what is left
+   * of the cores; more of them than that compete with the workers and with each other (a new
+   * connection accepted on one thread and served on another costs a wake-up). On two cores, one
+   * thread instead of two serves more new TLS connections per second and fewer keep-alive
+   * requests (docs/BENCHMARKS.md, "TLS").
+   */
+  public static int defaultIoThreads() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+  }
+
+  /** The network threads to start: {@link #ioThreads} or, when 0, {@link #defaultIoThreads}. */
+  public int effectiveIoThreads() {
+    return ioThreads > 0 ? ioThreads : defaultIoThreads();
   }
 
   /** Defaults: JsLimits defaults, 2 contexts per worker, 100 MiB bodies, ConnectionLimits defaults. */
@@ -75,42 +106,48 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
   /** The same options with these socket address overrides. */
   public RunnerOptions withSocketAddresses(Map<String, String> overrides) {
     return new RunnerOptions(baseDirectory, overrides, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, resources, bindingListener, observer);
+        connectionLimits, resources, bindingListener, observer, ioThreads);
   }
 
   /** The same options with these per-worker limits. */
   public RunnerOptions withLimits(JsLimits newLimits) {
     return new RunnerOptions(baseDirectory, socketAddresses, newLimits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, resources, bindingListener, observer);
+        connectionLimits, resources, bindingListener, observer, ioThreads);
   }
 
   /** The same options with this largest request body a socket accepts. */
   public RunnerOptions withMaxBodyBytes(long bytes) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, bytes,
-        connectionLimits, resources, bindingListener);
+        connectionLimits, resources, bindingListener, observer, ioThreads);
   }
 
   /** The same options with these socket timeouts and connection caps. */
   public RunnerOptions withConnectionLimits(ConnectionLimits newLimits) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        newLimits, resources, bindingListener, observer);
+        newLimits, resources, bindingListener, observer, ioThreads);
   }
 
   /** The same options with these resource options. */
   public RunnerOptions withResources(ResourceOptions newResources) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, newResources, bindingListener, observer);
+        connectionLimits, newResources, bindingListener, observer, ioThreads);
   }
 
   /** The same options telling {@code listener} of every binding use. */
   public RunnerOptions withBindingListener(BindingListener listener) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, resources, listener, observer);
+        connectionLimits, resources, listener, observer, ioThreads);
   }
 
   /** The same options telling {@code newObserver} of requests, CPU time, limits and plans. */
   public RunnerOptions withObserver(RunnerObserver newObserver) {
     return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
-        connectionLimits, resources, bindingListener, newObserver);
+        connectionLimits, resources, bindingListener, newObserver, ioThreads);
+  }
+
+  /** The same options with {@code threads} network threads (0: {@link #defaultIoThreads}). */
+  public RunnerOptions withIoThreads(int threads) {
+    return new RunnerOptions(baseDirectory, socketAddresses, limits, contextsPerWorker, maxBodyBytes,
+        connectionLimits, resources, bindingListener, observer, threads);
   }
 }

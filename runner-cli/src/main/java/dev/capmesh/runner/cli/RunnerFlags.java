@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
  * the admin endpoint ({@link AdminEndpoint}); and the audit log.
  */
 final class RunnerFlags {
+  /** More network threads than this is a typo, not a tuning. */
+  static final int MAX_IO_THREADS = 256;
+
   @Option(names = "--socket-addr", paramLabel = "NAME=HOST:PORT",
       description = "Listen for socket NAME on HOST:PORT instead of the config's address (repeatable).")
   Map<String, String> socketAddresses = new LinkedHashMap<>();
@@ -66,6 +69,11 @@ final class RunnerFlags {
       description = "Open connections per socket from one client address (IPv6: one /64) "
           + "(default: 1000, or half of --max-connections if lower).")
   @Nullable Integer maxConnectionsPerIp;
+
+  @Option(names = "--io-threads", paramLabel = "N",
+      description = "Network event-loop threads for all sockets and outbound connections "
+          + "(default: half the cores, at least 1). Workers' JavaScript runs on threads of its own.")
+  @Nullable Integer ioThreads;
 
   @Option(names = "--admin-addr", paramLabel = "HOST:PORT",
       description = "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT, a port of its "
@@ -185,7 +193,14 @@ final class RunnerFlags {
     if (coldStartRequests < 0 || subrequestLimit < 0) {
       throw new IllegalArgumentException("--cold-start-requests and --subrequest-limit must not be negative");
     }
+    if (ioThreads != null && (ioThreads < 1 || ioThreads > MAX_IO_THREADS)) {
+      throw new IllegalArgumentException("--io-threads must be between 1 and " + MAX_IO_THREADS
+          + " (got " + ioThreads + ")");
+    }
     RunnerOptions defaults = RunnerOptions.defaults(base);
+    if (ioThreads != null) {
+      defaults = defaults.withIoThreads(ioThreads);
+    }
     if (maxBodySize != null) {
       defaults = defaults.withMaxBodyBytes(maxBodySize);
     }

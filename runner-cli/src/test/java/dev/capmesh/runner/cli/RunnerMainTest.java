@@ -70,6 +70,14 @@ class RunnerMainTest {
     assertThat(err.toString()).contains("maxConnectionsPerIp: 0 (expected: >= 1)");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "257"})
+  void serveRefusesIoThreadsOutOfRangeAsAUsageError(String threads) throws Exception {
+    Path file = write("good.capnp", GOOD);
+    assertThat(run(false, "serve", "--io-threads", threads, file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--io-threads must be between 1 and 256 (got " + threads + ")");
+  }
+
   @Test
   void checkPrintsASummaryAndExitsZero() throws Exception {
     Path file = write("good.capnp", GOOD);
