@@ -11,6 +11,7 @@
 #       request is a full handshake (wrk does not resume sessions) plus one request;
 #   (b) https hello requests per second with keep-alive: wrk -t1 -c32.
 # Reports the median of the rounds and capmesh/workerd. Installs what it needs like run.sh.
+# RUNNER_FLAGS adds flags to `bin/runner serve` (e.g. RUNNER_FLAGS="--io-threads 2").
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 rounds=${1:-5}
@@ -79,7 +80,8 @@ wait_up() {
 
 "$workerd" serve "$work/tls.capnp" --socket-addr "https=127.0.0.1:$port_w" >"$results/workerd.log" 2>&1 &
 wpid=$!; pids+=("$wpid")
-"$root/bin/runner" serve "$work/tls.capnp" --socket-addr "https=127.0.0.1:$port_c" >"$results/capmesh.log" 2>&1 &
+# shellcheck disable=SC2086 # RUNNER_FLAGS is a list of flags
+"$root/bin/runner" serve "$work/tls.capnp" --socket-addr "https=127.0.0.1:$port_c" ${RUNNER_FLAGS:-} >"$results/capmesh.log" 2>&1 &
 cpid=$!; pids+=("$cpid")
 wait_up $port_w; wait_up $port_c
 echo "TLS of each: workerd $(echo | openssl s_client -connect 127.0.0.1:$port_w -CAfile "$work/ca.pem" 2>/dev/null | grep -m1 -o 'TLSv1.[23], Cipher is [A-Z0-9_-]*')," \
