@@ -83,9 +83,8 @@ public record RunnerOptions(Path baseDirectory, Map<String, String> socketAddres
   /**
    * The network threads when none are asked for: half the cores, at least one. A request's
    * JavaScript runs on its worker's own threads, so the network threads need only what is left
-   * of the cores; more of them than that compete with the workers and with each other (a new
-   * connection accepted on one thread and served on another costs a wake-up). On two cores, one
-   * thread instead of two serves more new TLS connections per second and fewer keep-alive
+   * of the cores; more of them than that compete with the workers for the cores. On two cores,
+   * one thread instead of two serves more new TLS connections per second and fewer keep-alive
    * requests (docs/BENCHMARKS.md, "TLS").
    */
   public static int defaultIoThreads() {
