@@ -122,6 +122,13 @@ public final class RedisKv implements KvBackend {
   private final Object lock = new Object();
   /** Lettuce's command timeout; while connecting, the deadline of a call. */
   private final Duration timeout;
+  /**
+   * Where a call that waited for the connection runs: Lettuce's computation threads, never its
+   * I/O thread. The connection completes on the I/O thread, and a cluster connection's dispatch
+   * may block that thread until a node connection opens, which needs the same thread: a deadlock
+   * (seen in RedisClusterKvTest as a put and then a close that never returned).
+   */
+  private final java.util.concurrent.Executor afterConnect;
   /** The commands a thread holds back (see {@link #hold}); empty while it does not. */
   private final ThreadLocal<@Nullable Held> held = new ThreadLocal<>();
   private @Nullable CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connection;
@@ -151,6 +158,7 @@ public final class RedisKv implements KvBackend {
     requireNonNull(url, "url");
     requireNonNull(keyPrefix, "keyPrefix");
     this.timeout = requireNonNull(timeout, "timeout");
+    this.afterConnect = resources.eventExecutorGroup();
     this.passwordEnv = passwordEnv == null || passwordEnv.isEmpty() ? null : passwordEnv;
     this.environment = requireNonNull(environment, "environment");
     String[] parts = url.split(",", -1);
@@ -273,7 +281,7 @@ public final class RedisKv implements KvBackend {
 
   /** The connection's commands, (re)connecting if there is none. */
   private CompletionStage<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
-    return connect().thenApply(Ready::commands);
+    return connect().thenApplyAsync(Ready::commands, afterConnect);
   }
 
   /** The connection, (re)connecting if there is none; a failed attempt is forgotten. */
@@ -338,7 +346,7 @@ public final class RedisKv implements KvBackend {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return connect().thenCompose(call).toCompletableFuture()
+    return connect().thenComposeAsync(call, afterConnect).toCompletableFuture()
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
