@@ -97,6 +97,30 @@ class RedisClusterKvTest {
     assertThat(spread).hasSizeGreaterThan(1);
   }
 
+  /**
+   * The first call of a fresh backend waits for the connection; it must not continue on Lettuce's
+   * I/O thread, where a dispatch to a node not connected yet blocks the thread that would connect
+   * it. Many fresh backends, each with a put as its first call, on namespaces spread over the
+   * masters: each put answers, and each close returns.
+   */
+  @Test void theFirstCallOfAFreshBackendNeverDeadlocksLettucesThread() throws Exception {
+    var closer = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      for (int n = 0; n < 24; n++) {
+        var b = new RedisKv(resources, cluster.url(), "fresh-" + n + ":", null, v -> null, Duration.ofSeconds(5));
+        try {
+          b.put("k", new KvEntry(("v" + n).getBytes(UTF_8), null, 0)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+          assertThat(new String(b.get("k", System.currentTimeMillis() / 1000).toCompletableFuture().get(20, TimeUnit.SECONDS).value(), UTF_8))
+              .isEqualTo("v" + n);
+        } finally {
+          closer.submit(b::close).get(20, TimeUnit.SECONDS);
+        }
+      }
+    } finally {
+      closer.shutdownNow();
+    }
+  }
+
   @Test void expiryIsExactOnRead() throws Exception {
     KvNamespace ns = namespace("expiry:");
     await(ns.put("short", "v".getBytes(UTF_8), null, 60.0, null));
