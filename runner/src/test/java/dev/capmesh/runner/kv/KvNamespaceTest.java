@@ -164,6 +164,9 @@ class KvNamespaceTest {
     var entry = new KvEntry(bytes("v"), "{\"m\":1}", 0);
     for (int round = 0; round < 100; round++) {
       var calls = new ArrayList<CompletableFuture<Void>>();
+      // In odd rounds, a holds its calls and writes them together (its puts then share one
+      // ZADD), as a worker's context does; b's calls go out one by one in between.
+      KvBackend.Batch held = round % 2 == 1 ? a.hold() : null;
       for (int i = 0; i < 8; i++) {
         String k = "k" + i;
         calls.add(a.put(k, entry).toCompletableFuture());
@@ -172,6 +175,9 @@ class KvNamespaceTest {
         if ((round + i) % 2 == 0) {
           calls.add(a.delete(k).toCompletableFuture());
         }
+      }
+      if (held != null) {
+        held.send();
       }
       await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
       List<String> listed = await(a.list("", null, 100, clock.seconds())).keys().stream()
@@ -426,6 +432,67 @@ class KvNamespaceTest {
     await(delete);
     // Not holding any more: the next call goes at once.
     assertThat(text(await(ns.get("k", null)))).isEqualTo("v1");
+  }
+
+  @Test
+  void heldPutsShareOneIndexUpdateThatStaysBeforeTheDeletesHeldAfterThem() throws Exception {
+    // A Redis of its own, so that its command counts are this test's alone.
+    try (var own = RedisServerProcess.start(null);
+        var client = io.lettuce.core.RedisClient.create(resources, own.url());
+        var probe = client.connect()) {
+      var b = new RedisKv(resources, own.url(), "held:", null, v -> null, Duration.ofSeconds(5));
+      opened.add(b);
+      var ns = new KvNamespace(b, clock, Duration.ofSeconds(5), UnaryOperator.identity());
+      await(ns.put("warm", bytes("w"), null, null, null));
+      probe.sync().configResetstat();
+      KvBackend.Batch batch = ns.hold();
+      assertThat(batch).isNotNull();
+      var calls = new ArrayList<CompletableFuture<Void>>();
+      for (String k : List.of("k1", "k2", "k1", "k3")) {
+        calls.add(ns.put(k, bytes("v-" + k), null, null, null).toCompletableFuture());
+      }
+      calls.add(ns.delete("k2").toCompletableFuture());
+      calls.add(ns.put("k4", bytes("v-k4"), null, null, null).toCompletableFuture());
+      calls.add(ns.delete("k1").toCompletableFuture());
+      assertThat(calls).noneMatch(CompletableFuture::isDone);
+      batch.send();
+      await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
+
+      String stats = probe.sync().info("commandstats");
+      assertThat(stats).as("five puts: five SETs").contains("cmdstat_set:calls=5,");
+      assertThat(stats).as("one ZADD for the puts before the first delete, one for the put after it")
+          .contains("cmdstat_zadd:calls=2,");
+      // Each delete's ZREM came after the ZADD that listed its key: the index names exactly the
+      // keys that exist (had the ZADD gone last, it would list k1 and k2 again).
+      assertThat(probe.sync().zrange("held:i", 0, -1)).containsExactly("k3", "k4", "warm");
+      assertThat(names(await(ns.list(null, null, null)))).containsExactly("k3", "k4", "warm");
+      assertThat(text(await(ns.get("k1", null)))).isNull();
+      assertThat(text(await(ns.get("k2", null)))).isNull();
+      assertThat(text(await(ns.get("k3", null)))).isEqualTo("v-k3");
+      assertThat(text(await(ns.get("k4", null)))).isEqualTo("v-k4");
+    }
+  }
+
+  @Test
+  void aFailedIndexUpdateFailsEveryHeldPutItWasFor() throws Exception {
+    try (var own = RedisServerProcess.start(null);
+        var client = io.lettuce.core.RedisClient.create(resources, own.url());
+        var probe = client.connect()) {
+      var b = new RedisKv(resources, own.url(), "broken:", null, v -> null, Duration.ofSeconds(5));
+      opened.add(b);
+      var ns = new KvNamespace(b, clock, Duration.ofSeconds(5), UnaryOperator.identity());
+      await(ns.get("connect", null));
+      // The index key holds a string: Redis refuses the ZADD (WRONGTYPE) after accepting the SETs.
+      probe.sync().set("broken:i", "not a sorted set");
+      KvBackend.Batch batch = ns.hold();
+      assertThat(batch).isNotNull();
+      var first = ns.put("a", bytes("1"), null, null, null).toCompletableFuture();
+      var second = ns.put("b", bytes("2"), null, null, null).toCompletableFuture();
+      batch.send();
+      for (var put : List.of(first, second)) {
+        assertThatThrownBy(() -> await(put)).hasMessageContaining("WRONGTYPE");
+      }
+    }
   }
 
   @Test
