@@ -445,6 +445,12 @@ class KvNamespaceTest {
       var ns = new KvNamespace(b, clock, Duration.ofSeconds(5), UnaryOperator.identity());
       await(ns.put("warm", bytes("w"), null, null, null));
       probe.sync().configResetstat();
+      // MONITOR on a plain socket: Redis reports each command it runs, in the order it runs them.
+      var monitor = new java.net.Socket("127.0.0.1", own.port);
+      monitor.setSoTimeout(10_000);
+      var lines = new java.io.BufferedReader(new java.io.InputStreamReader(monitor.getInputStream(), UTF_8));
+      monitor.getOutputStream().write("MONITOR\r\n".getBytes(UTF_8));
+      assertThat(lines.readLine()).isEqualTo("+OK");
       KvBackend.Batch batch = ns.hold();
       assertThat(batch).isNotNull();
       var calls = new ArrayList<CompletableFuture<Void>>();
@@ -458,6 +464,18 @@ class KvNamespaceTest {
       batch.send();
       await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
 
+      var ran = new ArrayList<String>();
+      while (ran.size() < 11) {
+        String line = lines.readLine();
+        assertThat(line).as("MONITOR's next line (after %s)", ran).isNotNull();
+        // +1700000000.123456 [0 127.0.0.1:port] "SET" "held:k:k1" ...
+        ran.add(line.split("\"")[1] + " " + line.split("\"")[3]);
+      }
+      monitor.close();
+      // Every SET before the ZADD that lists its key; each delete's ZREM after it.
+      assertThat(ran).containsExactly("SET held:k:k1", "SET held:k:k2", "SET held:k:k1", "SET held:k:k3",
+          "ZADD held:i", "ZREM held:i", "DEL held:k:k2", "SET held:k:k4", "ZADD held:i", "ZREM held:i",
+          "DEL held:k:k1");
       String stats = probe.sync().info("commandstats");
       assertThat(stats).as("five puts: five SETs").contains("cmdstat_set:calls=5,");
       assertThat(stats).as("one ZADD for the puts before the first delete, one for the put after it")
