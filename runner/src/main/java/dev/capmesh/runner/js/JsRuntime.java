@@ -235,6 +235,16 @@ public final class JsRuntime implements AutoCloseable {
     return engine;
   }
 
+  /**
+   * The first new context to set up the web platform does so alone; the others wait for it
+   * (at most 30 s). On a fresh engine, every context that sets up at the same time parses and
+   * first runs the same 195 KB of JavaScript itself, each on its own thread, all slowly while
+   * HotSpot has not yet compiled the parser and the interpreter: with 50 workers, 51 contexts
+   * did so side by side and became ready together, 6.6 s later. After one context has, the
+   * engine's cache holds the parsed sources and a context sets up in tens of milliseconds.
+   */
+  final FirstAlone firstSetup = new FirstAlone(java.time.Duration.ofSeconds(30));
+
   /** The web sources a context of {@code worker} evaluates, in order. */
   List<Source> webSources(JsWorker worker) {
     var needed = new java.util.ArrayList<Source>(webSources.size());

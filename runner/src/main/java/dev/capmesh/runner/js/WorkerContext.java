@@ -360,14 +360,29 @@ final class WorkerContext implements EventLoop.Host {
       } else {
         builder.allowIO(IOAccess.NONE);
       }
-      Context ctx = builder.build();
-      if (!publish(ctx)) {
-        return;
-      }
-      Value internal = ctx.eval("js", "({})");
-      ProxyObject hooks = new HostHooks(this, runtime).asProxy();
-      for (Source s : runtime.webSources(worker)) {
-        ctx.eval(s).execute(hooks, internal);
+      // On a fresh engine, the first context to get here sets up the web platform alone; the
+      // others wait, then find its sources parsed (see JsRuntime.firstSetup).
+      boolean first = runtime.firstSetup.enter();
+      Context ctx;
+      Value internal;
+      ProxyObject hooks;
+      try {
+        if (dead) {
+          return;
+        }
+        ctx = builder.build();
+        if (!publish(ctx)) {
+          return;
+        }
+        internal = ctx.eval("js", "({})");
+        hooks = new HostHooks(this, runtime).asProxy();
+        for (Source s : runtime.webSources(worker)) {
+          ctx.eval(s).execute(hooks, internal);
+        }
+      } finally {
+        if (first) {
+          runtime.firstSetup.leave();
+        }
       }
       Value jsApi = internal.getMember("api");
       api = jsApi;
