@@ -93,8 +93,14 @@ def rss_kib(pid):
 
 
 def ms(text):
-    v, u = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[u]
+    # wrk prints a latency as a number and one of us, ms, s, m, h.
+    m = re.match(r"([\d.]+)(us|ms|s|m|h)$", text)
+    if not m:
+        print(f"  (wrk printed a latency this script does not read: {text!r}; counted as unbounded)",
+              file=sys.stderr)
+        return float("inf")
+    v, u = m.groups()
+    return float(v) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}[u]
 
 
 def wrk(seconds, path="/", latency=False):
