@@ -493,23 +493,17 @@ class KvNamespaceTest {
 
   @Test
   void aFailedIndexUpdateFailsEveryHeldPutItWasFor() throws Exception {
-    try (var own = RedisServerProcess.start(null);
-        var client = io.lettuce.core.RedisClient.create(resources, own.url());
-        var probe = client.connect()) {
-      var b = new RedisKv(resources, own.url(), "broken:", null, v -> null, Duration.ofSeconds(5));
-      opened.add(b);
-      var ns = new KvNamespace(b, clock, Duration.ofSeconds(5), UnaryOperator.identity());
-      await(ns.get("connect", null));
-      // The index key holds a string: Redis refuses the ZADD (WRONGTYPE) after accepting the SETs.
-      probe.sync().set("broken:i", "not a sorted set");
-      KvBackend.Batch batch = ns.hold();
-      assertThat(batch).isNotNull();
-      var first = ns.put("a", bytes("1"), null, null, null).toCompletableFuture();
-      var second = ns.put("b", bytes("2"), null, null, null).toCompletableFuture();
-      batch.send();
-      for (var put : List.of(first, second)) {
-        assertThatThrownBy(() -> await(put)).hasMessageContaining("WRONGTYPE");
-      }
+    var ns = new KvNamespace(backend("redis", "broken"), clock, Duration.ofSeconds(5), UnaryOperator.identity());
+    await(ns.get("connect", null));
+    // The index key holds a string: Redis refuses the ZADD (WRONGTYPE) after accepting the SETs.
+    redis.sync().set(redis.prefix("broken") + "i", "not a sorted set");
+    KvBackend.Batch batch = ns.hold();
+    assertThat(batch).isNotNull();
+    var first = ns.put("a", bytes("1"), null, null, null).toCompletableFuture();
+    var second = ns.put("b", bytes("2"), null, null, null).toCompletableFuture();
+    batch.send();
+    for (var put : List.of(first, second)) {
+      assertThatThrownBy(() -> await(put)).hasMessageContaining("WRONGTYPE");
     }
   }
 
