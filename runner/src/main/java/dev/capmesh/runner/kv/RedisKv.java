@@ -63,8 +63,9 @@ import org.jspecify.annotations.Nullable;
  * {@code ZADD}, a delete {@code ZREM} then {@code DEL}, each pair in one write on one connection,
  * so whatever other clients interleave, a key that exists was added to the index after its
  * last removal from it. The puts a thread holds (see below) share one {@code ZADD}, written
- * after all of their {@code SET}s and before any delete held after them. A listing skips members whose entry is gone and drops them with a
- * script that first checks the entry is still gone. Plain commands cost Redis about a third of
+ * after all of their {@code SET}s and before any delete held after them. A listing skips
+ * members whose entry is gone and drops them with a script that first checks the entry is
+ * still gone. Plain commands cost Redis about a third of
  * what one Lua script doing the same did ({@code bench/kv/redis-cost.py}, 32 puts per write:
  * 9.7 µs of Redis CPU per put with the script, 2.8 µs with the two commands). The
  * one case that leaves an entry unlisted is a {@code ZADD} that fails after its {@code SET}
