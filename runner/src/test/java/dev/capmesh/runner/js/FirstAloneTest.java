@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -19,15 +18,20 @@ class FirstAloneTest {
     var gate = new FirstAlone(Duration.ofMinutes(1));
     assertThat(gate.enter()).isTrue();
     var waiters = new ArrayList<CompletableFuture<Boolean>>();
-    var started = new CountDownLatch(3);
+    var threads = new ArrayList<Thread>();
     for (int i = 0; i < 3; i++) {
-      waiters.add(CompletableFuture.supplyAsync(() -> {
-        started.countDown();
-        return gate.enter();
-      }, r -> Thread.ofPlatform().daemon().start(r)));
+      var result = new CompletableFuture<Boolean>();
+      waiters.add(result);
+      threads.add(Thread.ofPlatform().daemon().start(() -> result.complete(gate.enter())));
     }
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(200);
+    // Each waiter is parked inside enter(), waiting for the first caller.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (Thread t : threads) {
+      while (t.getState() != Thread.State.TIMED_WAITING) {
+        assertThat(System.nanoTime()).as("%s parks in enter()", t).isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+    }
     assertThat(waiters).as("waiting for the first caller").noneMatch(CompletableFuture::isDone);
     gate.leave();
     for (var w : waiters) {
