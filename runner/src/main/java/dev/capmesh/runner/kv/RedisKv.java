@@ -378,7 +378,6 @@ public final class RedisKv implements KvBackend {
      * their keys, written after all of their {@code SET}s (see {@link #listAfter}).
      */
     private @Nullable AsyncCommand<byte[], byte[], Long> listing;
-    private @Nullable CommandArgs<byte[], byte[]> listingArgs;
     /** The keys {@link #listing} names, once it names more than one. */
     private @Nullable HashSet<ByteBuffer> listed;
     private byte @Nullable [] firstListed;
@@ -393,12 +392,10 @@ public final class RedisKv implements KvBackend {
      */
     CompletableFuture<Long> listAfter(byte[] member) {
       var z = listing;
-      var args = listingArgs;
-      if (z == null || args == null) {
-        args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(indexKey).add(0L).addValue(member);
-        z = new AsyncCommand<>(new Command<>(CommandType.ZADD, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args));
+      if (z == null) {
+        z = new AsyncCommand<>(new Command<>(CommandType.ZADD, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
+            new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(indexKey).add(0L).addValue(member)));
         listing = z;
-        listingArgs = args;
         firstListed = member;
         return z;
       }
@@ -413,7 +410,7 @@ public final class RedisKv implements KvBackend {
         listed = seen;
       }
       if (seen.add(ByteBuffer.wrap(member))) {
-        args.add(0L).addValue(member);
+        z.getArgs().add(0L).addValue(member);
       }
       return z;
     }
@@ -424,7 +421,6 @@ public final class RedisKv implements KvBackend {
       if (z != null) {
         commands.add(z);
         listing = null;
-        listingArgs = null;
         listed = null;
         firstListed = null;
       }
