@@ -82,6 +82,8 @@ public final class JsRuntime implements AutoCloseable {
    * Nothing waits for the warm-up: sockets open and first requests are answered while it runs.
    */
   public static JsRuntime create() {
+    // The process's first runtime holds the compiler for its first seconds (CompileGate).
+    CompileGate.holdFirst(CompileGate.DEFAULT_HOLD);
     // Experimental engine options may be set through polyglot.engine.* system properties
     // (CAPMESH_JAVA_OPTS), for tuning measurements (bench/runner/flags.sh).
     var runtime = new JsRuntime(Engine.newBuilder("js")
