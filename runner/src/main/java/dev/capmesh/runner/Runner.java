@@ -162,8 +162,8 @@ public final class Runner implements AutoCloseable, PlanTarget {
       options.observer().planRefused();
       throw e;
     }
-    // A plan serves: warm the engine up now (once), not while its workers were loading.
-    runtime.warmUpInBackground();
+    // A plan serves: in after-start mode the engine warms up now (once).
+    runtime.planServes();
   }
 
   /** The names in {@code plan} the metrics label with: sockets, workers, their bindings. */

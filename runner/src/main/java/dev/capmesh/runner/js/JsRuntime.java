@@ -69,16 +69,17 @@ public final class JsRuntime implements AutoCloseable {
 
   /**
    * When the shared Engine is warmed up (see {@link #warmUp}), from the system property
-   * {@code capmesh.js.warmUp}: {@code background} (default: at once, beside the first workers'
-   * loads), {@code after-start} (once the runner's first plan serves, so that it does not compete
-   * with those loads for the cores) or {@code off}. On the 2-core benchmark machine the two first
-   * modes reached the first answer equally fast (docs/BENCHMARKS.md, issue 9).
+   * {@code capmesh.js.warmUp}: {@code off} (default), {@code background} (at once, beside the
+   * first workers' loads) or {@code after-start} (once the runner's first plan serves). Off since
+   * the compiler is held in the first seconds (CompileGate): the warm-up can no longer start
+   * compilations early, and on the 2-core benchmark machine runners without it served as many
+   * requests in their first seconds and more after 30 s (docs/BENCHMARKS.md, issue 9).
    */
-  static final String WARM_UP_MODE = System.getProperty("capmesh.js.warmUp", "background");
+  static final String WARM_UP_MODE = System.getProperty("capmesh.js.warmUp", "off");
 
   /**
    * A runtime with a new Engine, which it owns and closes. In {@code background} warm-up mode it
-   * starts warming the Engine up at once; otherwise {@link #warmUpInBackground} starts it.
+   * starts warming the Engine up at once; in {@code after-start} mode {@link #planServes} does.
    * Nothing waits for the warm-up: sockets open and first requests are answered while it runs.
    */
   public static JsRuntime create() {
@@ -96,23 +97,23 @@ public final class JsRuntime implements AutoCloseable {
         .option("engine.CompileOnly", "~" + SETUP_FUNCTION_PREFIX)
         .build());
     if (WARM_UP_MODE.equals("background")) {
-      runtime.warmUpInBackground();
+      runtime.startWarmUp();
     }
     return runtime;
   }
 
   private final java.util.concurrent.atomic.AtomicBoolean warmUpStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
-  /**
-   * Starts the warm-up on a daemon thread, once (later calls do nothing); in {@code off} mode it
-   * only marks the runtime as not warmed up.
-   */
-  public void warmUpInBackground() {
-    if (!warmUpStarted.compareAndSet(false, true)) {
-      return;
+  /** Told by the runner that a plan serves: starts the warm-up in {@code after-start} mode. */
+  public void planServes() {
+    if (WARM_UP_MODE.equals("after-start")) {
+      startWarmUp();
     }
-    if (WARM_UP_MODE.equals("off")) {
-      warmedUp.complete(false);
+  }
+
+  /** Starts the warm-up on a daemon thread, once (later calls do nothing), whatever the mode. */
+  void startWarmUp() {
+    if (!warmUpStarted.compareAndSet(false, true)) {
       return;
     }
     Thread.ofPlatform().daemon().name("capmesh-js-warm-up").priority(Thread.MIN_PRIORITY)
@@ -124,8 +125,8 @@ public final class JsRuntime implements AutoCloseable {
 
   /**
    * Runs one request through a throwaway worker that touches the web APIs, twice, so that the
-   * shared Engine has parsed them, compiled their regular expressions and started compiling the
-   * hot paths before real workers need them. Workers loaded meanwhile are not held up: each
+   * shared Engine has parsed them, compiled their regular expressions and queued the hot paths
+   * for the compiler before real workers need them. Workers loaded meanwhile are not held up: each
    * context is independent, the Engine shares what this thread has finished with them.
    */
   private void warmUp() {

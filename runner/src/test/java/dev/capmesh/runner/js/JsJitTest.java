@@ -17,7 +17,7 @@ class JsJitTest {
 
   @Test void runtimeIsOptimizing() throws Exception {
     try (JsRuntime runtime = JsRuntime.create()) {
-      runtime.warmUpInBackground();
+      runtime.startWarmUp();
       assertThat(runtime.implementationName()).isNotEqualTo("Interpreted").contains("Graal");
       // The warm-up request (web APIs, service fetch, JS RPC both ways) ran through cleanly.
       assertThat(runtime.warmedUp.get(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();

@@ -37,7 +37,7 @@ final class JsTesting {
    */
   static JsRuntime warmRuntime() {
     JsRuntime runtime = JsRuntime.create();
-    runtime.warmUpInBackground();
+    runtime.startWarmUp();
     runtime.warmedUp.join();
     return runtime;
   }
