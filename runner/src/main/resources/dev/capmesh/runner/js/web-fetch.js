@@ -83,29 +83,43 @@
     ? (s) => s.toWellFormed() : (s) => internal.utf8Decode(internal.utf8Encode(s));
 
   // Body internals, reachable only through these module-private functions (assigned in Body's
-  // static block): initBody(b, extracted), replayableBytes(b), transferBody(b), teeForClone(b),
-  // bodyStream(b), hostBody(b).
-  let initBody, replayableBytes, transferBody, teeForClone, bodyStream, hostBody;
+  // static block): initBody(b, extracted), replayableBytes(b), transferBody(b), takeHandle(b),
+  // teeForClone(b), bodyStream(b), hostBody(b), isStreamed(b).
+  let initBody, replayableBytes, transferBody, takeHandle, teeForClone, bodyStream, hostBody, isStreamed;
   class Body {
     // A body made from a string or bytes keeps them (#text, #bytes) and makes its stream only when
     // something asks for it (#pending until then). So a response a handler returns untouched
     // reaches the host as its string or bytes, without a stream, a copy or a pull per chunk; and
-    // text() of a string body is that string.
-    #stream = null; #bytes = null; #text = null; #pending = false; #used = false;
+    // text() of a string body is that string. Likewise a body the host gave (an incoming
+    // request's, a service's response) stays a host handle (#handle) until something asks for its
+    // stream: passed on untouched, it goes back to the host as that handle, and no stream is made.
+    #stream = null; #bytes = null; #text = null; #handle = null; #pending = false; #used = false; #handedOver = false;
     static {
       initBody = (b, extracted) => {
         b.#stream = extracted.stream;
         b.#bytes = extracted.bytes;
         b.#text = extracted.text === undefined ? null : extracted.text;
+        b.#handle = extracted.handle === undefined ? null : extracted.handle;
         b.#pending = b.#stream === null && (b.#bytes !== null || b.#text !== null);
       };
       replayableBytes = (b) => b.#bytesNow();
+      // Whether the body is (or was) a stream: made, or a host handle, kept or handed over.
+      isStreamed = (b) => b.#stream !== null || b.#handle !== null || b.#handedOver;
       bodyStream = (b) => b.#streamNow();
       // Hands the body stream over to a new Request; this one counts as used afterwards.
       transferBody = (b) => {
         if (b.#used || (b.#stream && b.#stream.locked)) throw new TypeError('Body has already been used');
         b.#used = true;
         return b.#streamNow();
+      };
+      // The host handle of an unused body that has made no stream, which a new Request takes
+      // over (this body counts as used afterwards); null otherwise.
+      takeHandle = (b) => {
+        if (b.#handle === null || b.#used) return null;
+        const handle = b.#handle;
+        b.#handle = null;
+        b.#used = true;
+        return handle;
       };
       teeForClone = (b) => {
         if (b.#used || (b.#stream && b.#stream.locked)) throw new TypeError('Body has already been used');
@@ -118,6 +132,15 @@
       // What the host reads the body from (bodyForHost): its string or bytes while no stream was
       // made (the host copies them at once), else the stream. Used afterwards either way.
       hostBody = (b) => {
+        if (b.#handle !== null && !b.#used) {
+          const handle = b.#handle;
+          b.#handle = null;
+          b.#used = true;
+          b.#handedOver = true;
+          return { handle };
+        }
+        // The host already took this body's handle (the same Response returned twice).
+        if (b.#handedOver) throw new TypeError('Body has already been used');
         if (b.#pending && !b.#used) {
           b.#used = true;
           return b.#text !== null ? b.#text : internal.exactBuffer(b.#bytes);
@@ -130,6 +153,7 @@
       return this.#bytes;
     }
     #streamNow() {
+      if (this.#handle !== null) { this.#stream = streamFromHost(this.#handle); this.#handle = null; }
       if (this.#pending) { this.#pending = false; this.#stream = streamOfBytes(this.#bytesNow()); }
       return this.#stream;
     }
@@ -151,6 +175,7 @@
     async formData() { const bytes = await this.#consume(); return internal.parseForm(bytes, this.headers.get('content-type')); }
     async #consume() {
       if (this.#used || (this.#stream && this.#stream.locked)) throw new TypeError('Body has already been used');
+      if (this.#handle !== null) this.#streamNow();
       this.#used = true;
       const max = internal.limits.maxBodyBytes;
       if (this.#pending) {
@@ -189,6 +214,7 @@
   // runs anything a worker could observe. A flag rather than a key in `init`: a Proxy given as
   // `init` would see any key the constructor reads, symbols included.
   let nextFromHost = false;
+  let nextHostBody = null; // with nextFromHost: the incoming request's body handle, or null
   let requestSignal;
   // URLs the WHATWG parser would return unchanged: http(s), a lower-case host name whose labels
   // start with a letter (or a dotted quad without leading zeros), no port or one from 1000 up (so
@@ -205,7 +231,9 @@
     #method; #url; #headers; #redirect; #signal; #cf;
     constructor(input, init = {}) {
       const fromHost = nextFromHost;
+      const hostHandle = fromHost ? nextHostBody : null;
       nextFromHost = false;
+      nextHostBody = null;
       super();
       // A Request given as input is read through its own fields, never its (overridable) getters:
       // a subclass must not be able to hand an unchecked method or URL to the host.
@@ -237,13 +265,16 @@
       this.#signal = init.signal || (base ? base.#signal : null);
       this.#cf = init.cf || (base ? base.#cf : undefined);
       let extracted;
-      if (init.body !== undefined && init.body !== null) {
+      if (hostHandle !== null) extracted = { stream: null, bytes: null, handle: hostHandle, type: null };
+      else if (init.body !== undefined && init.body !== null) {
         if (method === 'GET' || method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body.');
         extracted = extractBody(init.body);
         if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
       } else if (base && init.body === undefined) {
-        // The new request takes the body over.
-        extracted = { stream: bodyStream(base) ? transferBody(base) : null, bytes: replayableBytes(base), type: null };
+        // The new request takes the body over: its host handle while it made no stream.
+        const handle = takeHandle(base);
+        extracted = handle !== null ? { stream: null, bytes: null, handle, type: null }
+          : { stream: bodyStream(base) ? transferBody(base) : null, bytes: replayableBytes(base), type: null };
       } else extracted = { stream: null, bytes: null, type: null };
       initBody(this, extracted);
     }
@@ -357,8 +388,9 @@
           for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
           const nullBody = [101, 204, 205, 304].includes(status) || req.method === 'HEAD';
           if (nullBody && handle !== null) host.bodyCancel(handle);
-          resolve(receivedResponse(status, statusText, h, nullBody || handle === null ? null : streamFromHost(handle),
-            req.url, false, true));
+          const res = receivedResponse(status, statusText, h, null, req.url, false, true);
+          if (!nullBody && handle !== null) initBody(res, { stream: null, bytes: null, handle, type: null });
+          resolve(res);
         },
         (name, message) => { if (signal !== null) signal.removeEventListener('abort', onAbort); if (!settled) { settled = true; reject(hostError(name, message)); } });
     });
@@ -382,7 +414,7 @@
       if ((res.status === 303 && method !== 'GET' && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST')) {
         method = 'GET'; body = null;
         for (const h of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) headers.delete(h);
-      } else if (req.body !== null && body === null) {
+      } else if (isStreamed(req) && body === null) {
         throw new TypeError('Fetch failed: cannot follow a redirect with a streamed request body');
       }
       if (new URL(location).origin !== new URL(req.url).origin) { headers.delete('authorization'); headers.delete('cookie'); }
@@ -534,10 +566,10 @@
       const h = new Headers();
       for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
       const init = { method, headers: h };
-      if (handle !== null && method !== 'GET' && method !== 'HEAD') init.body = streamFromHost(handle);
       let result;
       try {
         nextFromHost = true;
+        nextHostBody = handle !== null && method !== 'GET' && method !== 'HEAD' ? handle : null;
         const request = new Request(url, init);
         const ctx = makeCtx(props, waitUntils);
         if (mainNamespace === null) {

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The request path's shortcuts keep the web platform's meaning: an incoming request's URL kept
- * without parsing is exactly what the URL parser would have made of it, and a body made from a
+ * without parsing is exactly what the URL parser would have made of it, a body made from a
  * string or bytes (handed to the host as such, its stream made only on demand) reads, streams,
- * clones and counts as used as a streamed one does.
+ * clones and counts as used as a streamed one does, and so does a body the host gave (kept as
+ * its host handle until something asks for its stream).
  */
 class JsBodyFastPathTest {
   static JsRuntime runtime;
@@ -174,6 +175,106 @@ class JsBodyFastPathTest {
         """))).binding("BACK", EnvBinding.Service.of(never)).build();
     try {
       assertThat(get(w, "http://x/").text()).isEqualTo("AbortError AbortError");
+    } finally {
+      w.close();
+    }
+  }
+
+  /**
+   * Bodies the host gave (an incoming request's, a service's response) stay host handles until
+   * something asks for their stream: passed on untouched they arrive whole, and read, cloned or
+   * streamed they read as they always did.
+   */
+  @Test void hostBodiesPassedOnOrReadArriveWhole() throws Exception {
+    JsWorker back = JsWorker.builder(runtime, "back", WorkerCode.modules(WorkerModule.esModule("back.js", """
+        export default { async fetch(request) {
+          if (new URL(request.url).pathname === '/length') return new Response(String((await request.text()).length));
+          return new Response(request.body, { headers: { 'x-used': String(request.bodyUsed) } });
+        } };
+        """))).build();
+    JsWorker front = JsWorker.builder(runtime, "front", WorkerCode.modules(WorkerModule.esModule("front.js", """
+        export default { async fetch(request, env) {
+          const path = new URL(request.url).pathname;
+          if (path === '/forward') return env.B.fetch(request);
+          if (path === '/length') return env.B.fetch(request);
+          const r = await env.B.fetch('http://b/echo', { method: 'POST', body: request.body });
+          if (path === '/read') { const t = await r.text(); return new Response(t.length + ' ' + r.bodyUsed); }
+          if (path === '/clone') {
+            const c = r.clone();
+            const [x, y] = await Promise.all([c.text(), r.text()]);
+            return new Response(x.length + ' ' + y.length + ' ' + (x === y));
+          }
+          return new Response(r.body);
+        } };
+        """))).binding("B", EnvBinding.Service.of(back)).build();
+    try {
+      var text = new StringBuilder();
+      for (int i = 0; text.length() < (1 << 20); i++) {
+        text.append(Integer.toString(i, 36)).append(i % 7 == 0 ? '\n' : ' ');
+      }
+      String body = text.toString();
+      var forwarded = JsTesting.post(front, "http://x/forward", body);
+      assertThat(forwarded.status()).isEqualTo(200);
+      assertThat(forwarded.text()).isEqualTo(body);
+      assertThat(forwarded.headers()).contains(java.util.Map.entry("x-used", "false"));
+      assertThat(JsTesting.post(front, "http://x/length", body).text()).isEqualTo(String.valueOf(body.length()));
+      assertThat(JsTesting.post(front, "http://x/read", body).text()).isEqualTo(body.length() + " true");
+      assertThat(JsTesting.post(front, "http://x/clone", body).text())
+          .isEqualTo(body.length() + " " + body.length() + " true");
+      assertThat(JsTesting.post(front, "http://x/stream", body).text()).isEqualTo(body);
+    } finally {
+      front.close();
+      back.close();
+    }
+  }
+
+  /**
+   * A service's response kept and returned again: the host took its body the first time, so the
+   * second answer is an error, never an empty body that looks like success. (One context, so that
+   * both requests see the same module state.)
+   */
+  @Test void aReceivedResponseReturnedTwiceFailsTheSecondTime() throws Exception {
+    var recorder = new JsTesting.Recorder(req -> dev.capmesh.runner.service.ServiceResponse.text(200, "first and only"));
+    JsWorker w = JsWorker.builder(runtime, "cacher", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        let kept = null;
+        export default { async fetch(request, env) {
+          if (kept === null) kept = await env.BACK.fetch('http://back/');
+          return kept;
+        } };
+        """))).binding("BACK", EnvBinding.Service.of(recorder)).poolSize(1).build();
+    try {
+      var first = get(w, "http://x/");
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.text()).isEqualTo("first and only");
+      var second = get(w, "http://x/");
+      assertThat(second.status()).isEqualTo(500);
+      assertThat(second.text()).isNotEqualTo("first and only");
+      assertThat(recorder.requests).hasSize(1);
+    } finally {
+      w.close();
+    }
+  }
+
+  /**
+   * An incoming request's streamed body passed on to a service that redirects: the body went with
+   * the first hop and cannot be sent again, so the fetch fails; the redirect is never followed
+   * with an empty body.
+   */
+  @Test void aForwardedStreamedBodyIsNeverResentEmptyOnARedirect() throws Exception {
+    var recorder = new JsTesting.Recorder(req -> new dev.capmesh.runner.service.ServiceResponse(307, "",
+        List.of(java.util.Map.entry("location", "http://back/again")), BodyStreams.empty()));
+    JsWorker w = JsWorker.builder(runtime, "forwarder", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(request, env) {
+          try { await env.BACK.fetch(request); return new Response('followed'); }
+          catch (e) { return new Response(e.message); }
+        } };
+        """))).binding("BACK", EnvBinding.Service.of(recorder)).build();
+    try {
+      assertThat(JsTesting.post(w, "http://x/", "payload").text())
+          .isEqualTo("Fetch failed: cannot follow a redirect with a streamed request body");
+      assertThat(recorder.requests).hasSize(1);
+      assertThat(new String(BodyStreams.readAll(recorder.requests.get(0).body(), 1 << 10).get(), StandardCharsets.UTF_8))
+          .isEqualTo("payload");
     } finally {
       w.close();
     }
