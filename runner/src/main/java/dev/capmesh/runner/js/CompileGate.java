@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds Truffle's compiler back for the first seconds of a process, so that JavaScript runs in the
  * interpreter until then. On a stock JDK the Graal compiler is itself Java code that HotSpot has to
- * compile before it compiles JavaScript quickly: started at once, it takes a core (and the young
- * generation) from the requests for tens of seconds, and the first seconds ran at a third of what
- * the interpreter alone serves (docs/BENCHMARKS.md, issue 9). Held, the cores go first to HotSpot
+ * compile before it compiles JavaScript quickly: started at once, it competes with the requests
+ * for the cores, and hello world served about a third of what the interpreter alone serves in its
+ * first seconds (docs/BENCHMARKS.md, issue 9). Held, the cores go first to HotSpot
  * compiling the interpreter and the parser, which serve the first requests; the compiler starts
  * when the hold ends, with the hottest code first.
  *
