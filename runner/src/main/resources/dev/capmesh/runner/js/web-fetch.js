@@ -84,8 +84,8 @@
 
   // Body internals, reachable only through these module-private functions (assigned in Body's
   // static block): initBody(b, extracted), replayableBytes(b), transferBody(b), takeHandle(b),
-  // teeForClone(b), bodyStream(b), hostBody(b), isStreamed(b).
-  let initBody, replayableBytes, transferBody, takeHandle, teeForClone, bodyStream, hostBody, isStreamed;
+  // teeForClone(b), bodyStream(b), hostBody(b), isStreamed(b), bodyUnusable(b).
+  let initBody, replayableBytes, transferBody, takeHandle, teeForClone, bodyStream, hostBody, isStreamed, bodyUnusable;
   class Body {
     // A body made from a string or bytes keeps them (#text, #bytes) and makes its stream only when
     // something asks for it (#pending until then). So a response a handler returns untouched
@@ -103,6 +103,8 @@
         b.#pending = b.#stream === null && (b.#bytes !== null || b.#text !== null);
       };
       replayableBytes = (b) => b.#bytesNow();
+      // What makes transferBody and teeForClone refuse a body.
+      bodyUnusable = (b) => b.#used || (b.#stream !== null && b.#stream.locked);
       // Whether the body is (or was) a stream: made, or a host handle, kept or handed over.
       isStreamed = (b) => b.#stream !== null || b.#handle !== null || b.#handedOver;
       bodyStream = (b) => b.#streamNow();
@@ -145,7 +147,11 @@
           b.#used = true;
           return b.#text !== null ? b.#text : internal.exactBuffer(b.#bytes);
         }
-        return bodyForHost(b.#streamNow());
+        // A stream the host reads from now: the body is used (a Request sent by fetch as it is,
+        // as its copy would have taken the body over).
+        const stream = b.#streamNow();
+        if (stream !== null) b.#used = true;
+        return bodyForHost(stream);
       };
     }
     #bytesNow() {
@@ -215,7 +221,9 @@
   // `init` would see any key the constructor reads, symbols included.
   let nextFromHost = false;
   let nextHostBody = null; // with nextFromHost: the incoming request's body handle, or null
-  let requestSignal;
+  // requestSignal(r); isRequest(v), the brand check; requestParts(r), its own method, URL,
+  // headers and redirect mode, never its (overridable) getters.
+  let requestSignal, isRequest, requestParts;
   // URLs the WHATWG parser would return unchanged: http(s), a lower-case host name whose labels
   // start with a letter (or a dotted quad without leading zeros), no port or one from 1000 up (so
   // never a default port), a path and query of characters the parser leaves alone. Dot segments
@@ -286,6 +294,8 @@
     static {
       // The signal given or asked for, or null: then nobody can abort the request.
       requestSignal = (r) => r.#signal;
+      isRequest = (v) => v !== null && typeof v === 'object' && #method in v;
+      requestParts = (r) => ({ method: r.#method, url: r.#url, headers: r.#headers, redirect: r.#redirect });
     }
     get cf() { return this.#cf; }
     clone() {
@@ -302,10 +312,17 @@
   // isResponse is its brand check (a Proxy, or an object made with Response.prototype, is not one).
   // responseParts reads a response's own fields, not its (overridable) getters.
   let receivedResponse, isResponse, responseParts;
+  // Set just before receivedResponse constructs a Response, whose fields it then sets itself: the
+  // constructor returns at once (no Headers, no body to extract). Read and cleared before
+  // anything a worker could observe.
+  let nextReceived = false;
   class Response extends Body {
     #status; #statusText; #headers; #url = ''; #redirected = false; #type = 'default';
     constructor(body = null, init = {}) {
+      const received = nextReceived;
+      nextReceived = false;
       super();
+      if (received) return;
       const status = init.status === undefined ? 200 : Number(init.status);
       if (!(status >= 200 && status <= 599)) throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`);
       if (body !== null && body !== undefined && [101, 204, 205, 304].includes(status)) throw new TypeError('Response with null body status cannot have body');
@@ -321,12 +338,14 @@
       isResponse = (v) => v !== null && typeof v === 'object' && #status in v;
       responseParts = (r) => ({ status: r.#status, statusText: r.#statusText, headers: r.#headers });
       // fresh: headers is the runtime's own new Headers for this response, taken over, not copied.
-      receivedResponse = (status, statusText, headers, stream, url, redirected, fresh = false) => {
+      // handle: the host body handle to keep instead of a stream (null: the stream, or none).
+      receivedResponse = (status, statusText, headers, stream, url, redirected, fresh = false, handle = null) => {
+        nextReceived = true;
         const r = new Response(null);
         r.#status = status;
         r.#statusText = statusText;
         r.#headers = fresh ? headers : new Headers(headers);
-        initBody(r, { stream, bytes: null, type: null });
+        initBody(r, { stream, bytes: null, handle, type: null });
         r.#url = url;
         r.#redirected = redirected;
         return r;
@@ -379,18 +398,17 @@
       let settled = false;
       const onAbort = () => { if (!settled) { settled = true; reject(signal.reason); } };
       if (signal !== null) signal.addEventListener('abort', onAbort);
-      host.send(target, req.method, req.url, headersFlat(req.headers), hostBody(req),
+      const { method, url, headers: sent } = requestParts(req);
+      host.send(target, method, url, headersFlat(sent), hostBody(req),
         (status, statusText, headers, handle) => {
           if (signal !== null) signal.removeEventListener('abort', onAbort);
           if (settled) { if (handle !== null) host.bodyCancel(handle); return; }
           settled = true;
           const h = new Headers();
           for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
-          const nullBody = [101, 204, 205, 304].includes(status) || req.method === 'HEAD';
+          const nullBody = status === 101 || status === 204 || status === 205 || status === 304 || method === 'HEAD';
           if (nullBody && handle !== null) host.bodyCancel(handle);
-          const res = receivedResponse(status, statusText, h, null, req.url, false, true);
-          if (!nullBody && handle !== null) initBody(res, { stream: null, bytes: null, handle, type: null });
-          resolve(res);
+          resolve(receivedResponse(status, statusText, h, null, url, false, true, nullBody ? null : handle));
         },
         (name, message) => { if (signal !== null) signal.removeEventListener('abort', onAbort); if (!settled) { settled = true; reject(hostError(name, message)); } });
     });
@@ -398,27 +416,35 @@
 
   // Fetch Standard redirect handling; every hop goes through the host again (policy re-check).
   async function fetchVia(target, input, init) {
-    let req = new Request(input, init);
+    // A Request given alone is sent itself: the copy new Request(input) would make is the same
+    // request (read from its own fields, as sendOnce reads it), and would only be thrown away. Its
+    // body goes with it either way, and a used one is refused as the copy would refuse it.
+    let req;
+    if (init === undefined && isRequest(input)) {
+      if (bodyUnusable(input)) throw new TypeError('Body has already been used');
+      req = input;
+    } else req = new Request(input, init);
     for (let hop = 0; ; hop++) {
       const res = await sendOnce(target, req);
-      if (!REDIRECTS.includes(res.status) || !res.headers.has('location') || req.redirect === 'manual') {
-        return hop === 0 ? res : receivedResponse(res.status, res.statusText, res.headers, res.body, req.url, true);
+      const sent = requestParts(req);
+      if (!REDIRECTS.includes(res.status) || !res.headers.has('location') || sent.redirect === 'manual') {
+        return hop === 0 ? res : receivedResponse(res.status, res.statusText, res.headers, res.body, sent.url, true);
       }
-      if (req.redirect === 'error') { res.body && res.body.cancel().catch(() => {}); throw new TypeError(`Fetch failed: redirected to ${res.headers.get('location')} but redirect mode is "error"`); }
+      if (sent.redirect === 'error') { res.body && res.body.cancel().catch(() => {}); throw new TypeError(`Fetch failed: redirected to ${res.headers.get('location')} but redirect mode is "error"`); }
       if (hop >= 19) { res.body && res.body.cancel().catch(() => {}); throw new TypeError('Fetch failed: too many redirects (more than 20)'); }
       res.body && res.body.cancel().catch(() => {});
-      const location = new URL(res.headers.get('location'), req.url).href;
-      let method = req.method;
+      const location = new URL(res.headers.get('location'), sent.url).href;
+      let method = sent.method;
       let body = replayableBytes(req);
-      const headers = new Headers(req.headers);
+      const headers = new Headers(sent.headers);
       if ((res.status === 303 && method !== 'GET' && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST')) {
         method = 'GET'; body = null;
         for (const h of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) headers.delete(h);
       } else if (isStreamed(req) && body === null) {
         throw new TypeError('Fetch failed: cannot follow a redirect with a streamed request body');
       }
-      if (new URL(location).origin !== new URL(req.url).origin) { headers.delete('authorization'); headers.delete('cookie'); }
-      req = new Request(location, { method, headers, body, redirect: req.redirect, signal: req.signal });
+      if (new URL(location).origin !== new URL(sent.url).origin) { headers.delete('authorization'); headers.delete('cookie'); }
+      req = new Request(location, { method, headers, body, redirect: sent.redirect, signal: requestSignal(req) || undefined });
     }
   }
 

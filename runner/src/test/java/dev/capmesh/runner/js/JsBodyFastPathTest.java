@@ -279,4 +279,36 @@ class JsBodyFastPathTest {
       w.close();
     }
   }
+
+  /**
+   * A Request passed to fetch alone is sent as it is, without a copy, but with the copy's rules: a
+   * used body is refused (the host sees nothing), and the request's body counts as used after.
+   */
+  @Test void aRequestSentAloneFollowsTheCopysRules() throws Exception {
+    var recorder = new JsTesting.Recorder(req -> dev.capmesh.runner.service.ServiceResponse.text(200, "ok"));
+    JsWorker w = JsWorker.builder(runtime, "sender", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(request, env) {
+          const out = [];
+          const read = new Request('http://back/read', { method: 'POST', body: 'x' });
+          await read.text();
+          try { await env.BACK.fetch(read); out.push('sent'); } catch (e) { out.push(e.message); }
+          const fresh = new Request('http://back/fresh', { method: 'POST', body: 'y' });
+          out.push(await (await env.BACK.fetch(fresh)).text(), String(fresh.bodyUsed));
+          try { await env.BACK.fetch(fresh); out.push('sent twice'); } catch (e) { out.push(e.message); }
+          const plain = new Request('http://back/plain');
+          out.push(await (await env.BACK.fetch(plain)).text(), await (await env.BACK.fetch(plain)).text());
+          return new Response(out.join('|'));
+        } };
+        """))).binding("BACK", EnvBinding.Service.of(recorder)).build();
+    try {
+      assertThat(get(w, "http://x/").text()).isEqualTo(
+          "Body has already been used|ok|true|Body has already been used|ok|ok");
+      assertThat(recorder.requests).extracting(dev.capmesh.runner.service.ServiceRequest::url)
+          .containsExactly("http://back/fresh", "http://back/plain", "http://back/plain");
+      assertThat(new String(BodyStreams.readAll(recorder.requests.get(0).body(), 1 << 10).get(), StandardCharsets.UTF_8))
+          .isEqualTo("y");
+    } finally {
+      w.close();
+    }
+  }
 }

@@ -421,4 +421,38 @@ class JsSandboxTest {
       w.close();
     }
   }
+
+  /**
+   * Request's getters redefined by the worker (on the prototype every Request shares) change
+   * nothing the host is handed: it reads a request's own fields.
+   */
+  @Test void redefinedRequestGettersCannotHandTheHostAnUncheckedMethodOrUrl() throws Exception {
+    var upstream = new JsTesting.Recorder(r -> ServiceResponse.text(200, "up"));
+    JsWorker w = worker("prototype", """
+        for (const [name, value] of [
+            ['method', 'GET http://other.example/ HTTP/1.1\\r\\nx-smuggled: 1\\r\\n\\r\\nGET'],
+            ['url', 'http://user:pw@other.example/'],
+            ['headers', { evil: 1 }],
+            ['redirect', 'manual']]) {
+          Object.defineProperty(Request.prototype, name, { get() { return value; }, configurable: true });
+        }
+        export default { async fetch(request, env) {
+          const sent = new Request('http://up.example/path', { method: 'POST', body: 'b' });
+          const r = await env.UP.fetch(sent);
+          const again = await env.UP.fetch('http://up.example/other', { method: 'PUT', body: 'c' });
+          return new Response(await r.text() + ' ' + await again.text());
+        } };
+        """, Map.of("UP", EnvBinding.Service.of(upstream)));
+    try {
+      assertThat(get(w, "http://x/").text()).isEqualTo("up up");
+      assertThat(upstream.requests).hasSize(2);
+      assertThat(upstream.requests.get(0).method()).isEqualTo("POST");
+      assertThat(upstream.requests.get(0).url()).isEqualTo("http://up.example/path");
+      assertThat(upstream.requests.get(1).method()).isEqualTo("PUT");
+      assertThat(upstream.requests.get(1).url()).isEqualTo("http://up.example/other");
+      assertThat(upstream.requests.get(0).headers()).extracting(Map.Entry::getKey).doesNotContain("evil");
+    } finally {
+      w.close();
+    }
+  }
 }
