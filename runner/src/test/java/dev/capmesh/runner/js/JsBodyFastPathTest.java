@@ -28,6 +28,17 @@ class JsBodyFastPathTest {
     runtime.close();
   }
 
+  /** A service that records its requests and answers each with 200 and {@code text}. */
+  private static JsTesting.Recorder answering(String text) {
+    return new JsTesting.Recorder(req -> dev.capmesh.runner.service.ServiceResponse.text(200, text));
+  }
+
+  /** A worker running {@code source} as main.js, with {@code env.BACK} bound to {@code back}. */
+  private static JsWorker.Builder withBack(String name, String source, dev.capmesh.runner.service.HttpService back) {
+    return JsWorker.builder(runtime, name, WorkerCode.modules(WorkerModule.esModule("main.js", source)))
+        .binding("BACK", EnvBinding.Service.of(back));
+  }
+
   @Test void incomingUrlsAreWhatTheParserMakesOfThem() throws Exception {
     JsWorker w = JsTesting.module(runtime, """
         export default { async fetch(request) {
@@ -138,13 +149,13 @@ class JsBodyFastPathTest {
   }
 
   @Test void postedStringsReachAServiceBindingAsBytes() throws Exception {
-    var recorder = new JsTesting.Recorder(req -> dev.capmesh.runner.service.ServiceResponse.text(200, "ok"));
-    JsWorker w = JsWorker.builder(runtime, "poster", WorkerCode.modules(WorkerModule.esModule("main.js", """
+    var recorder = answering("ok");
+    JsWorker w = withBack("poster", """
         export default { async fetch(request, env) {
           const a = await env.BACK.fetch('http://back/', { method: 'POST', body: 'caf\\u00e9 \\ud83d' });
           return new Response(await a.text());
         } };
-        """))).binding("BACK", EnvBinding.Service.of(recorder)).build();
+        """, recorder).build();
     try {
       assertThat(get(w, "http://x/").text()).isEqualTo("ok");
       var sent = recorder.requests.get(0);
@@ -159,7 +170,7 @@ class JsBodyFastPathTest {
   @Test void aSignalGivenToFetchStillAborts() throws Exception {
     var hung = new java.util.concurrent.CompletableFuture<dev.capmesh.runner.service.ServiceResponse>();
     dev.capmesh.runner.service.HttpService never = req -> hung;
-    JsWorker w = JsWorker.builder(runtime, "aborter", WorkerCode.modules(WorkerModule.esModule("main.js", """
+    JsWorker w = withBack("aborter", """
         export default { async fetch(request, env) {
           const before = new AbortController();
           before.abort();
@@ -172,7 +183,7 @@ class JsBodyFastPathTest {
           }
           return new Response(names.join(' '));
         } };
-        """))).binding("BACK", EnvBinding.Service.of(never)).build();
+        """, never).build();
     try {
       assertThat(get(w, "http://x/").text()).isEqualTo("AbortError AbortError");
     } finally {
@@ -234,14 +245,14 @@ class JsBodyFastPathTest {
    * both requests see the same module state.)
    */
   @Test void aReceivedResponseReturnedTwiceFailsTheSecondTime() throws Exception {
-    var recorder = new JsTesting.Recorder(req -> dev.capmesh.runner.service.ServiceResponse.text(200, "first and only"));
-    JsWorker w = JsWorker.builder(runtime, "cacher", WorkerCode.modules(WorkerModule.esModule("main.js", """
+    var recorder = answering("first and only");
+    JsWorker w = withBack("cacher", """
         let kept = null;
         export default { async fetch(request, env) {
           if (kept === null) kept = await env.BACK.fetch('http://back/');
           return kept;
         } };
-        """))).binding("BACK", EnvBinding.Service.of(recorder)).poolSize(1).build();
+        """, recorder).poolSize(1).build();
     try {
       var first = get(w, "http://x/");
       assertThat(first.status()).isEqualTo(200);
@@ -263,12 +274,12 @@ class JsBodyFastPathTest {
   @Test void aForwardedStreamedBodyIsNeverResentEmptyOnARedirect() throws Exception {
     var recorder = new JsTesting.Recorder(req -> new dev.capmesh.runner.service.ServiceResponse(307, "",
         List.of(java.util.Map.entry("location", "http://back/again")), BodyStreams.empty()));
-    JsWorker w = JsWorker.builder(runtime, "forwarder", WorkerCode.modules(WorkerModule.esModule("main.js", """
+    JsWorker w = withBack("forwarder", """
         export default { async fetch(request, env) {
           try { await env.BACK.fetch(request); return new Response('followed'); }
           catch (e) { return new Response(e.message); }
         } };
-        """))).binding("BACK", EnvBinding.Service.of(recorder)).build();
+        """, recorder).build();
     try {
       assertThat(JsTesting.post(w, "http://x/", "payload").text())
           .isEqualTo("Fetch failed: cannot follow a redirect with a streamed request body");
@@ -285,8 +296,8 @@ class JsBodyFastPathTest {
    * used body is refused (the host sees nothing), and the request's body counts as used after.
    */
   @Test void aRequestSentAloneFollowsTheCopysRules() throws Exception {
-    var recorder = new JsTesting.Recorder(req -> dev.capmesh.runner.service.ServiceResponse.text(200, "ok"));
-    JsWorker w = JsWorker.builder(runtime, "sender", WorkerCode.modules(WorkerModule.esModule("main.js", """
+    var recorder = answering("ok");
+    JsWorker w = withBack("sender", """
         export default { async fetch(request, env) {
           const out = [];
           const read = new Request('http://back/read', { method: 'POST', body: 'x' });
@@ -299,7 +310,7 @@ class JsBodyFastPathTest {
           out.push(await (await env.BACK.fetch(plain)).text(), await (await env.BACK.fetch(plain)).text());
           return new Response(out.join('|'));
         } };
-        """))).binding("BACK", EnvBinding.Service.of(recorder)).build();
+        """, recorder).build();
     try {
       assertThat(get(w, "http://x/").text()).isEqualTo(
           "Body has already been used|ok|true|Body has already been used|ok|ok");
