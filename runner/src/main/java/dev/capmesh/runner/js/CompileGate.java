@@ -32,7 +32,7 @@ final class CompileGate implements OptimizedTruffleRuntimeListener {
    * How long the first runtime of the process holds the compiler, from the system property
    * {@code capmesh.js.compileAfter} in seconds (0: no hold).
    */
-  static final Duration DEFAULT_HOLD = readHold();
+  static final Duration DEFAULT_HOLD = parseHold(System.getProperty("capmesh.js.compileAfter", "10"));
 
   private static final CompileGate GATE = new CompileGate();
   private static boolean installed;
@@ -46,8 +46,11 @@ final class CompileGate implements OptimizedTruffleRuntimeListener {
 
   private CompileGate() {}
 
-  private static Duration readHold() {
-    String value = System.getProperty("capmesh.js.compileAfter", "10");
+  /**
+   * The hold {@code value} (seconds, from 0 to 3600) asks for; for anything else a warning that
+   * names the setting, and no hold.
+   */
+  static Duration parseHold(String value) {
     try {
       double seconds = Double.parseDouble(value);
       if (seconds >= 0 && seconds <= 3600) {

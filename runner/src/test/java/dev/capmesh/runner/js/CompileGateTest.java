@@ -138,4 +138,15 @@ class CompileGateTest {
     }
     assertThat(text(log)).as("the compile trace").contains(what);
   }
+
+  /** capmesh.js.compileAfter: seconds from 0 to 3600; anything else means no hold. */
+  @Test void theHoldSettingIsSecondsFromZeroToAnHour() {
+    assertThat(CompileGate.parseHold("10")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(CompileGate.parseHold("2.5")).isEqualTo(Duration.ofMillis(2500));
+    assertThat(CompileGate.parseHold("0")).isZero();
+    assertThat(CompileGate.parseHold("3600")).isEqualTo(Duration.ofHours(1));
+    for (String bad : List.of("-1", "3601", "ten", "", "NaN", "Infinity", "1e400")) {
+      assertThat(CompileGate.parseHold(bad)).as(bad).isZero();
+    }
+  }
 }
