@@ -7,12 +7,10 @@ import dev.capmesh.runner.service.BodyStreams;
 import dev.capmesh.runner.service.RequestBudget;
 import dev.capmesh.runner.service.ServiceRequest;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.graalvm.polyglot.Value;
-import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.graalvm.polyglot.proxy.ProxyObject;
 import org.jspecify.annotations.Nullable;
@@ -185,11 +183,7 @@ final class HostHooks {
       reject.execute("Error", refused);
       return null;
     }
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    for (long i = 0; i + 1 < flatHeaders.getArraySize(); i += 2) {
-      headers.add(Map.entry(flatHeaders.getArrayElement(i).asString(),
-          flatHeaders.getArrayElement(i + 1).asString()));
-    }
+    List<Map.Entry<String, String>> headers = HostHeaders.entriesOf(flatHeaders);
     BodyStream sent = body.isNull() ? BodyStreams.empty() : wc.bodyFromJs(st, body);
     var request = new ServiceRequest(method, url, headers, use == null ? sent : use.countingSent(sent),
         st.requestId, st.budget.nextHop());
@@ -207,17 +201,14 @@ final class HostHooks {
           reject.execute("TypeError", wc.worker.redact("fetch to " + url + " failed: " + error.getMessage()));
           return;
         }
-        var flat = new ArrayList<Object>();
-        for (var h : response.headers()) {
-          flat.add(h.getKey());
-          flat.add(h.getValue());
-        }
+        HostHeaders checked = HostHeaders.check(response.headers());
         BodyStream received = use == null ? response.body() : use.countingReceived(response.body());
         Object handle = response.body().knownLength() == 0 ? null : new Handles.Body(received);
         if (handle == null && use != null) {
           use.end();
         }
-        resolve.execute(response.status(), response.statusText(), ProxyArray.fromList(flat), handle);
+        resolve.execute(response.status(), response.statusText(),
+            checked != null ? checked : HostHeaders.unchecked(response.headers()), handle, checked != null);
       });
     });
     return null;

@@ -9,7 +9,6 @@ import dev.capmesh.runner.service.ServiceRequest;
 import dev.capmesh.runner.service.ServiceResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +27,6 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
-import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.graalvm.polyglot.proxy.ProxyObject;
 import org.jspecify.annotations.Nullable;
@@ -490,11 +488,7 @@ final class WorkerContext implements EventLoop.Host {
       @Nullable String propsJson, CompletableFuture<ServiceResponse> response) {
     inflight.add(st);
     execute(st, () -> {
-      var headers = new ArrayList<Object>();
-      for (var h : request.headers()) {
-        headers.add(h.getKey());
-        headers.add(h.getValue());
-      }
+      HostHeaders checked = HostHeaders.check(request.headers());
       Object body = request.body().knownLength() == 0 ? null : new Handles.Body(request.body());
       ProxyExecutable respond = args -> {
         int status = args[0].asInt();
@@ -503,11 +497,7 @@ final class WorkerContext implements EventLoop.Host {
         if (status < 200 || status > 599 || statusText.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
           throw new IllegalArgumentException("status: " + status + " (expected: 200 to 599, reason without control characters)");
         }
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        Value flat = args[2];
-        for (long i = 0; i + 1 < flat.getArraySize(); i += 2) {
-          out.add(Map.entry(flat.getArrayElement(i).asString(), flat.getArrayElement(i + 1).asString()));
-        }
+        List<Map.Entry<String, String>> out = HostHeaders.entriesOf(args[2]);
         st.responded = true;
         BodyStream bodyStream = bodyFromJs(st, args[3]);
         response.complete(new ServiceResponse(status, statusText, out,
@@ -537,7 +527,8 @@ final class WorkerContext implements EventLoop.Host {
         st.partDone();
         return null;
       };
-      api().invokeMember("handleFetch", request.method(), request.url(), ProxyArray.fromList(headers),
+      api().invokeMember("handleFetch", request.method(), request.url(),
+          checked != null ? checked : HostHeaders.unchecked(request.headers()), checked != null,
           body, propsJson, entrypoint, respond, fail, idle);
     });
   }

@@ -2,7 +2,7 @@
 // env, WorkerEntrypoint, and the entry points the Java side calls (internal.api).
 (function capmeshSetup_fetch(host, internal) {
   'use strict';
-  const { Headers, URL, URLSearchParams, ReadableStream, DOMException, headersFlat, headersSetGuard } = internal;
+  const { Headers, URL, URLSearchParams, ReadableStream, DOMException, headersOfHost, headersForHost, headersSetGuard } = internal;
   const defineGlobal = (name, value) => Object.defineProperty(globalThis, name, {
     value, writable: true, configurable: true, enumerable: false });
   const hostStreams = new WeakMap(); // ReadableStream -> host body handle, while untouched
@@ -399,13 +399,18 @@
       const onAbort = () => { if (!settled) { settled = true; reject(signal.reason); } };
       if (signal !== null) signal.addEventListener('abort', onAbort);
       const { method, url, headers: sent } = requestParts(req);
-      host.send(target, method, url, headersFlat(sent), hostBody(req),
-        (status, statusText, headers, handle) => {
+      host.send(target, method, url, headersForHost(sent), hostBody(req),
+        // checked: headers is the host's checked list (HostHeaders.java), else a plain array.
+        (status, statusText, headers, handle, checked) => {
           if (signal !== null) signal.removeEventListener('abort', onAbort);
           if (settled) { if (handle !== null) host.bodyCancel(handle); return; }
           settled = true;
-          const h = new Headers();
-          for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+          let h;
+          if (checked) h = headersOfHost(headers);
+          else {
+            h = new Headers();
+            for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+          }
           const nullBody = status === 101 || status === 204 || status === 205 || status === 304 || method === 'HEAD';
           if (nullBody && handle !== null) host.bodyCancel(handle);
           resolve(receivedResponse(status, statusText, h, null, url, false, true, nullBody ? null : handle));
@@ -587,10 +592,15 @@
     setMain(ns) { mainNamespace = ns; },
     exposeEnvAsGlobals() { for (const k of Object.keys(env)) defineGlobal(k, env[k]); },
     // respond(status, statusText, flatHeaders, body) | fail(kind, message, stack); idle() when waitUntil settled.
-    handleFetch(method, url, headers, handle, props, entrypoint, respond, fail, idle) {
+    // checked: headers is the host's checked list (HostHeaders.java), else a plain array.
+    handleFetch(method, url, headers, checked, handle, props, entrypoint, respond, fail, idle) {
       const waitUntils = [];
-      const h = new Headers();
-      for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+      let h;
+      if (checked) h = headersOfHost(headers);
+      else {
+        h = new Headers();
+        for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+      }
       const init = { method, headers: h };
       let result;
       try {
@@ -632,7 +642,7 @@
             : `The fetch handler returned a Response with status ${status}; a handler's response must have a status from 200 to 599`, '');
           return;
         }
-        respond(status, statusText, headersFlat(headers), hostBody(res));
+        respond(status, statusText, headersForHost(headers), hostBody(res));
       } catch (e) { failWith(e); } }, failWith)
         .then(() => (waitUntils.length === 0 ? idle() : settleAll(waitUntils).then(() => idle())));
     },

@@ -591,13 +591,27 @@
     return name.toLowerCase();
   }
   // Headers internals for the runtime only (module-private; shared through `internal`).
-  let headersSetGuard, headersFlat;
+  let headersSetGuard, headersFlat, headersOfHost, headersForHost;
+  const HeadersMap = Map;
   class Headers {
-    #map = new Map(); // lower-case name -> array of values
+    // Lower-case name -> array of values, made on first use. Headers the host gave keep, until
+    // then and while nothing changes them, the host's list of field lines (#host): checked and
+    // lower-cased by the host as append would have done it (HostHeaders.java), and handed back to
+    // the host as it is. So headers passed on untouched are neither parsed nor checked again.
+    #map = null;
     #guard = 'none';
+    #host = null;
     constructor(init) {
       if (init === undefined || init === null) return;
-      if (typeof init === 'object' && #map in init) { for (const [k, v] of init.#map) this.#map.set(k, v.slice()); return; }
+      if (typeof init === 'object' && #map in init) {
+        this.#host = init.#host;
+        if (init.#map !== null) {
+          const map = new HeadersMap();
+          for (const [k, v] of init.#map) map.set(k, v.slice());
+          this.#map = map;
+        }
+        return;
+      }
       if (typeof init === 'object' && typeof init[Symbol.iterator] === 'function') {
         for (const pair of init) {
           const p = [...pair];
@@ -608,20 +622,46 @@
         for (const k of Object.keys(init)) this.append(k, init[k]);
       } else throw new TypeError('Headers constructor: invalid init');
     }
+    #fields() {
+      if (this.#map === null) {
+        const map = new HeadersMap();
+        const host = this.#host;
+        if (host !== null) {
+          for (let i = 0; i + 1 < host.length; i += 2) {
+            const k = host[i];
+            const list = map.get(k);
+            if (list) list.push(host[i + 1]); else map.set(k, [host[i + 1]]);
+          }
+        }
+        this.#map = map;
+      }
+      return this.#map;
+    }
+    // The map, about to change: the host's list no longer describes it.
+    #changing() {
+      const map = this.#fields();
+      this.#host = null;
+      return map;
+    }
     static {
       headersSetGuard = (h, g) => { h.#guard = g; return h; };
+      // Headers made from the host's checked field lines (a HostHeaders), kept as they are.
+      headersOfHost = (host) => { const h = new Headers(); h.#host = host; return h; };
       // Every field line, in insertion order of names, for handing to the host. Through
       // intrinsics captured at load: a worker that replaced Map or Array iteration must not
       // be able to slip an unchecked name or value into what the host sends.
       headersFlat = (h) => {
         const out = [];
-        const it = mapEntries(h.#map);
+        const it = mapEntries(h.#fields());
         for (let r = mapIterNext(it); !r.done; r = mapIterNext(it)) {
           const [k, vs] = [r.value[0], r.value[1]];
           for (let i = 0; i < vs.length; i++) { out[out.length] = k; out[out.length] = vs[i]; }
         }
         return out;
       };
+      // What the host is handed for these headers: its own list while they are unchanged, else
+      // headersFlat's.
+      headersForHost = (h) => (h.#host !== null ? h.#host : headersFlat(h));
     }
     #check(name) {
       const k = checkName(name);
@@ -632,27 +672,29 @@
       const k = this.#check(name);
       const v = normalizeValue(value);
       if (BAD_VALUE.test(v)) throw new TypeError(`Invalid header value for "${name}"`);
-      const list = this.#map.get(k);
-      if (list) list.push(v); else this.#map.set(k, [v]);
+      const map = this.#changing();
+      const list = map.get(k);
+      if (list) list.push(v); else map.set(k, [v]);
     }
-    delete(name) { this.#map.delete(this.#check(name)); }
+    delete(name) { const k = this.#check(name); this.#changing().delete(k); }
     get(name) {
-      const list = this.#map.get(checkName(name));
+      const list = this.#fields().get(checkName(name));
       return list ? list.join(', ') : null;
     }
-    getSetCookie() { return (this.#map.get('set-cookie') || []).slice(); }
-    has(name) { return this.#map.has(checkName(name)); }
+    getSetCookie() { return (this.#fields().get('set-cookie') || []).slice(); }
+    has(name) { return this.#fields().has(checkName(name)); }
     set(name, value) {
       const k = this.#check(name);
       const v = normalizeValue(value);
       if (BAD_VALUE.test(v)) throw new TypeError(`Invalid header value for "${name}"`);
-      this.#map.set(k, [v]);
+      this.#changing().set(k, [v]);
     }
     forEach(cb, thisArg) { for (const [k, v] of this.entries()) cb.call(thisArg, v, k, this); }
     *entries() {
-      for (const k of [...this.#map.keys()].sort()) {
-        if (k === 'set-cookie') for (const v of this.#map.get(k)) yield [k, v];
-        else yield [k, this.#map.get(k).join(', ')];
+      const map = this.#fields();
+      for (const k of [...map.keys()].sort()) {
+        if (k === 'set-cookie') for (const v of map.get(k)) yield [k, v];
+        else yield [k, map.get(k).join(', ')];
       }
     }
     *keys() { for (const [k] of this.entries()) yield k; }
@@ -958,6 +1000,6 @@
     return decode(encode(value, false, keys), keys);
   }
 
-  Object.assign(internal, { URL, URLSearchParams, Headers, headersSetGuard, headersFlat });
+  Object.assign(internal, { URL, URLSearchParams, Headers, headersSetGuard, headersFlat, headersOfHost, headersForHost });
   for (const [k, v] of Object.entries({ URL, URLSearchParams, Headers, structuredClone })) defineGlobal(k, v);
 })
