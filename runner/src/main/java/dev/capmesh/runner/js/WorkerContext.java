@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.oracle.truffle.api.TruffleContext;
 import org.graalvm.polyglot.Context;
@@ -46,6 +47,24 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerContext implements EventLoop.Host {
   private static final Logger log = LoggerFactory.getLogger(WorkerContext.class);
+
+  private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  /**
+   * URLs the WHATWG parser returns unchanged, as web-fetch.js's CANONICAL_URL and NOT_CANONICAL
+   * describe them (the same expressions): an incoming request's URL found here is kept by the
+   * runtime without testing it again. Matched whole; ASCII only.
+   */
+  static final Pattern CANONICAL_URL = Pattern.compile(
+      "https?://(?:[a-z][a-z0-9-]*(?:\\.[a-z][a-z0-9-]*)*|" + OCTET + "\\." + OCTET + "\\." + OCTET + "\\." + OCTET + ")"
+      + "(?::(?:[1-9][0-9]{3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+      + "/[A-Za-z0-9\\-._~!$&'()*+,;=:@%/]*(?:\\?[A-Za-z0-9\\-._~!$&()*+,;=:@%/?]*)?");
+  private static final Pattern NOT_CANONICAL =
+      Pattern.compile("/\\.|%2e|xn--", Pattern.CASE_INSENSITIVE);
+
+  /** Whether the runtime may keep {@code url} as an incoming request's URL without parsing it. */
+  static boolean isCanonicalUrl(String url) {
+    return CANONICAL_URL.matcher(url).matches() && !NOT_CANONICAL.matcher(url).find();
+  }
   final JsWorker worker;
   private final JsRuntime runtime;
   private final EventLoop loop;
@@ -527,7 +546,7 @@ final class WorkerContext implements EventLoop.Host {
         st.partDone();
         return null;
       };
-      api().invokeMember("handleFetch", request.method(), request.url(),
+      api().invokeMember("handleFetch", request.method(), request.url(), isCanonicalUrl(request.url()),
           checked != null ? checked : HostHeaders.unchecked(request.headers()), checked != null,
           body, propsJson, entrypoint, respond, fail, idle);
     });

@@ -70,14 +70,18 @@
     if (body === null || body === undefined) return { stream: null, bytes: null, text: null, type: null };
     if (body instanceof ReadableStream) return { stream: body, bytes: null, text: null, type: null };
     let bytes = null, text = null, type = null;
-    if (typeof body === 'string') { text = body; type = 'text/plain;charset=UTF-8'; }
+    if (typeof body === 'string') { text = body; type = TEXT_TYPE; }
     else if (body instanceof URLSearchParams) { text = body.toString(); type = 'application/x-www-form-urlencoded;charset=UTF-8'; }
     else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) bytes = internal.toUint8(body, 'body').slice();
     else if (internal.isBlob(body)) { bytes = internal.blobBytes(body).slice(); type = body.type || null; }
     else if (internal.isFormData(body)) ({ bytes, type } = internal.serializeForm(body));
-    else { text = String(body); type = 'text/plain;charset=UTF-8'; }
+    else { text = String(body); type = TEXT_TYPE; }
     return { stream: null, bytes, text, type };
   }
+  const TEXT_TYPE = 'text/plain;charset=UTF-8';
+  // The field lines of a text body's headers when none were given: already checked, so a Headers
+  // keeps them as they are (as it keeps the host's) and hands them to the host without a copy.
+  const TEXT_LINES = Object.freeze(['content-type', TEXT_TYPE]);
   // The text a string body reads back as: its UTF-8 round trip turns lone surrogates into U+FFFD.
   const wellFormed = typeof String.prototype.toWellFormed === 'function'
     ? (s) => s.toWellFormed() : (s) => internal.utf8Decode(internal.utf8Encode(s));
@@ -221,6 +225,7 @@
   // `init` would see any key the constructor reads, symbols included.
   let nextFromHost = false;
   let nextHostBody = null; // with nextFromHost: the incoming request's body handle, or null
+  let nextUrlCanonical = false; // with nextFromHost: the host found the URL canonical (see below)
   // requestSignal(r); isRequest(v), the brand check; requestParts(r), its own method, URL,
   // headers and redirect mode, never its (overridable) getters.
   let requestSignal, isRequest, requestParts;
@@ -229,6 +234,8 @@
   // never a default port), a path and query of characters the parser leaves alone. Dot segments
   // and "xn--" labels are left to the parser. A request from the host whose URL has this form
   // keeps it as its url without parsing it (the parser is the costliest part of a small request).
+  // The host tests the same (WorkerContext.CANONICAL_URL) and says so; these are tested here only
+  // when it did not.
   const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
   const CANONICAL_URL = new RegExp('^https?://(?:[a-z][a-z0-9-]*(?:\\.[a-z][a-z0-9-]*)*|'
     + `${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET})`
@@ -240,14 +247,17 @@
     constructor(input, init = {}) {
       const fromHost = nextFromHost;
       const hostHandle = fromHost ? nextHostBody : null;
+      const canonical = fromHost && nextUrlCanonical;
       nextFromHost = false;
       nextHostBody = null;
+      nextUrlCanonical = false;
       super();
       // A Request given as input is read through its own fields, never its (overridable) getters:
       // a subclass must not be able to hand an unchecked method or URL to the host.
       let base = null;
       if (input !== null && typeof input === 'object' && #method in input) base = input;
-      else if (fromHost && typeof input === 'string' && CANONICAL_URL.test(input) && !NOT_CANONICAL.test(input)) this.#url = input;
+      else if (fromHost && typeof input === 'string'
+        && (canonical || (CANONICAL_URL.test(input) && !NOT_CANONICAL.test(input)))) this.#url = input;
       else {
         const url = new URL(String(input));
         if ((url.username !== '' || url.password !== '') && !fromHost) throw new TypeError(`Request URL includes credentials: ${input}`);
@@ -328,10 +338,18 @@
       if (body !== null && body !== undefined && [101, 204, 205, 304].includes(status)) throw new TypeError('Response with null body status cannot have body');
       this.#status = status;
       this.#statusText = init.statusText === undefined ? '' : String(init.statusText);
-      if (!REASON_PHRASE.test(this.#statusText)) throw new TypeError(`Invalid statusText: ${JSON.stringify(this.#statusText)}`);
-      this.#headers = new Headers(init.headers);
-      const extracted = extractBody(body);
-      if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
+      if (this.#statusText !== '' && !REASON_PHRASE.test(this.#statusText)) throw new TypeError(`Invalid statusText: ${JSON.stringify(this.#statusText)}`);
+      const given = init.headers;
+      let extracted;
+      if (given === undefined) {
+        extracted = extractBody(body);
+        this.#headers = extracted.type === TEXT_TYPE ? headersOfHost(TEXT_LINES) : new Headers();
+        if (extracted.type && extracted.type !== TEXT_TYPE) this.#headers.set('content-type', extracted.type);
+      } else {
+        this.#headers = new Headers(given);
+        extracted = extractBody(body);
+        if (extracted.type && !this.#headers.has('content-type')) this.#headers.set('content-type', extracted.type);
+      }
       initBody(this, extracted);
     }
     static {
@@ -431,6 +449,7 @@
     } else req = new Request(input, init);
     for (let hop = 0; ; hop++) {
       const res = await sendOnce(target, req);
+      if (hop === 0 && !REDIRECTS.includes(res.status)) return res;
       const sent = requestParts(req);
       if (!REDIRECTS.includes(res.status) || !res.headers.has('location') || sent.redirect === 'manual') {
         return hop === 0 ? res : receivedResponse(res.status, res.statusText, res.headers, res.body, sent.url, true);
@@ -593,7 +612,8 @@
     exposeEnvAsGlobals() { for (const k of Object.keys(env)) defineGlobal(k, env[k]); },
     // respond(status, statusText, flatHeaders, body) | fail(kind, message, stack); idle() when waitUntil settled.
     // checked: headers is the host's checked list (HostHeaders.java), else a plain array.
-    handleFetch(method, url, headers, checked, handle, props, entrypoint, respond, fail, idle) {
+    // canonical: the host found url in the form CANONICAL_URL describes.
+    handleFetch(method, url, canonical, headers, checked, handle, props, entrypoint, respond, fail, idle) {
       const waitUntils = [];
       let h;
       if (checked) h = headersOfHost(headers);
@@ -606,6 +626,7 @@
       try {
         nextFromHost = true;
         nextHostBody = handle !== null && method !== 'GET' && method !== 'HEAD' ? handle : null;
+        nextUrlCanonical = canonical === true;
         const request = new Request(url, init);
         const ctx = makeCtx(props, waitUntils);
         if (mainNamespace === null) {

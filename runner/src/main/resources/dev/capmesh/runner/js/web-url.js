@@ -597,7 +597,8 @@
     // Lower-case name -> array of values, made on first use. Headers the host gave keep, until
     // then and while nothing changes them, the host's list of field lines (#host): checked and
     // lower-cased by the host as append would have done it (HostHeaders.java), and handed back to
-    // the host as it is. So headers passed on untouched are neither parsed nor checked again.
+    // the host as it is. So headers passed on untouched are neither parsed nor checked again. The
+    // runtime's own constant lines (a text body's content-type) are kept the same way.
     #map = null;
     #guard = 'none';
     #host = null;
