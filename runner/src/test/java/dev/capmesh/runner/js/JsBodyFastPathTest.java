@@ -39,6 +39,26 @@ class JsBodyFastPathTest {
         .binding("BACK", EnvBinding.Service.of(back));
   }
 
+  /** Incoming URLs the runtime keeps without parsing them. */
+  private static final List<String> KEPT_URLS = List.of(
+      "http://example.com/", "http://example.com/a/b?c=d&e=f", "https://a-b.example.org:8443/x",
+      "http://127.0.0.1:18080/", "http://x:65535/", "http://10.0.0.255:1000/p'q?r", "http://x/~user/%41%zz");
+  /** Incoming URLs left to the parser: each is changed by it. */
+  private static final List<String> PARSED_URLS = List.of(
+      "http://x/a/./b", "http://x/a/../b", "http://x/%2E%2e/c", "http://x/a/.", "http://Example.COM/",
+      "http://x:80/", "https://x:443/", "http://x:0080/", "http://127.1/",
+      "http://1.2.3.04/", "http://0x7f.0.0.1/", "http://x/{a}^b|c", "http://x/?q='1'", "http://x/a b",
+      "http://x./", "http://xn--nxasmq6b.com/", "http://x/\u00e9", "HTTP://x/", "http://x/?a#b");
+
+  /** The host's test of an incoming URL (WorkerContext.isCanonicalUrl) keeps what the runtime keeps. */
+  @Test void theHostKeepsOnlyUrlsTheParserWouldNotChange() {
+    assertThat(KEPT_URLS).allMatch(WorkerContext::isCanonicalUrl);
+    assertThat(PARSED_URLS).noneMatch(WorkerContext::isCanonicalUrl);
+    // Line ends, a missing path, ports out of range, dot segments in any case, other schemes.
+    assertThat(List.of("http://x/a\n", "http://x/a\r\n", "http://x", "http://x:65536/", "http://x/.%2E/",
+        "http://XN--a.b/", "http://x.xn--a/", "ftp://x/")).noneMatch(WorkerContext::isCanonicalUrl);
+  }
+
   @Test void incomingUrlsAreWhatTheParserMakesOfThem() throws Exception {
     JsWorker w = JsTesting.module(runtime, """
         export default { async fetch(request) {
@@ -46,14 +66,8 @@ class JsBodyFastPathTest {
         } };
         """);
     try {
-      List<String> urls = List.of(
-          "http://example.com/", "http://example.com/a/b?c=d&e=f", "https://a-b.example.org:8443/x",
-          "http://127.0.0.1:18080/", "http://x:65535/", "http://10.0.0.255:1000/p'q?r", "http://x/~user/%41%zz",
-          // Left to the parser: each is changed by it.
-          "http://x/a/./b", "http://x/a/../b", "http://x/%2E%2e/c", "http://x/a/.", "http://Example.COM/",
-          "http://x:80/", "https://x:443/", "http://x:0080/", "http://127.1/",
-          "http://1.2.3.04/", "http://0x7f.0.0.1/", "http://x/{a}^b|c", "http://x/?q='1'", "http://x/a b",
-          "http://x./", "http://xn--nxasmq6b.com/", "http://x/\u00e9", "HTTP://x/", "http://x/?a#b");
+      var urls = new java.util.ArrayList<>(KEPT_URLS);
+      urls.addAll(PARSED_URLS);
       for (String url : urls) {
         String[] got = get(w, url).text().split(" ", -1);
         assertThat(got).as(url).hasSize(2);
