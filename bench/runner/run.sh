@@ -84,8 +84,9 @@ def ms(s):
     return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[u]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 reqs = int(re.search(r"(\d+) requests in", out).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+# The latency distribution's lines ("     99%    2.61ms"): a +/- column such as "87.99%" ends the same.
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
 cpu_us = (after - before) / hz * 1e6 / max(reqs, 1)
 print(f"{rps:.0f} {p50:.3f} {p99:.3f} {cpu_us:.1f}")
 PY

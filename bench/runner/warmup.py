@@ -123,7 +123,9 @@ def measure(pid, seconds=WINDOW, path="/"):
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         # No answered request at all: the latency is unbounded, not 0.
-        "p99_ms": ms(re.search(r"99%\s+(\S+)", out).group(1)) if reqs else float("inf"),
+        # The latency distribution's line: "     99%    2.61ms" (a +/- column such as "87.99%"
+        # ends with 99% too).
+        "p99_ms": ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)) if reqs else float("inf"),
         "cpu_us": (after - before) / HZ * 1e6 / max(reqs, 1),
         "errors": (int(errors.group(1)) if errors else 0),
         "socket_errors": sock.group(1) if sock else "",
