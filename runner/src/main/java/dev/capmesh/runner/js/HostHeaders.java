@@ -1,5 +1,6 @@
 package dev.capmesh.runner.js;
 
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -174,20 +175,9 @@ final class HostHeaders implements ProxyArray {
     return order;
   }
 
-  /** RFC 9110 token: the runtime's TOKEN, /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/. */
+  /** RFC 9110 token, the runtime's TOKEN (/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/), as Netty checks it. */
   private static boolean isToken(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
+    return !name.isEmpty() && HttpHeaderValidationUtil.validateToken(name) == -1;
   }
 
   private static String lowerCase(String token) {

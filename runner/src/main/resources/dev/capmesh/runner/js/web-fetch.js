@@ -138,10 +138,8 @@
       // What the host reads the body from (bodyForHost): its string or bytes while no stream was
       // made (the host copies them at once), else the stream. Used afterwards either way.
       hostBody = (b) => {
-        if (b.#handle !== null && !b.#used) {
-          const handle = b.#handle;
-          b.#handle = null;
-          b.#used = true;
+        const handle = takeHandle(b);
+        if (handle !== null) {
           b.#handedOver = true;
           return { handle };
         }
@@ -408,6 +406,15 @@
     return new C(String(message));
   }
 
+  // Headers the host gave: its checked list kept as it is (HostHeaders.java), or a plain array
+  // [name, value, ...] that goes through append's checks.
+  function receivedHeaders(headers, checked) {
+    if (checked) return headersOfHost(headers);
+    const h = new Headers();
+    for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+    return h;
+  }
+
   // One hop: send req through target (a host handle), resolve with a Response.
   function sendOnce(target, req) {
     return new Promise((resolve, reject) => {
@@ -423,12 +430,7 @@
           if (signal !== null) signal.removeEventListener('abort', onAbort);
           if (settled) { if (handle !== null) host.bodyCancel(handle); return; }
           settled = true;
-          let h;
-          if (checked) h = headersOfHost(headers);
-          else {
-            h = new Headers();
-            for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
-          }
+          const h = receivedHeaders(headers, checked);
           const nullBody = status === 101 || status === 204 || status === 205 || status === 304 || method === 'HEAD';
           if (nullBody && handle !== null) host.bodyCancel(handle);
           resolve(receivedResponse(status, statusText, h, null, url, false, true, nullBody ? null : handle));
@@ -449,9 +451,10 @@
     } else req = new Request(input, init);
     for (let hop = 0; ; hop++) {
       const res = await sendOnce(target, req);
-      if (hop === 0 && !REDIRECTS.includes(res.status)) return res;
+      const redirect = REDIRECTS.includes(res.status);
+      if (hop === 0 && !redirect) return res;
       const sent = requestParts(req);
-      if (!REDIRECTS.includes(res.status) || !res.headers.has('location') || sent.redirect === 'manual') {
+      if (!redirect || !res.headers.has('location') || sent.redirect === 'manual') {
         return hop === 0 ? res : receivedResponse(res.status, res.statusText, res.headers, res.body, sent.url, true);
       }
       if (sent.redirect === 'error') { res.body && res.body.cancel().catch(() => {}); throw new TypeError(`Fetch failed: redirected to ${res.headers.get('location')} but redirect mode is "error"`); }
@@ -615,12 +618,7 @@
     // canonical: the host found url in the form CANONICAL_URL describes.
     handleFetch(method, url, canonical, headers, checked, handle, props, entrypoint, respond, fail, idle) {
       const waitUntils = [];
-      let h;
-      if (checked) h = headersOfHost(headers);
-      else {
-        h = new Headers();
-        for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
-      }
+      const h = receivedHeaders(headers, checked);
       const init = { method, headers: h };
       let result;
       try {
