@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.Source;
 import org.slf4j.Logger;
@@ -83,18 +84,23 @@ public final class JsRuntime implements AutoCloseable {
    * Nothing waits for the warm-up: sockets open and first requests are answered while it runs.
    */
   public static JsRuntime create() {
+    return create(UnaryOperator.identity());
+  }
+
+  /** {@link #create()}, with more engine options (tests trace compilation through it). */
+  static JsRuntime create(UnaryOperator<Engine.Builder> moreOptions) {
     // The process's first runtime holds the compiler for its first seconds (CompileGate).
     CompileGate.holdFirst(CompileGate.DEFAULT_HOLD);
     // Experimental engine options may be set through polyglot.engine.* system properties
     // (CAPMESH_JAVA_OPTS), for tuning measurements (bench/runner/flags.sh).
-    var runtime = new JsRuntime(Engine.newBuilder("js")
+    var runtime = new JsRuntime(moreOptions.apply(Engine.newBuilder("js")
         .allowExperimentalOptions(true)
         .option("engine.WarnInterpreterOnly", "true")
         // The web platform's setup functions (web-*.js, named capmeshSetup_*) run once per
         // context, but their loops make them hot: compiled, web-core's alone took 1.4 s of the
         // compiler thread, which a 2-core runner needs for the code that serves requests (in
         // the first seconds, and after a --watch reload that makes new contexts).
-        .option("engine.CompileOnly", "~" + SETUP_FUNCTION_PREFIX)
+        .option("engine.CompileOnly", "~" + SETUP_FUNCTION_PREFIX))
         .build());
     if (WARM_UP_MODE.equals("background")) {
       runtime.startWarmUp();

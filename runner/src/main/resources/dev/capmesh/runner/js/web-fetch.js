@@ -545,6 +545,28 @@
   let env = {};
   let mainNamespace = null;
   const swListeners = [];
+
+  // Every worker's fetch handler is called from the first of these sites, and its entrypoint
+  // classes are made by the second; all the engine's workers share their code. A site that
+  // cached the handlers it had seen would be invalidated, with the compiled code around it, each
+  // time a new one arrived (a worker loaded by a reload, say), and every other worker would slow
+  // down until it was compiled again: after a --watch reload, the other worker of a two-worker
+  // config ran at 0.3-0.5x its warm speed for 8 s (docs/BENCHMARKS.md, issue 9). So each site
+  // is made generic here, before any worker reaches it, by more distinct handlers than a cache
+  // holds (GraalJS keeps 4 functions and 5 shapes).
+  const callFetch = (handlers, request, env, ctx, entrypoint) => {
+    if (!handlers || typeof handlers.fetch !== 'function') throw new Error(`The worker's ${entrypoint === null ? 'default export' : 'export "' + entrypoint + '"'} has no fetch handler`);
+    return handlers.fetch(request, env, ctx);
+  };
+  const construct = (cls, ctx, env) => new cls(ctx, env);
+  (function makeGeneric() {
+    const stand = [
+      class { fetch() { return 0; } }, class { fetch() { return 1; } }, class { fetch() { return 2; } },
+      class { fetch() { return 3; } }, class { fetch() { return 4; } }, class { fetch() { return 5; } },
+      class { fetch() { return 6; } }, class { fetch() { return 7; } },
+    ];
+    for (let i = 0; i < stand.length; i++) callFetch(construct(stand[i], null, null), null, null, null, null);
+  })();
   function deepFreeze(v) { if (v && typeof v === 'object') { Object.freeze(v); for (const k of Object.keys(v)) deepFreeze(v[k]); } return v; }
 
   function makeCtx(props, waitUntils) {
@@ -640,9 +662,8 @@
           });
         } else {
           const cls = entryClass(entrypoint);
-          const handlers = cls ? new cls(ctx, env) : (entrypoint === null ? mainNamespace.default : mainNamespace[entrypoint]);
-          if (!handlers || typeof handlers.fetch !== 'function') throw new Error(`The worker's ${entrypoint === null ? 'default export' : 'export "' + entrypoint + '"'} has no fetch handler`);
-          result = handlers.fetch(request, env, ctx);
+          const handlers = cls ? construct(cls, ctx, env) : (entrypoint === null ? mainNamespace.default : mainNamespace[entrypoint]);
+          result = callFetch(handlers, request, env, ctx, entrypoint);
         }
       } catch (e) { result = Promise.reject(e); }
       const failWith = (e) => { const [message, stack] = describeThrown(e); fail('exception', message, stack); };
@@ -671,7 +692,7 @@
       (async () => {
         const cls = entryClass(entrypoint);
         if (cls === null) throw new TypeError(`The RPC target ${entrypoint === null ? 'default export' : '"' + entrypoint + '"'} is not a WorkerEntrypoint class`);
-        const instance = new cls(makeCtx(props, waitUntils), env);
+        const instance = construct(cls, makeCtx(props, waitUntils), env);
         const fn = instance[method];
         if (typeof fn !== 'function' || method in Object.prototype || method in WorkerEntrypoint.prototype && !Object.prototype.hasOwnProperty.call(cls.prototype, method)) {
           throw new TypeError(`The RPC receiver does not implement the method "${method}".`);
