@@ -546,26 +546,32 @@
   let mainNamespace = null;
   const swListeners = [];
 
-  // Every worker's fetch handler is called from the first of these sites, and its entrypoint
-  // classes are made by the second; all the engine's workers share their code. A site that
-  // cached the handlers it had seen would be invalidated, with the compiled code around it, each
-  // time a new one arrived (a worker loaded by a reload, say), and every other worker would slow
-  // down until it was compiled again: after a --watch reload, the other worker of a two-worker
-  // config ran at 0.3-0.5x its warm speed for 8 s (docs/BENCHMARKS.md, issue 9). So each site
-  // is made generic here, before any worker reaches it, by more distinct handlers than a cache
-  // holds (GraalJS keeps 4 functions and 5 shapes).
+  // Every worker's fetch handler is called from the first of these sites, its entrypoint
+  // classes are made by the second and their RPC methods called by the third; all the engine's
+  // workers share their code. A site that cached the handlers it had seen would be invalidated,
+  // with the compiled code around it, each time a new one arrived (a worker loaded by a reload,
+  // say), and every other worker would slow down until it was compiled again: after a --watch
+  // reload, the other worker of a two-worker config ran at 0.3-0.5x its warm speed for 8 s
+  // (docs/BENCHMARKS.md, issue 9). So each site is made generic here, before any worker reaches
+  // it, by more distinct handlers than a cache holds (GraalJS keeps 4 functions and 5 shapes).
+  // Reflect.apply keeps a cache of its own for each site that calls it, hence the third site.
   const callFetch = (handlers, request, env, ctx, entrypoint) => {
     if (!handlers || typeof handlers.fetch !== 'function') throw new Error(`The worker's ${entrypoint === null ? 'default export' : 'export "' + entrypoint + '"'} has no fetch handler`);
     return handlers.fetch(request, env, ctx);
   };
   const construct = (cls, ctx, env) => new cls(ctx, env);
+  const callMethod = (fn, self, args) => Reflect.apply(fn, self, args);
   (function makeGeneric() {
     const stand = [
       class { fetch() { return 0; } }, class { fetch() { return 1; } }, class { fetch() { return 2; } },
       class { fetch() { return 3; } }, class { fetch() { return 4; } }, class { fetch() { return 5; } },
       class { fetch() { return 6; } }, class { fetch() { return 7; } },
     ];
-    for (let i = 0; i < stand.length; i++) callFetch(construct(stand[i], null, null), null, null, null, null);
+    for (let i = 0; i < stand.length; i++) {
+      const handlers = construct(stand[i], null, null);
+      callFetch(handlers, null, null, null, null);
+      callMethod(handlers.fetch, handlers, []);
+    }
   })();
   function deepFreeze(v) { if (v && typeof v === 'object') { Object.freeze(v); for (const k of Object.keys(v)) deepFreeze(v[k]); } return v; }
 
@@ -699,7 +705,7 @@
         }
         const decoded = internal.decodeClone(args);
         if (!Array.isArray(decoded)) throw new TypeError('malformed RPC arguments');
-        return Reflect.apply(fn, instance, decoded);
+        return callMethod(fn, instance, decoded);
       })().then((r) => { let s; try { s = internal.encodeClone(r); } catch (e) { fail(e); return; } resolve(s); }, fail);
     },
   };
