@@ -3,21 +3,28 @@
 
 CAPMESH_MIN_JAVA=${CAPMESH_MIN_JAVA:-21}
 
-# Prints the feature release (17, 21, 25, ...) of the java binary given as $1. Reads the
-# JDK's `release` file when there is one (instant); otherwise asks the JVM (slower).
+# Sets capmesh_release to the feature release (17, 21, 25, ...) of the java binary given as $1
+# (a path); 0 if it cannot tell. Reads the JDK's `release` file when there is one, with shell
+# builtins only and in this shell: a start runs this for every JDK it looks at, and each program
+# or subshell costs a fork (and an exec), several milliseconds apiece on a small VM. Otherwise it
+# asks the JVM (slower).
 capmesh_java_release() {
-  local out release_file
-  release_file="$(dirname "$(dirname "$1")")/release"
-  if [ -f "$release_file" ]; then
-    out=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$release_file" | head -n 1)
+  local out="" line home=${1%/*}
+  home=${home%/*}
+  if [ -f "$home/release" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+      case $line in
+        JAVA_VERSION=\"*) out=${line#JAVA_VERSION=\"}; out=${out%%\"*}; break ;;
+      esac
+    done <"$home/release"
   fi
-  if [ -z "${out:-}" ]; then
+  if [ -z "$out" ]; then
     out=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
   fi
   case "$out" in
-    1.*) echo "${out#1.}" | cut -d. -f1 ;;
-    "") echo 0 ;;
-    *) echo "$out" | cut -d. -f1 ;;
+    1.*) out=${out#1.}; capmesh_release=${out%%.*} ;;
+    "") capmesh_release=0 ;;
+    *) capmesh_release=${out%%.*} ;;
   esac
 }
 
@@ -29,7 +36,8 @@ capmesh_find_jdk() {
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
   if java_bin=$(command -v java 2>/dev/null); then
     java_bin=$(readlink -f "$java_bin")
-    candidates+=("$(dirname "$(dirname "$java_bin")")")
+    java_bin=${java_bin%/*}
+    candidates+=("${java_bin%/*}")
   fi
   for dir in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /Library/Java/JavaVirtualMachines/*/Contents/Home \
              "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
@@ -38,7 +46,8 @@ capmesh_find_jdk() {
   local best="" best_release=0 release
   for dir in "${candidates[@]}"; do
     [ -x "$dir/bin/java" ] && [ -x "$dir/bin/javac" ] || continue
-    release=$(capmesh_java_release "$dir/bin/java")
+    capmesh_java_release "$dir/bin/java"
+    release=$capmesh_release
     [ "$release" -ge "$CAPMESH_MIN_JAVA" ] 2>/dev/null || continue
     # $JAVA_HOME wins when it qualifies; otherwise take the newest release found.
     if [ -n "${JAVA_HOME:-}" ] && [ "$dir" = "$JAVA_HOME" ]; then best=$dir; break; fi

@@ -2,6 +2,35 @@
 # outputs are missing or older than any source, then exec its main class.
 # Expects $root and bin/lib/jdk.sh to be loaded. Sourced, not executed.
 
+# A start runs the helpers below with shell builtins, in this shell, and they answer in
+# capmesh_reply: each program or subshell costs a fork (and an exec), several milliseconds apiece
+# on a small VM, and the launcher once ran about fifty programs (380 ms before the JVM started,
+# on the 2-core benchmark VM; docs/BENCHMARKS.md, issue 9).
+
+# Sets capmesh_reply to the first line of file $1 (empty if there is none).
+capmesh_first_line() {
+  capmesh_reply=""
+  [ -f "$1" ] && { IFS= read -r capmesh_reply <"$1" || true; }
+}
+
+# Sets capmesh_reply to what follows "$2" at the start of the first line of file $1 that has it.
+capmesh_value_of() {
+  local line
+  capmesh_reply=""
+  [ -f "$1" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in "$2"*) capmesh_reply=${line#"$2"}; return 0 ;; esac
+  done <"$1"
+}
+
+# Sets capmesh_reply to the machine's memory in KiB (0 if unknown).
+capmesh_mem_kib() {
+  capmesh_value_of /proc/meminfo "MemTotal:"
+  capmesh_reply=${capmesh_reply%kB}
+  capmesh_reply=${capmesh_reply// /}
+  capmesh_reply=${capmesh_reply:-0}
+}
+
 # The maximum heap for serve/agent: CAPMESH_HEAP, else from the config's worker count.
 capmesh_heap() {
   if [ -n "${CAPMESH_HEAP:-}" ]; then echo "$CAPMESH_HEAP"; return; fi
@@ -17,7 +46,8 @@ capmesh_heap() {
       fi
     done
   fi
-  mem_kib=$(awk '/MemTotal/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
+  capmesh_mem_kib
+  mem_kib=$capmesh_reply
   if [ "${mem_kib:-0}" -gt 0 ] && [ "$mib" -gt $((mem_kib / 4096)) ]; then
     mib=$((mem_kib / 4096))
   fi
@@ -53,7 +83,8 @@ capmesh_launch() {
   fi
 
   local cp
-  cp="$root/$module/target/classes:$(cat "$stamp")"
+  capmesh_first_line "$stamp"
+  cp="$root/$module/target/classes:$capmesh_reply"
   # Netty (in gRPC) loads native transports: allow it without a warning.
   local jvm_args=(-XX:+UseParallelGC -Xss4m --enable-native-access=ALL-UNNAMED)
   case "${1:-}" in
@@ -84,7 +115,8 @@ capmesh_launch() {
       # for a large config's value tree spares most garbage collections (on machines with room).
       jvm_args+=(-XX:TieredStopAtLevel=1)
       local mem_kib
-      mem_kib=$(awk '/MemTotal/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
+      capmesh_mem_kib
+      mem_kib=$capmesh_reply
       if [ "${mem_kib:-0}" -ge 8000000 ]; then jvm_args+=(-Xmn1g); fi
       ;;
   esac
@@ -127,11 +159,16 @@ capmesh_startup_cache() {
   [ "${CAPMESH_AOT:-on}" != off ] || return 1
   [ -f "$out/jvm-args.txt" ] || return 1
   local jit
-  jit=$(sed -n 's/^--upgrade-module-path=//p' "$out/jvm-args.txt")
+  capmesh_value_of "$out/jvm-args.txt" --upgrade-module-path=
+  jit=$capmesh_reply
   [ -n "$jit" ] || return 1
-  [ "$(capmesh_java_release "$java")" -ge 25 ] 2>/dev/null || return 1
-  local jar
-  jar=$(ls "$root/$module"/target/capmesh-"$module"-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1)
+  capmesh_java_release "$java"
+  [ "$capmesh_release" -ge 25 ] 2>/dev/null || return 1
+  local jar="" f
+  for f in "$root/$module"/target/capmesh-"$module"-*.jar; do
+    case $f in *-sources.jar|*-tests.jar) continue ;; esac
+    [ -f "$f" ] && { jar=$f; break; }
+  done
   [ -n "$jar" ] || return 1
   capmesh_linked_runtime "$dir" "$prepare" || return 1
   java="$dir/jre/bin/java"
@@ -139,21 +176,25 @@ capmesh_startup_cache() {
     --add-modules=jdk.graal.compiler,org.graalvm.truffle.compiler,org.graalvm.word,org.graalvm.collections
     --sun-misc-unsafe-memory-access=allow)
   # The cache holds classes from jar files only: the module's own jar, not target/classes.
-  cp="$jar:$(cat "$stamp")"
+  capmesh_first_line "$stamp"
+  cp="$jar:$capmesh_reply"
   capmesh_cache="$dir/startup.aot"
 }
 
 # Links $1/jre from the JDK in use, once per JDK, when $2 is 1; 1 if there is none for this JDK
 # or it cannot be linked (remembered in $1/jre.refused).
 capmesh_linked_runtime() {
-  local dir=$1 prepare=$2 jdk
-  jdk=$(dirname "$(dirname "$java")")
+  local dir=$1 prepare=$2 jdk=${java%/*}
+  jdk=${jdk%/*}
   local id
-  id="$jdk $(sed -n 's/^JAVA_RUNTIME_VERSION=//p' "$jdk/release" 2>/dev/null)"
-  if [ -x "$dir/jre/bin/java" ] && [ "$(cat "$dir/jre/capmesh-jdk.txt" 2>/dev/null)" = "$id" ]; then
+  capmesh_value_of "$jdk/release" JAVA_RUNTIME_VERSION=
+  id="$jdk $capmesh_reply"
+  capmesh_first_line "$dir/jre/capmesh-jdk.txt"
+  if [ -x "$dir/jre/bin/java" ] && [ "$capmesh_reply" = "$id" ]; then
     return 0
   fi
-  if [ "$prepare" != 1 ] || [ "$(cat "$dir/jre.refused" 2>/dev/null)" = "$id" ]; then
+  capmesh_first_line "$dir/jre.refused"
+  if [ "$prepare" != 1 ] || [ "$capmesh_reply" = "$id" ]; then
     return 1
   fi
   [ -x "$jdk/bin/jlink" ] || { mkdir -p "$dir" && echo "$id" >"$dir/jre.refused"; return 1; }
@@ -182,7 +223,7 @@ capmesh_cache_fresh() {
   for entry in $2; do
     [ "$entry" -nt "$cache" ] && return 1
   done
-  [ "$(dirname "$cache")/jre/capmesh-jdk.txt" -nt "$cache" ] && return 1
+  [ "${cache%/*}/jre/capmesh-jdk.txt" -nt "$cache" ] && return 1
   return 0
 }
 
