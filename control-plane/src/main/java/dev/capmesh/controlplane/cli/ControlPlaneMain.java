@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  * All I/O goes through the writers and environment given to the constructor, so tests drive
  * it in-process.
  */
-@Command(name = "control-plane", mixinStandardHelpOptions = true,
+@Command(name = "control-plane", mixinStandardHelpOptions = true, versionProvider = ControlPlaneMain.Version.class,
     description = "Runs the capmesh control plane and rolls configs out to fleets of runners.",
     subcommands = {
         ServeCommand.class,
@@ -98,5 +98,12 @@ public final class ControlPlaneMain implements Callable<Integer> {
     var out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     var err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(new ControlPlaneMain(out, err, System.console() != null, System.getenv()).run(args));
+  }
+
+  /** {@code --version}: the release this build is of. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override public String[] getVersion() {
+      return new String[] {"capmesh control-plane " + dev.capmesh.proto.BuildInfo.version()};
+    }
   }
 }

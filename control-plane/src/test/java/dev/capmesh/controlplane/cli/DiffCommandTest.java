@@ -143,4 +143,14 @@ class DiffCommandTest {
         .contains("OLD", "NEW", "--json", "Exit status:", "privileges differ");
     assertThat(run("help", "diff")).isZero();
   }
+
+  /** {@code --version} and {@code -V} name the release the build wrote into it. */
+  @Test
+  void versionNamesTheRelease() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).matches("capmesh control-plane \\d+\\.\\d+\\.\\d+(-[A-Za-z0-9.]+)?\\R");
+    out.getBuffer().setLength(0);
+    assertThat(run("-V")).isZero();
+    assertThat(out.toString()).startsWith("capmesh control-plane ");
+  }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
  * ok, 1 config errors, 2 usage errors. All I/O goes through the writers and stream given to the
  * constructor, so tests drive it in-process.
  */
-@Command(name = "runner", mixinStandardHelpOptions = true,
+@Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = RunnerMain.Version.class,
     description = "Compiles and checks capmesh configs and serves them.",
     subcommands = {CheckCommand.class, CompileCommand.class, PlanCommand.class, CapabilitiesCommand.class,
         ServeCommand.class, AgentCommand.class, AuditCommand.class, TrainCommand.class,
@@ -84,5 +84,12 @@ public final class RunnerMain implements java.util.concurrent.Callable<Integer> 
     var out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     var err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(new RunnerMain(out, err, System.out, System.console() != null).run(args));
+  }
+
+  /** {@code --version}: the release this build is of. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override public String[] getVersion() {
+      return new String[] {"capmesh runner " + dev.capmesh.proto.BuildInfo.version()};
+    }
   }
 }

@@ -187,6 +187,17 @@ class RunnerMainTest {
     assertThat(err.toString()).contains("'lots' is not a size (write it like 1048576, 512k, 100m or 2g)");
   }
 
+  /** {@code --version} and {@code -V} name the release the build wrote into it. */
+  @Test
+  void versionNamesTheRelease() {
+    assertThat(run(false, "--version")).isZero();
+    assertThat(out.toString()).matches("capmesh runner \\d+\\.\\d+\\.\\d+(-[A-Za-z0-9.]+)?\\R");
+    assertThat(err.toString()).isEmpty();
+    out.getBuffer().setLength(0);
+    assertThat(run(false, "-V")).isZero();
+    assertThat(out.toString()).startsWith("capmesh runner ");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"check", "compile", "capabilities", "serve"})
   void everyCommandPrintsItsUsageForHelpAndExitsZero(String command) {
