@@ -560,7 +560,8 @@
     return handlers.fetch(request, env, ctx);
   };
   const construct = (cls, ctx, env) => new cls(ctx, env);
-  const callMethod = (fn, self, args) => Reflect.apply(fn, self, args);
+  const reflectApply = Reflect.apply; // taken before worker code can replace it
+  const callMethod = (fn, self, args) => reflectApply(fn, self, args);
   (function makeGeneric() {
     const stand = [
       class { fetch() { return 0; } }, class { fetch() { return 1; } }, class { fetch() { return 2; } },

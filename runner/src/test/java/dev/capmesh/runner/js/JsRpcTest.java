@@ -43,6 +43,26 @@ class JsRpcTest {
         .build();
   }
 
+  /** The runtime calls an RPC method with the Reflect.apply it took at setup, not the global's. */
+  @Test void aReplacedReflectApplyDoesNotChangeHowMethodsAreCalled() throws Exception {
+    JsWorker callee = JsWorker.builder(runtime, "callee", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        import { WorkerEntrypoint } from 'cloudflare:workers';
+        Reflect.apply = () => 'replaced';
+        export default class extends WorkerEntrypoint { hi(name) { return 'hi ' + name; } }
+        """))).build();
+    JsWorker w = JsWorker.builder(runtime, "caller", WorkerCode.modules(WorkerModule.esModule("main.js", """
+        export default { async fetch(req, env) { return new Response(await env.CALLEE.hi('ada')); } };
+        """))).binding("CALLEE", EnvBinding.Service.of(callee)).build();
+    try {
+      var r = get(w, "http://w/");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("hi ada");
+    } finally {
+      w.close();
+      callee.close();
+    }
+  }
+
   @Test void rpcWithPropsCloneAndErrors() throws Exception {
     JsWorker w = caller("""
         export default { async fetch(req, env) {
