@@ -3,21 +3,28 @@
 
 CAPMESH_MIN_JAVA=${CAPMESH_MIN_JAVA:-21}
 
+# Sets capmesh_reply to what follows "$2" at the start of the first line of file $1 that has it
+# (empty if none), with shell builtins only.
+capmesh_value_of() {
+  local line
+  capmesh_reply=""
+  [ -f "$1" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in "$2"*) capmesh_reply=${line#"$2"}; return 0 ;; esac
+  done <"$1"
+}
+
 # Sets capmesh_release to the feature release (17, 21, 25, ...) of the java binary given as $1
 # (a path); 0 if it cannot tell. Reads the JDK's `release` file when there is one, with shell
 # builtins only and in this shell: a start runs this for every JDK it looks at, and each program
 # or subshell costs a fork (and an exec), several milliseconds apiece on a small VM. Otherwise it
 # asks the JVM (slower).
 capmesh_java_release() {
-  local out="" line home=${1%/*}
+  local out home=${1%/*}
   home=${home%/*}
-  if [ -f "$home/release" ]; then
-    while IFS= read -r line || [ -n "$line" ]; do
-      case $line in
-        JAVA_VERSION=\"*) out=${line#JAVA_VERSION=\"}; out=${out%%\"*}; break ;;
-      esac
-    done <"$home/release"
-  fi
+  capmesh_value_of "$home/release" JAVA_VERSION=
+  out=${capmesh_reply#\"}
+  out=${out%%\"*}
   if [ -z "$out" ]; then
     out=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
   fi

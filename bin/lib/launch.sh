@@ -2,8 +2,8 @@
 # outputs are missing or older than any source, then exec its main class.
 # Expects $root and bin/lib/jdk.sh to be loaded. Sourced, not executed.
 
-# A start runs the helpers below with shell builtins, in this shell, and they answer in
-# capmesh_reply: each program or subshell costs a fork (and an exec), several milliseconds apiece
+# A start runs the helpers below (and capmesh_value_of, in jdk.sh) with shell builtins, in this
+# shell, and they answer in capmesh_reply: each program or subshell costs a fork (and an exec), several milliseconds apiece
 # on a small VM, and the launcher once ran about fifty programs (380 ms before the JVM started,
 # on the 2-core benchmark VM; docs/BENCHMARKS.md, issue 9).
 
@@ -11,16 +11,6 @@
 capmesh_first_line() {
   capmesh_reply=""
   [ -f "$1" ] && { IFS= read -r capmesh_reply <"$1" || true; }
-}
-
-# Sets capmesh_reply to what follows "$2" at the start of the first line of file $1 that has it.
-capmesh_value_of() {
-  local line
-  capmesh_reply=""
-  [ -f "$1" ] || return 0
-  while IFS= read -r line || [ -n "$line" ]; do
-    case $line in "$2"*) capmesh_reply=${line#"$2"}; return 0 ;; esac
-  done <"$1"
 }
 
 # Sets capmesh_reply to the machine's memory in KiB (0 if unknown).
