@@ -359,15 +359,20 @@ final class WorkerContext implements EventLoop.Host {
     try {
       var builder = Context.newBuilder("js").engine(runtime.engine())
           .allowHostAccess(HostAccess.NONE)
-          .allowHostClassLookup(name -> false)
           .allowCreateThread(false)
           .allowNativeAccess(false)
           .allowCreateProcess(false)
           .allowPolyglotAccess(PolyglotAccess.NONE)
           .allowEnvironmentAccess(EnvironmentAccess.NONE)
+          .allowExperimentalOptions(true)
           .option("js.print", "false")
           .option("js.load", "false")
           .option("js.graal-builtin", "false")
+          // No globals workerd does not have: the shell's `arguments`, and Nashorn's Java
+          // package objects (`java`, `Packages`, ...); with no host class lookup there is no
+          // `Java` either.
+          .option("js.global-arguments", "false")
+          .option("js.java-package-globals", "false")
           // workerd refuses code generation from strings; so does capmesh unless the worker's
           // compatibility flags ask otherwise (JsWorker.ALLOW_EVAL_FLAG).
           .option("js.allow-eval", String.valueOf(worker.allowEval()));

@@ -290,6 +290,29 @@ class JsSandboxTest {
     }
   }
 
+  /**
+   * The engine's own globals for shells and Java interop are not there: workerd has none of
+   * them, and each is a way towards the host a worker has no business probing.
+   */
+  @Test void noShellOrJavaInteropGlobals() throws Exception {
+    JsWorker w = worker("prober", """
+        const NAMES = ['Java', 'Packages', 'java', 'javax', 'javafx', 'com', 'org', 'edu', 'net', 'arguments',
+          'Polyglot', 'Graal', 'print', 'printErr', 'load', 'loadWithNewGlobal', 'quit', 'exit', 'read', 'readline',
+          'readbuffer', 'Debug', 'Realm', 'Truffle', 'Interop'];
+        export default { async fetch() {
+          const present = NAMES.filter((n) => n in globalThis || Object.getOwnPropertyNames(globalThis).includes(n));
+          let lookedUp = 'none';
+          try { lookedUp = String(globalThis['Java'] && Java.type('java.lang.System')); } catch (e) { lookedUp = 'threw'; }
+          return Response.json({ present, lookedUp });
+        } };
+        """, Map.of());
+    try {
+      assertThat(get(w, "http://x/").text()).isEqualTo("{\"present\":[],\"lookedUp\":\"undefined\"}");
+    } finally {
+      w.close();
+    }
+  }
+
   @Test void theIssuesExploitsOfInternalsFail() throws Exception {
     var result = JsTesting.eval(runtime, """
         const out = {};
