@@ -81,6 +81,8 @@ public final class RunnerMain implements java.util.concurrent.Callable<Integer> 
 
   /** Runs the CLI on the process's standard streams and exits with its code. */
   public static void main(String[] args) {
+    // Before anything else: the JIT's slow compilers run on spare CPU until a plan serves.
+    dev.capmesh.runner.js.CompilerPriority.lowerDuringStart(dev.capmesh.runner.js.CompilerPriority.DEFAULT_BOUND);
     var out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     var err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(new RunnerMain(out, err, System.out, System.console() != null).run(args));

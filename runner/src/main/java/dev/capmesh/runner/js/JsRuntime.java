@@ -112,6 +112,8 @@ public final class JsRuntime implements AutoCloseable {
 
   /** Told by the runner that a plan serves: starts the warm-up in {@code after-start} mode. */
   public void planServes() {
+    // The compilers' low priority of the start ends when the first plan serves.
+    CompilerPriority.restore();
     if (WARM_UP_MODE.equals("after-start")) {
       startWarmUp();
     }
