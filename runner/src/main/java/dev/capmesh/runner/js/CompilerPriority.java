@@ -77,7 +77,8 @@ public final class CompilerPriority {
 
   /**
    * Lowers the compilers, on a thread of its own, and keeps lowering the ones that start, until
-   * {@link #restore} or {@code bound}. Returns at once, with a future that says whether it did:
+   * {@link #restore} or {@code bound}. Returns at once, with a future that completes once the
+   * compiler threads running then are lowered, and says whether it did:
    * false where it cannot (not Linux, Java before 22, no right to raise a priority back, turned
    * off), when {@link #restore} came first, or when it already ran in this process.
    */
@@ -99,6 +100,10 @@ public final class CompilerPriority {
       CompilerPriority priority = null;
       try {
         priority = begin(bound);
+        if (priority != null) {
+          // The future completes once the compilers running now are low, not before.
+          priority.scan();
+        }
       } finally {
         started.complete(priority != null);
       }
