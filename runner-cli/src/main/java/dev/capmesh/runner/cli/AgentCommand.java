@@ -16,13 +16,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code runner agent --control-plane HOST:PORT --fleet NAME --data DIR}: serves the plans the
@@ -30,34 +29,52 @@ import picocli.CommandLine.ParentCommand;
  * persisted in {@code DIR} while the control plane is unreachable. Never compiles config text:
  * the runner core sees only plans, through a {@link ControlPlaneSource}.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
-    description = {"Serve the plans the control plane sends this runner's fleet until interrupted.",
-        "The fleet token comes from --token-file or the environment variable "
-            + FleetToken.ENVIRONMENT_VARIABLE + ", never from the command line."})
-final class AgentCommand implements Callable<Integer> {
-  @ParentCommand RunnerMain main;
-  @Mixin RunnerFlags flags;
+final class AgentCommand implements CommandSpec.Action {
+  static final CommandSpec SPEC = CommandSpec.of("agent",
+      List.of("Serve the plans the control plane sends this runner's fleet until interrupted.",
+          "The fleet token comes from --token-file or the environment variable "
+              + FleetToken.ENVIRONMENT_VARIABLE + ", never from the command line."),
+      List.of(), AgentCommand::options, AgentCommand::new);
 
-  @Option(names = "--control-plane", required = true, paramLabel = "HOST:PORT",
-      description = "The control plane's gRPC address.")
+  final RunnerMain main;
+  final RunnerFlags flags = new RunnerFlags();
   String controlPlane;
-
-  @Option(names = "--fleet", required = true, paramLabel = "NAME", description = "The fleet to serve.")
   String fleet;
-
-  @Option(names = "--data", required = true, paramLabel = "DIR",
-      description = "Where the last applied plan and the runner id are kept; relative disk paths "
-          + "of plans resolve against it.")
   Path data;
-
-  @Option(names = "--runner-id", paramLabel = "ID",
-      description = "This runner's id in the fleet (default: generated once and kept in DIR).")
   @Nullable String runnerId;
-
-  @Option(names = "--token-file", paramLabel = "FILE",
-      description = "File holding the fleet's bootstrap token (default: $"
-          + FleetToken.ENVIRONMENT_VARIABLE + ").")
   @Nullable Path tokenFile;
+
+  AgentCommand(RunnerMain main) {
+    this.main = main;
+  }
+
+  static Options options() {
+    return RunnerFlags.options()
+        .addOption(required(CommandSpec.option("control-plane", "HOST:PORT", "The control plane's gRPC address.")))
+        .addOption(required(CommandSpec.option("fleet", "NAME", "The fleet to serve.")))
+        .addOption(required(CommandSpec.option("data", "DIR",
+            "Where the last applied plan and the runner id are kept; relative disk paths of plans "
+                + "resolve against it.")))
+        .addOption(CommandSpec.option("runner-id", "ID",
+            "This runner's id in the fleet (default: generated once and kept in DIR)."))
+        .addOption(CommandSpec.option("token-file", "FILE",
+            "File holding the fleet's bootstrap token (default: $" + FleetToken.ENVIRONMENT_VARIABLE + ")."));
+  }
+
+  private static Option required(Option option) {
+    option.setRequired(true);
+    return option;
+  }
+
+  @Override
+  public void read(CommandLine line) throws ParseException {
+    flags.read(line);
+    controlPlane = CommandSpec.value(line, "control-plane");
+    fleet = CommandSpec.value(line, "fleet");
+    data = CommandSpec.value(line, "data", null, Path::of);
+    runnerId = CommandSpec.value(line, "runner-id");
+    tokenFile = CommandSpec.value(line, "token-file", null, Path::of);
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -4,57 +4,60 @@ import dev.capmesh.runner.audit.AuditVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code runner audit verify FILE...}: checks the hash chain of audit files. */
-@Command(name = "audit", mixinStandardHelpOptions = true,
-    description = "Work with the audit log that serve --audit-log writes.",
-    subcommands = {AuditCommand.Verify.class, CommandLine.HelpCommand.class})
-final class AuditCommand implements Callable<Integer> {
+final class AuditCommand {
   /** Exit code of {@code verify} when the chain is broken. */
   static final int TAMPERED = 1;
 
-  @ParentCommand RunnerMain main;
+  static final CommandSpec SPEC = CommandSpec.group("audit",
+      List.of("Work with the audit log that serve --audit-log writes."), List.of(Verify.SPEC));
 
-  @Override
-  public Integer call() {
-    main.err.println("runner: audit needs a subcommand (verify)");
-    new CommandLine(this).usage(main.err);
-    return RunnerMain.USAGE;
-  }
+  private AuditCommand() {}
 
   /**
    * {@code runner audit verify FILE...}: exit 0 when the chain holds, 1 when it is broken (each
    * problem printed with file, line and seq), 2 when a file cannot be read.
    */
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Check the hash chain of audit files: every line against its hash and the line "
-          + "before it, across rotated files (give them all, in any order), and the end of the "
-          + "chain against FILE.checkpoint.",
-          "Exit status: 0 intact, 1 tampered or damaged (what and where is printed), 2 usage or "
-              + "unreadable file."})
-  static final class Verify implements Callable<Integer> {
-    @ParentCommand AuditCommand audit;
+  static final class Verify implements CommandSpec.Action {
+    static final CommandSpec SPEC = CommandSpec.of("verify",
+        List.of("Check the hash chain of audit files: every line against its hash and the line "
+                + "before it, across rotated files (give them all, in any order), and the end of the "
+                + "chain against FILE.checkpoint.",
+            "Exit status: 0 intact, 1 tampered or damaged (what and where is printed), 2 usage or "
+                + "unreadable file."),
+        List.of(new CommandSpec.Argument("FILE", 1, CommandSpec.Argument.MANY, "audit files: FILE, FILE.1, ...")),
+        Verify::options, Verify::new);
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "audit files: FILE, FILE.1, ...")
+    final RunnerMain main;
     List<Path> files;
-
-    @Option(names = "--checkpoint", paramLabel = "FILE",
-        description = "the checkpoint to compare with (default: FILE.checkpoint beside the newest file)")
     @Nullable Path checkpoint;
-
-    @Option(names = "--no-checkpoint", description = "do not compare with a checkpoint")
     boolean noCheckpoint;
+
+    Verify(RunnerMain main) {
+      this.main = main;
+    }
+
+    static Options options() {
+      return new Options()
+          .addOption(CommandSpec.option("checkpoint", "FILE",
+              "the checkpoint to compare with (default: FILE.checkpoint beside the newest file)"))
+          .addOption(CommandSpec.flag("no-checkpoint", "do not compare with a checkpoint"));
+    }
+
+    @Override
+    public void read(CommandLine line) throws ParseException {
+      files = line.getArgList().stream().map(Path::of).toList();
+      checkpoint = CommandSpec.value(line, "checkpoint", null, Path::of);
+      noCheckpoint = CommandSpec.given(line, "no-checkpoint");
+    }
 
     @Override
     public Integer call() {
-      RunnerMain main = audit.main;
       AuditVerifier.Result r;
       try {
         r = AuditVerifier.verify(files, checkpoint, !noCheckpoint);

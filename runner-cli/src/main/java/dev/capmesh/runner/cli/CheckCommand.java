@@ -8,19 +8,28 @@ import dev.capmesh.schema.model.Socket;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
 
 /** {@code runner check config.capnp [const]}: validates and prints a one-screen summary. */
-@Command(name = "check", mixinStandardHelpOptions = true,
-    description = {"Check a config and summarize its services, workers and sockets.",
-        "Reports, with file:line, every error compile reports and everything this runner cannot "
-            + "serve yet (exit code 1), so a config that passes check starts with serve."})
-final class CheckCommand implements Callable<Integer> {
-  @ParentCommand RunnerMain main;
-  @Mixin ConfigArgs args;
+final class CheckCommand implements CommandSpec.Action {
+  static final CommandSpec SPEC = CommandSpec.of("check",
+      List.of("Check a config and summarize its services, workers and sockets.",
+          "Reports, with file:line, every error compile reports and everything this runner cannot "
+              + "serve yet (exit code 1), so a config that passes check starts with serve."),
+      ConfigArgs.ARGUMENTS, Options::new, CheckCommand::new);
+
+  final RunnerMain main;
+  final ConfigArgs args = new ConfigArgs();
+
+  CheckCommand(RunnerMain main) {
+    this.main = main;
+  }
+
+  @Override
+  public void read(CommandLine line) {
+    args.read(line);
+  }
 
   @Override
   public Integer call() {

@@ -4,23 +4,39 @@ import dev.capmesh.compiler.CompiledConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code runner compile config.capnp [const] [-o out.bin]}: writes the Cap'n Proto binary. */
-@Command(name = "compile", mixinStandardHelpOptions = true,
-    description = {"Compile a config to its Cap'n Proto binary message.",
-        "Valid workerd configs compile even where this runner cannot serve them yet (see check)."})
-final class CompileCommand implements Callable<Integer> {
-  @ParentCommand RunnerMain main;
-  @Mixin ConfigArgs args;
+final class CompileCommand implements CommandSpec.Action {
+  static final CommandSpec SPEC = CommandSpec.of("compile",
+      List.of("Compile a config to its Cap'n Proto binary message.",
+          "Valid workerd configs compile even where this runner cannot serve them yet (see check)."),
+      ConfigArgs.ARGUMENTS, () -> new Options().addOption(output("write here instead of stdout")),
+      CompileCommand::new);
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write here instead of stdout")
+  final RunnerMain main;
+  final ConfigArgs args = new ConfigArgs();
   @Nullable Path output;
+
+  CompileCommand(RunnerMain main) {
+    this.main = main;
+  }
+
+  /** {@code -o FILE}, {@code --output FILE} (compile and plan). */
+  static Option output(String description) {
+    return Option.builder("o").longOpt("output").hasArg().argName("FILE").desc(description).get();
+  }
+
+  @Override
+  public void read(CommandLine line) throws ParseException {
+    args.read(line);
+    output = CommandSpec.value(line, "output", null, Path::of);
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -3,17 +3,26 @@ package dev.capmesh.runner.cli;
 import dev.capmesh.compiler.CompiledConfig;
 import dev.capmesh.compiler.support.CompileReport;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Parameters;
 
 /** The {@code config.capnp [constName]} arguments shared by the subcommands, and compiling them. */
 final class ConfigArgs {
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "the config file (.capnp text)")
-  Path file;
+  /** {@code CONFIG [CONST]}. */
+  static final List<CommandSpec.Argument> ARGUMENTS = List.of(
+      new CommandSpec.Argument("CONFIG", 1, 1, "the config file (.capnp text)"),
+      new CommandSpec.Argument("CONST", 0, 1, "which Config constant to use, if the file declares several"));
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "CONST",
-      description = "which Config constant to use, if the file declares several")
+  Path file;
   @Nullable String constName;
+
+  /** Takes the arguments from {@code line} (counted against {@link #ARGUMENTS} already). */
+  void read(CommandLine line) {
+    List<String> args = line.getArgList();
+    file = Path.of(args.get(0));
+    constName = args.size() > 1 ? args.get(1) : null;
+  }
 
   /** Compiles, printing diagnostics to {@code main.err}; null if it did not compile. */
   @Nullable CompiledConfig compile(RunnerMain main) {

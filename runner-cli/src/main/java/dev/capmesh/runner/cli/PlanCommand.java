@@ -15,31 +15,44 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.Callable;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code runner plan config.capnp [const] [-o plan.bin] [--json]}: the plan a runner would be
  * given, so a user sees exactly what it will serve. Refuses what {@code check} refuses.
  */
-@Command(name = "plan", mixinStandardHelpOptions = true,
-    description = {"Compile a config into the runner plan: exactly what a runner is given.",
-        "Without options prints a summary; --json prints the whole plan (secrets redacted); "
-            + "-o writes the binary plan that runners and the control plane read.",
-        "The binary plan holds secret values: it is written readable by its owner only."})
-final class PlanCommand implements Callable<Integer> {
-  @ParentCommand RunnerMain main;
-  @Mixin ConfigArgs args;
+final class PlanCommand implements CommandSpec.Action {
+  static final CommandSpec SPEC = CommandSpec.of("plan",
+      List.of("Compile a config into the runner plan: exactly what a runner is given.",
+          "Without options prints a summary; --json prints the whole plan (secrets redacted); "
+              + "-o writes the binary plan that runners and the control plane read.",
+          "The binary plan holds secret values: it is written readable by its owner only."),
+      ConfigArgs.ARGUMENTS, PlanCommand::options, PlanCommand::new);
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the binary plan here")
+  final RunnerMain main;
+  final ConfigArgs args = new ConfigArgs();
   @Nullable Path output;
-
-  @Option(names = "--json", description = "print the plan as JSON (secret values redacted)")
   boolean json;
+
+  PlanCommand(RunnerMain main) {
+    this.main = main;
+  }
+
+  static Options options() {
+    return new Options().addOption(CompileCommand.output("write the binary plan here"))
+        .addOption(CommandSpec.flag("json", "print the plan as JSON (secret values redacted)"));
+  }
+
+  @Override
+  public void read(CommandLine line) throws ParseException {
+    args.read(line);
+    output = CommandSpec.value(line, "output", null, Path::of);
+    json = CommandSpec.given(line, "json");
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -1,5 +1,10 @@
 package dev.capmesh.runner.cli;
 
+import static dev.capmesh.runner.cli.CommandSpec.flag;
+import static dev.capmesh.runner.cli.CommandSpec.given;
+import static dev.capmesh.runner.cli.CommandSpec.option;
+import static dev.capmesh.runner.cli.CommandSpec.value;
+
 import dev.capmesh.runner.RunnerOptions;
 import dev.capmesh.runner.audit.AuditLog;
 import dev.capmesh.runner.http.ConnectionLimits;
@@ -9,119 +14,145 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Option;
 
 /**
  * The flags every serving command shares ({@code serve}, {@code agent}): socket address
- * overrides, per-request limits and connection limits, turned into {@link RunnerOptions}; 
+ * overrides, per-request limits and connection limits, turned into {@link RunnerOptions};
  * the admin endpoint ({@link AdminEndpoint}); and the audit log.
  */
 final class RunnerFlags {
   /** More network threads than this is a typo, not a tuning. */
   static final int MAX_IO_THREADS = 256;
 
-  @Option(names = "--socket-addr", paramLabel = "NAME=HOST:PORT",
-      description = "Listen for socket NAME on HOST:PORT instead of the config's address (repeatable).")
+  // The defaults, as written on the command line (and in the usage).
+  private static final String CPU_LIMIT = "200ms";
+  private static final String COLD_START_CPU = "1s";
+  private static final String COLD_START_REQUESTS = "8";
+  private static final String SUBREQUEST_LIMIT = "50";
+  private static final String BACKEND_TIMEOUT = "5s";
+  private static final String AUDIT_MAX_BYTES = "100m";
+  private static final String AUDIT_KEEP = "10";
+  private static final DurationConverter DURATION = new DurationConverter();
+  private static final SizeConverter SIZE = new SizeConverter();
+
   Map<String, String> socketAddresses = new LinkedHashMap<>();
-
-  @Option(names = "--cpu-limit", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "CPU time one request may use, e.g. 200ms or 1.5s (default: ${DEFAULT-VALUE}).",
-      defaultValue = "200ms")
   Duration cpuLimit;
-
-  @Option(names = "--cold-start-cpu", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "CPU time allowed to each of a freshly loaded worker's first requests, while its "
-          + "code is still interpreted (default: ${DEFAULT-VALUE}; never below --cpu-limit).",
-      defaultValue = "1s")
   Duration coldStartCpu;
-
-  @Option(names = "--cold-start-requests", paramLabel = "N",
-      description = "How many requests of a freshly loaded worker get --cold-start-cpu; 0 turns it off "
-          + "(default: ${DEFAULT-VALUE}).", defaultValue = "8")
   int coldStartRequests;
-
-  @Option(names = "--subrequest-limit", paramLabel = "N",
-      description = "fetch() and RPC calls one request may make (default: ${DEFAULT-VALUE}).",
-      defaultValue = "50")
   int subrequestLimit;
-
-  @Option(names = "--header-timeout", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Time a request's header block may take to arrive; the connection is closed "
-          + "after it (default: 30s).")
   @Nullable Duration headerTimeout;
-
-  @Option(names = "--body-timeout", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Time the server waits for the next bytes of a request body it asked for; "
-          + "then 408 and the connection closes (default: 30s).")
   @Nullable Duration bodyTimeout;
-
-  @Option(names = "--idle-timeout", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Time a keep-alive connection may wait for its next request (default: 60s).")
   @Nullable Duration idleTimeout;
-
-  @Option(names = "--max-connections", paramLabel = "N",
-      description = "Open connections per socket; more get a 503 and are closed (default: 10000, "
-          + "or 3/4 of the open-file limit if lower).")
   @Nullable Integer maxConnections;
-
-  @Option(names = "--max-connections-per-ip", paramLabel = "N",
-      description = "Open connections per socket from one client address (IPv6: one /64) "
-          + "(default: 1000, or half of --max-connections if lower).")
   @Nullable Integer maxConnectionsPerIp;
-
-  @Option(names = "--io-threads", paramLabel = "N",
-      description = "Network event-loop threads for all sockets and outbound connections "
-          + "(default: half the cores, at least 1). Workers' JavaScript runs on threads of its own.")
   @Nullable Integer ioThreads;
-
-  @Option(names = "--admin-addr", paramLabel = "HOST:PORT",
-      description = "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT, a port of its "
-          + "own (default: off). HOST is an IP address, localhost or *; bind it to loopback or a "
-          + "private interface.")
   @Nullable String adminAddress;
-
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Where embedded kv and storage services without a path keep their data, as "
-          + "DIR/kv/SERVICE and DIR/storage/SERVICE (default: .capmesh-data beside the config).")
   @Nullable Path dataDirectory;
-
-  @Option(names = "--backend-timeout", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Time one KV or R2 call may take, connecting included, before the worker's "
-          + "promise rejects (default: ${DEFAULT-VALUE}).", defaultValue = "5s")
   Duration backendTimeout;
-
-  @Option(names = "--max-body-size", paramLabel = "SIZE", converter = SizeConverter.class,
-      description = "The largest request body a socket accepts, e.g. 100m or 2g; larger ones get "
-          + "413 (default: 100m). Bodies stream: a large limit costs no memory by itself.")
   @Nullable Long maxBodySize;
-
-  @Option(names = "--access-log",
-      description = "Log one line per request to standard error: id, method, target (query "
-          + "redacted), status, bytes in and out, milliseconds (default: off; it costs about a "
-          + "quarter of a small request's CPU).")
   boolean accessLog;
-
-  @Option(names = "--audit-log", paramLabel = "FILE",
-      description = "Write one hash-chained JSON line per binding use to FILE ('-': standard "
-          + "output), rotated by size, with its chain head in FILE.checkpoint (see docs/RUNNER.md, "
-          + "Audit trail).")
   @Nullable String auditLog;
-
-  @Option(names = "--audit-fail-closed",
-      description = "Refuse binding uses while the audit log cannot record them (default: keep "
-          + "serving and report the failure every 10 s).")
   boolean auditFailClosed;
-
-  @Option(names = "--audit-max-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
-      description = "Rotate the audit log before it grows past SIZE, e.g. 100m; 0 never rotates "
-          + "(default: ${DEFAULT-VALUE}).", defaultValue = "100m")
   long auditMaxBytes;
-
-  @Option(names = "--audit-keep", paramLabel = "N",
-      description = "Rotated audit files to keep, as FILE.1 (newest) to FILE.N (default: ${DEFAULT-VALUE}).",
-      defaultValue = "10")
   int auditKeep;
+
+  /** The options these flags are read from. */
+  static Options options() {
+    return new Options()
+        .addOption(option("socket-addr", "NAME=HOST:PORT",
+            "Listen for socket NAME on HOST:PORT instead of the config's address (repeatable)."))
+        .addOption(option("cpu-limit", "TIME",
+            "CPU time one request may use, e.g. 200ms or 1.5s (default: " + CPU_LIMIT + ")."))
+        .addOption(option("cold-start-cpu", "TIME",
+            "CPU time allowed to each of a freshly loaded worker's first requests, while its code is "
+                + "still interpreted (default: " + COLD_START_CPU + "; never below --cpu-limit)."))
+        .addOption(option("cold-start-requests", "N",
+            "How many requests of a freshly loaded worker get --cold-start-cpu; 0 turns it off "
+                + "(default: " + COLD_START_REQUESTS + ")."))
+        .addOption(option("subrequest-limit", "N",
+            "fetch() and RPC calls one request may make (default: " + SUBREQUEST_LIMIT + ")."))
+        .addOption(option("header-timeout", "TIME",
+            "Time a request's header block may take to arrive; the connection is closed after it "
+                + "(default: 30s)."))
+        .addOption(option("body-timeout", "TIME",
+            "Time the server waits for the next bytes of a request body it asked for; then 408 and "
+                + "the connection closes (default: 30s)."))
+        .addOption(option("idle-timeout", "TIME",
+            "Time a keep-alive connection may wait for its next request (default: 60s)."))
+        .addOption(option("max-connections", "N",
+            "Open connections per socket; more get a 503 and are closed (default: 10000, or 3/4 of "
+                + "the open-file limit if lower)."))
+        .addOption(option("max-connections-per-ip", "N",
+            "Open connections per socket from one client address (IPv6: one /64) (default: 1000, or "
+                + "half of --max-connections if lower)."))
+        .addOption(option("io-threads", "N",
+            "Network event-loop threads for all sockets and outbound connections (default: half the "
+                + "cores, at least 1). Workers' JavaScript runs on threads of its own."))
+        .addOption(option("admin-addr", "HOST:PORT",
+            "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT, a port of its own "
+                + "(default: off). HOST is an IP address, localhost or *; bind it to loopback or a "
+                + "private interface."))
+        .addOption(option("data-dir", "DIR",
+            "Where embedded kv and storage services without a path keep their data, as "
+                + "DIR/kv/SERVICE and DIR/storage/SERVICE (default: .capmesh-data beside the config)."))
+        .addOption(option("backend-timeout", "TIME",
+            "Time one KV or R2 call may take, connecting included, before the worker's promise "
+                + "rejects (default: " + BACKEND_TIMEOUT + ")."))
+        .addOption(option("max-body-size", "SIZE",
+            "The largest request body a socket accepts, e.g. 100m or 2g; larger ones get 413 "
+                + "(default: 100m). Bodies stream: a large limit costs no memory by itself."))
+        .addOption(flag("access-log",
+            "Log one line per request to standard error: id, method, target (query redacted), "
+                + "status, bytes in and out, milliseconds (default: off; it costs about a quarter of "
+                + "a small request's CPU)."))
+        .addOption(option("audit-log", "FILE",
+            "Write one hash-chained JSON line per binding use to FILE ('-': standard output), "
+                + "rotated by size, with its chain head in FILE.checkpoint (see docs/RUNNER.md, "
+                + "Audit trail)."))
+        .addOption(flag("audit-fail-closed",
+            "Refuse binding uses while the audit log cannot record them (default: keep serving "
+                + "and report the failure every 10 s)."))
+        .addOption(option("audit-max-bytes", "SIZE",
+            "Rotate the audit log before it grows past SIZE, e.g. 100m; 0 never rotates "
+                + "(default: " + AUDIT_MAX_BYTES + ")."))
+        .addOption(option("audit-keep", "N",
+            "Rotated audit files to keep, as FILE.1 (newest) to FILE.N (default: " + AUDIT_KEEP + ")."));
+  }
+
+  /** Takes the flags' values from {@code line}, the defaults for those not given. */
+  void read(CommandLine line) throws ParseException {
+    for (String s : CommandSpec.values(line, "socket-addr")) {
+      int eq = s.indexOf('=');
+      if (eq < 0) {
+        throw new ParseException("Invalid value for option '--socket-addr': '" + s
+            + "' is not NAME=HOST:PORT");
+      }
+      socketAddresses.put(s.substring(0, eq), s.substring(eq + 1));
+    }
+    cpuLimit = value(line, "cpu-limit", CPU_LIMIT, DURATION::convert);
+    coldStartCpu = value(line, "cold-start-cpu", COLD_START_CPU, DURATION::convert);
+    coldStartRequests = value(line, "cold-start-requests", COLD_START_REQUESTS, CommandSpec::integer);
+    subrequestLimit = value(line, "subrequest-limit", SUBREQUEST_LIMIT, CommandSpec::integer);
+    headerTimeout = value(line, "header-timeout", null, DURATION::convert);
+    bodyTimeout = value(line, "body-timeout", null, DURATION::convert);
+    idleTimeout = value(line, "idle-timeout", null, DURATION::convert);
+    maxConnections = value(line, "max-connections", null, CommandSpec::integer);
+    maxConnectionsPerIp = value(line, "max-connections-per-ip", null, CommandSpec::integer);
+    ioThreads = value(line, "io-threads", null, CommandSpec::integer);
+    adminAddress = value(line, "admin-addr");
+    dataDirectory = value(line, "data-dir", null, Path::of);
+    backendTimeout = value(line, "backend-timeout", BACKEND_TIMEOUT, DURATION::convert);
+    maxBodySize = value(line, "max-body-size", null, SIZE::convert);
+    accessLog = given(line, "access-log");
+    auditLog = value(line, "audit-log");
+    auditFailClosed = given(line, "audit-fail-closed");
+    auditMaxBytes = value(line, "audit-max-bytes", AUDIT_MAX_BYTES, SIZE::convert);
+    auditKeep = value(line, "audit-keep", AUDIT_KEEP, CommandSpec::integer);
+  }
 
   /** Whether the audit log goes to standard output. */
   boolean auditToStdout() {

@@ -5,10 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code bin/runner}: {@code check}, {@code compile}, {@code plan} and
@@ -17,16 +16,17 @@ import picocli.CommandLine.Command;
  * ok, 1 config errors, 2 usage errors. All I/O goes through the writers and stream given to the
  * constructor, so tests drive it in-process.
  */
-@Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = RunnerMain.Version.class,
-    description = "Compiles and checks capmesh configs and serves them.",
-    subcommands = {CheckCommand.class, CompileCommand.class, PlanCommand.class, CapabilitiesCommand.class,
-        ServeCommand.class, AgentCommand.class, AuditCommand.class, TrainCommand.class,
-        CommandLine.HelpCommand.class})
-public final class RunnerMain implements java.util.concurrent.Callable<Integer> {
+public final class RunnerMain {
   /** Exit code for a config that does not compile. */
   public static final int CONFIG_ERRORS = 1;
   /** Exit code for bad command-line usage. */
   public static final int USAGE = 2;
+
+  /** The commands, in the order the usage lists them. */
+  static final CommandSpec COMMANDS = CommandSpec.group("runner",
+      List.of("Compiles and checks capmesh configs and serves them."),
+      List.of(CheckCommand.SPEC, CompileCommand.SPEC, PlanCommand.SPEC, CapabilitiesCommand.SPEC,
+          ServeCommand.SPEC, AgentCommand.SPEC, AuditCommand.SPEC, TrainCommand.SPEC));
 
   final PrintWriter out;
   final PrintWriter err;
@@ -55,28 +55,10 @@ public final class RunnerMain implements java.util.concurrent.Callable<Integer> 
 
   /** Runs {@code args} and returns the exit code. */
   public int run(String... args) {
-    var cli = new CommandLine(this);
-    cli.setOut(out);
-    cli.setErr(err);
-    cli.setExitCodeExceptionMapper(e -> USAGE);
-    cli.setParameterExceptionHandler((ex, a) -> {
-      err.println("runner: " + ex.getMessage());
-      ex.getCommandLine().usage(err);
-      err.flush();
-      return USAGE;
-    });
-    int code = cli.execute(args);
+    int code = new CommandDispatcher(this).run(COMMANDS, List.of(args));
     out.flush();
     err.flush();
     return code;
-  }
-
-  /** Without a subcommand: usage on stderr, exit code 2. */
-  @Override
-  public Integer call() {
-    err.println("runner: a subcommand is required");
-    new CommandLine(this).usage(err);
-    return USAGE;
   }
 
   /** Runs the CLI on the process's standard streams and exits with its code. */
@@ -88,10 +70,8 @@ public final class RunnerMain implements java.util.concurrent.Callable<Integer> 
     System.exit(new RunnerMain(out, err, System.out, System.console() != null).run(args));
   }
 
-  /** {@code --version}: the release this build is of. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override public String[] getVersion() {
-      return new String[] {"capmesh runner " + dev.capmesh.proto.BuildInfo.version()};
-    }
+  /** What {@code --version} prints: the release this build is of. */
+  static String version() {
+    return "capmesh runner " + dev.capmesh.proto.BuildInfo.version();
   }
 }

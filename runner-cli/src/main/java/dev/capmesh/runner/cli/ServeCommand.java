@@ -9,14 +9,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code runner serve config.capnp [const]}: compiles the config into a plan, serves every socket
@@ -26,19 +25,34 @@ import picocli.CommandLine.ParentCommand;
  * every binding use is written to the audit log (see {@link AuditLog}), which is closed after
  * the runner drained. The runner core sees only plans, through a {@link ConfigFileSource}.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Serve the config's sockets and workers until interrupted.")
-final class ServeCommand implements Callable<Integer> {
-  @ParentCommand RunnerMain main;
-  @Mixin ConfigArgs args;
-  @Mixin RunnerFlags flags;
+final class ServeCommand implements CommandSpec.Action {
+  static final CommandSpec SPEC = CommandSpec.of("serve",
+      List.of("Serve the config's sockets and workers until interrupted."),
+      ConfigArgs.ARGUMENTS, ServeCommand::options, ServeCommand::new);
 
-  @Option(names = "--watch", description = "Reload when the config or the files beside it change.")
+  final RunnerMain main;
+  final ConfigArgs args = new ConfigArgs();
+  final RunnerFlags flags = new RunnerFlags();
   boolean watch;
-
-  @Option(names = "--runner-id", paramLabel = "ID",
-      description = "This runner's id in audit lines (default: the host name).")
   @Nullable String runnerId;
+
+  ServeCommand(RunnerMain main) {
+    this.main = main;
+  }
+
+  static Options options() {
+    return RunnerFlags.options()
+        .addOption(CommandSpec.flag("watch", "Reload when the config or the files beside it change."))
+        .addOption(CommandSpec.option("runner-id", "ID", "This runner's id in audit lines (default: the host name)."));
+  }
+
+  @Override
+  public void read(CommandLine line) throws ParseException {
+    args.read(line);
+    flags.read(line);
+    watch = CommandSpec.given(line, "watch");
+    runnerId = CommandSpec.value(line, "runner-id");
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -16,15 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 
 /**
  * {@code runner train-startup-cache}: the workload the launcher runs once per build, under the
@@ -35,9 +34,14 @@ import picocli.CommandLine.ParentCommand;
  * binding to a second worker. Nothing it does depends on the user's config. Hidden: users do not
  * call it; the launcher does.
  */
-@Command(name = "train-startup-cache", hidden = true,
-    description = "Serve a built-in config and send it requests (the launcher's startup-cache workload).")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements CommandSpec.Action {
+  private static final String SECONDS = "8";
+
+  static final CommandSpec SPEC = CommandSpec.of("train-startup-cache",
+      List.of("Serve a built-in config and send it requests (the launcher's startup-cache workload)."),
+      List.of(), () -> new Options().addOption(CommandSpec.option("seconds", "N",
+          "How long to send requests (default " + SECONDS + ").")), TrainCommand::new).hide();
+
   /** The built-in config; {@code $PORT} is left to the system. */
   static final String CONFIG = """
       using Workerd = import "/workerd/workerd.capnp";
@@ -83,10 +87,17 @@ final class TrainCommand implements Callable<Integer> {
       };
       """;
 
-  @ParentCommand RunnerMain main;
-
-  @Option(names = "--seconds", defaultValue = "8", description = "How long to send requests (default 8).")
+  final RunnerMain main;
   int seconds;
+
+  TrainCommand(RunnerMain main) {
+    this.main = main;
+  }
+
+  @Override
+  public void read(CommandLine line) throws ParseException {
+    seconds = CommandSpec.value(line, "seconds", SECONDS, CommandSpec::integer);
+  }
 
   @Override
   public Integer call() throws Exception {

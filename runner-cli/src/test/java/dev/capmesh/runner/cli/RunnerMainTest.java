@@ -110,6 +110,30 @@ class RunnerMainTest {
     assertThat(run(false, "capabilities", write("g.capnp", GOOD).toString(), "--no-such-flag")).isEqualTo(2);
   }
 
+  /** Each usage error names what is wrong on the line, then shows that command's usage. */
+  @Test
+  void usageErrorsSayWhatIsWrong() throws Exception {
+    String good = write("g.capnp", GOOD).toString();
+    assertUsageError("runner: Unknown command: 'frobnicate'", "Usage: runner ", "frobnicate");
+    assertUsageError("runner: Missing required argument: 'CONFIG'", "Usage: runner check ", "check");
+    assertUsageError("runner: Unexpected argument: 'extra'", "Usage: runner check ", "check", good, "Config", "extra");
+    assertUsageError("runner: Unknown option: '--no-such-flag'", "Usage: runner serve ", "serve", good, "--no-such-flag");
+    assertUsageError("runner: Option '--cpu-limit' needs a value (TIME)", "Usage: runner serve ", "serve", good, "--cpu-limit");
+    assertUsageError("runner: Option '--cpu-limit' should be given only once", "Usage: runner serve ",
+        "serve", "--cpu-limit", "1s", good, "--cpu-limit", "2s");
+    assertUsageError("runner: Invalid value for option '--cold-start-requests': 'many' is not a whole number",
+        "Usage: runner serve ", "serve", good, "--cold-start-requests", "many");
+    assertUsageError("runner: Unknown command: 'nope'", "Usage: runner ", "help", "nope");
+    assertUsageError("runner: audit needs a subcommand (verify)", "Usage: runner audit", "audit");
+  }
+
+  private void assertUsageError(String message, String usage, String... args) {
+    err.getBuffer().setLength(0);
+    assertThat(run(false, args)).as(String.join(" ", args)).isEqualTo(2);
+    assertThat(err.toString()).as(String.join(" ", args)).startsWith(message + "\n").contains("\n" + usage);
+    assertThat(out.toString()).isEmpty();
+  }
+
   @Test
   void missingFileIsAConfigError() {
     assertThat(run(false, "check", dir.resolve("absent.capnp").toString())).isEqualTo(1);
