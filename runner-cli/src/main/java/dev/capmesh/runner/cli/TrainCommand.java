@@ -2,7 +2,6 @@ package dev.capmesh.runner.cli;
 
 import dev.capmesh.compiler.support.CompileReport;
 import dev.capmesh.runner.Runner;
-import dev.capmesh.runner.RunnerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -22,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
@@ -108,7 +108,11 @@ final class TrainCommand implements CommandSpec.Action {
       Files.writeString(dir.resolve("back.js"), BACK);
       var source = new ConfigFileSource(
           () -> CompileReport.compile(dir.resolve("config.capnp"), null, main.err, "runner"), null, main.out, main.err);
-      try (Runner runner = Runner.create(RunnerOptions.defaults(dir))) {
+      // The runner's options come the way serve reads them from its command line, so that the
+      // cache holds that path too (its lambdas were otherwise made at every start).
+      var flags = new RunnerFlags();
+      flags.read(DefaultParser.builder().get().parse(RunnerFlags.options(), new String[0]));
+      try (Runner runner = Runner.create(flags.options(dir))) {
         source.start(runner);
         InetSocketAddress address = runner.listening().get("http");
         long sent = drive("http://127.0.0.1:" + address.getPort(), Duration.ofSeconds(seconds));
