@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 final class DurationConverter {
   private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?");
 
-  Duration convert(String value) {
+  private DurationConverter() {}
+
+  static Duration convert(String value) {
     var m = FORM.matcher(value.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + value + "' is not a duration (write it like 200ms, 1.5s or 2m)");

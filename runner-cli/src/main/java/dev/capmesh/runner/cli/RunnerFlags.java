@@ -36,8 +36,6 @@ final class RunnerFlags {
   private static final String BACKEND_TIMEOUT = "5s";
   private static final String AUDIT_MAX_BYTES = "100m";
   private static final String AUDIT_KEEP = "10";
-  private static final DurationConverter DURATION = new DurationConverter();
-  private static final SizeConverter SIZE = new SizeConverter();
 
   Map<String, String> socketAddresses = new LinkedHashMap<>();
   Duration cpuLimit;
@@ -133,24 +131,24 @@ final class RunnerFlags {
       }
       socketAddresses.put(s.substring(0, eq), s.substring(eq + 1));
     }
-    cpuLimit = value(line, "cpu-limit", CPU_LIMIT, DURATION::convert);
-    coldStartCpu = value(line, "cold-start-cpu", COLD_START_CPU, DURATION::convert);
+    cpuLimit = value(line, "cpu-limit", CPU_LIMIT, DurationConverter::convert);
+    coldStartCpu = value(line, "cold-start-cpu", COLD_START_CPU, DurationConverter::convert);
     coldStartRequests = value(line, "cold-start-requests", COLD_START_REQUESTS, CommandSpec::integer);
     subrequestLimit = value(line, "subrequest-limit", SUBREQUEST_LIMIT, CommandSpec::integer);
-    headerTimeout = value(line, "header-timeout", null, DURATION::convert);
-    bodyTimeout = value(line, "body-timeout", null, DURATION::convert);
-    idleTimeout = value(line, "idle-timeout", null, DURATION::convert);
+    headerTimeout = value(line, "header-timeout", null, DurationConverter::convert);
+    bodyTimeout = value(line, "body-timeout", null, DurationConverter::convert);
+    idleTimeout = value(line, "idle-timeout", null, DurationConverter::convert);
     maxConnections = value(line, "max-connections", null, CommandSpec::integer);
     maxConnectionsPerIp = value(line, "max-connections-per-ip", null, CommandSpec::integer);
     ioThreads = value(line, "io-threads", null, CommandSpec::integer);
     adminAddress = value(line, "admin-addr");
     dataDirectory = value(line, "data-dir", null, Path::of);
-    backendTimeout = value(line, "backend-timeout", BACKEND_TIMEOUT, DURATION::convert);
-    maxBodySize = value(line, "max-body-size", null, SIZE::convert);
+    backendTimeout = value(line, "backend-timeout", BACKEND_TIMEOUT, DurationConverter::convert);
+    maxBodySize = value(line, "max-body-size", null, SizeConverter::convert);
     accessLog = given(line, "access-log");
     auditLog = value(line, "audit-log");
     auditFailClosed = given(line, "audit-fail-closed");
-    auditMaxBytes = value(line, "audit-max-bytes", AUDIT_MAX_BYTES, SIZE::convert);
+    auditMaxBytes = value(line, "audit-max-bytes", AUDIT_MAX_BYTES, SizeConverter::convert);
     auditKeep = value(line, "audit-keep", AUDIT_KEEP, CommandSpec::integer);
   }
 

@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 final class SizeConverter {
   private static final Pattern FORM = Pattern.compile("(\\d{1,15})\\s*([kmg]i?b?|b)?");
 
-  Long convert(String value) {
+  private SizeConverter() {}
+
+  static long convert(String value) {
     var m = FORM.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + value + "' is not a size (write it like 1048576, 512k, 100m or 2g)");
