@@ -2,13 +2,13 @@ package dev.capmesh.runner.cli;
 
 import dev.capmesh.compiler.support.CompileReport;
 import dev.capmesh.runner.Runner;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ final class TrainCommand implements CommandSpec.Action {
       try (Runner runner = Runner.create(flags.options(dir))) {
         source.start(runner);
         InetSocketAddress address = runner.listening().get("http");
-        long sent = drive("http://127.0.0.1:" + address.getPort(), Duration.ofSeconds(seconds));
+        long sent = drive(address, Duration.ofSeconds(seconds));
         main.out.println("capmesh: startup-cache workload sent " + sent + " requests");
         main.out.flush();
       }
@@ -125,29 +125,37 @@ final class TrainCommand implements CommandSpec.Action {
     }
   }
 
-  /** Sends the mix from 8 connections until {@code length} has passed; the number of answers. */
-  static long drive(String base, Duration length) throws Exception {
+  /**
+   * Sends the mix from 8 connections until {@code length} has passed; the number of answers.
+   * Plain sockets rather than {@code java.net.http.HttpClient}: the cache keeps every class the
+   * workload loads, and every start loads them all; the client's own classes (and the TLS
+   * classes it sets up) were about 600 of them, none of which serving needs.
+   */
+  static long drive(InetSocketAddress address, Duration length) throws Exception {
     var answered = new AtomicLong();
     long end = System.nanoTime() + length.toNanos();
-    List<HttpRequest> mix = List.of(
-        HttpRequest.newBuilder(URI.create(base + "/")).build(),
-        HttpRequest.newBuilder(URI.create(base + "/text")).POST(HttpRequest.BodyPublishers.ofString("some text")).build(),
-        HttpRequest.newBuilder(URI.create(base + "/json")).header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"a\":[1,2,3]}")).build(),
-        HttpRequest.newBuilder(URI.create(base + "/chain")).build());
+    List<byte[]> mix = List.of(
+        request("GET", "/", null, null),
+        request("POST", "/text", null, "some text"),
+        request("POST", "/json", "application/json", "{\"a\":[1,2,3]}"),
+        request("GET", "/chain", null, null));
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+    try {
       var sent = new ArrayList<Future<?>>();
       for (int i = 0; i < 8; i++) {
         int offset = i;
         sent.add(pool.submit(() -> {
-          for (int n = offset; System.nanoTime() < end; n++) {
-            HttpResponse<byte[]> answer = client.send(mix.get(n % mix.size()), HttpResponse.BodyHandlers.ofByteArray());
-            if (answer.statusCode() != 200) {
-              throw new IllegalStateException("the workload got " + answer.statusCode() + ": "
-                  + new String(answer.body(), StandardCharsets.UTF_8));
+          try (var socket = new Socket()) {
+            socket.connect(address, 10_000);
+            socket.setSoTimeout(30_000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            for (int n = offset; System.nanoTime() < end; n++) {
+              out.write(mix.get(n % mix.size()));
+              out.flush();
+              readAnswer(in);
+              answered.incrementAndGet();
             }
-            answered.incrementAndGet();
           }
           return null;
         }));
@@ -159,6 +167,69 @@ final class TrainCommand implements CommandSpec.Action {
       pool.shutdownNow();
     }
     return answered.get();
+  }
+
+  private static byte[] request(String method, String path, @org.jspecify.annotations.Nullable String contentType,
+      @org.jspecify.annotations.Nullable String body) {
+    var head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+        .append("host: 127.0.0.1\r\nuser-agent: capmesh-train\r\n");
+    byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    if (contentType != null) {
+      head.append("content-type: ").append(contentType).append("\r\n");
+    }
+    if (body != null) {
+      head.append("content-length: ").append(bytes.length).append("\r\n");
+    }
+    byte[] start = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] all = java.util.Arrays.copyOf(start, start.length + bytes.length);
+    System.arraycopy(bytes, 0, all, start.length, bytes.length);
+    return all;
+  }
+
+  /** Reads one answer (a fixed-length or chunked body); fails unless its status is 200. */
+  static void readAnswer(InputStream in) throws IOException {
+    String status = line(in);
+    long length = -1;
+    boolean chunked = false;
+    for (String header = line(in); !header.isEmpty(); header = line(in)) {
+      int colon = header.indexOf(':');
+      String name = colon < 0 ? header : header.substring(0, colon).trim();
+      String value = colon < 0 ? "" : header.substring(colon + 1).trim();
+      if (name.equalsIgnoreCase("content-length")) {
+        length = Long.parseLong(value);
+      } else if (name.equalsIgnoreCase("transfer-encoding")) {
+        chunked = value.equalsIgnoreCase("chunked");
+      }
+    }
+    var body = new java.io.ByteArrayOutputStream();
+    if (chunked) {
+      for (long size = Long.parseLong(line(in).split(";", 2)[0].trim(), 16); size > 0;
+          size = Long.parseLong(line(in).split(";", 2)[0].trim(), 16)) {
+        body.write(in.readNBytes((int) size));
+        line(in);
+      }
+      while (!line(in).isEmpty()) {
+        // trailers
+      }
+    } else if (length >= 0) {
+      body.write(in.readNBytes((int) length));
+    }
+    if (!status.startsWith("HTTP/1.1 200")) {
+      throw new IllegalStateException("the workload got " + status + ": " + body.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String line(InputStream in) throws IOException {
+    var text = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new IOException("the runner closed the connection mid-answer");
+      }
+      if (c != '\r') {
+        text.append((char) c);
+      }
+    }
+    return text.toString();
   }
 
   private static void deleteTree(Path dir) {
