@@ -54,7 +54,9 @@ import org.jspecify.annotations.Nullable;
  * Builds a {@link Generation} from a {@link RunnerPlan}: one {@link HttpService} per service that
  * something uses (a socket, a binding, a {@code globalOutbound}), workers after the services
  * they bind to, so JS RPC sees the target worker itself. Every unsupported feature is reported
- * by name; nothing is started if anything fails.
+ * by name; nothing is started if anything fails. On a process's first plan the workers its
+ * sockets serve load first and the others load behind them, after {@link #build} has returned
+ * ({@link #stillLoading}), so that the sockets can serve meanwhile.
  *
  * <p>Services of the previous generation are kept when neither they nor anything they reach
  * changed (same content hash, all the way down their bindings), so a one-worker change rebuilds
@@ -94,6 +96,23 @@ final class GenerationBuilder {
   private final Set<String> failed = new HashSet<>();
   /** Per service name: whether the previous generation's instance can serve unchanged. */
   private final Map<String, Boolean> reusable = new HashMap<>();
+  /**
+   * On a process's first plan, the workers its sockets serve: they load first, and {@link #build}
+   * returns once they have, while the other workers load behind them ({@link #stillLoading}).
+   * Empty on later plans, where the previous generation serves until all of this one is loaded.
+   */
+  private final Set<String> servedFirst = new HashSet<>();
+  /** Completes once every worker of {@link #servedFirst} has loaded or failed to. */
+  private final CompletableFuture<Void> firstLoaded = new CompletableFuture<>();
+  /**
+   * The ends of the queues the other workers of a first plan load in, one worker at a time per
+   * queue: one queue per core beyond the first, so that a core stays free for the first requests.
+   */
+  private final CompletionStage<?>[] queues;
+  private int nextQueue;
+  /** Workers loading behind {@link #servedFirst}. */
+  private final List<JsWorker> deferred = new ArrayList<>();
+  private CompletableFuture<List<String>> stillLoading = CompletableFuture.completedFuture(List.of());
 
   GenerationBuilder(RunnerPlan plan, @Nullable Generation previous, RunnerOptions options,
       JsRuntime runtime, HostResolver resolver, Connector connector, Executor blocking,
@@ -127,6 +146,16 @@ final class GenerationBuilder {
     for (Service s : plan.getServicesList()) {
       byName.putIfAbsent(s.getName(), s);
     }
+    if (previous == null) {
+      for (Socket socket : plan.getSocketsList()) {
+        Service target = byName.get(socket.getService().getService());
+        if (target != null && target.hasWorker()) {
+          servedFirst.add(target.getName());
+        }
+      }
+    }
+    this.queues = new CompletionStage<?>[Math.max(1, Runtime.getRuntime().availableProcessors() - 1)];
+    java.util.Arrays.fill(queues, firstLoaded);
   }
 
   /**
@@ -159,9 +188,58 @@ final class GenerationBuilder {
             "service \"" + service.getName() + "\"");
       }
     }
-    // Every worker started loading as it was reached; wait for all of them here, so that they
-    // load side by side. A code error is reported for each worker that has one.
-    for (JsWorker w : created) {
+    // Every worker started loading as it was reached, except those deferred behind the ones
+    // sockets serve first; wait for the others here, so that they load side by side. A code
+    // error is reported for each worker that has one.
+    var first = new ArrayList<JsWorker>(created);
+    first.removeAll(deferred);
+    CompletableFuture.allOf(first.stream().map(w -> w.loaded().toCompletableFuture())
+        .toArray(CompletableFuture[]::new)).whenComplete((v, e) -> firstLoaded.complete(null));
+    // A plan with a problem is refused whatever else loads: every worker loads now, so that all
+    // code errors are reported in one run.
+    boolean refused = !problems.isEmpty();
+    if (refused) {
+      deferred.forEach(JsWorker::loadNow);
+    }
+    int before = problems.size();
+    awaitLoads(refused ? created : first);
+    if (!problems.isEmpty()) {
+      if (!refused) {
+        // Again in the order the workers were reached, as on any other refused plan.
+        problems.subList(before, problems.size()).clear();
+        deferred.forEach(JsWorker::loadNow);
+        awaitLoads(created);
+      }
+      created.forEach(JsWorker::close);
+      throw new RunnerException(problems);
+    }
+    late.forEach((name, proxy) -> proxy.target = built.get(name));
+    if (!deferred.isEmpty()) {
+      var loads = deferred.stream().map(w -> w.loaded().toCompletableFuture()
+          .handle((v, e) -> e == null ? "" : loadProblem(e))).toList();
+      stillLoading = CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new))
+          .thenApply(v -> loads.stream().map(CompletableFuture::join).filter(p -> !p.isEmpty()).toList());
+    }
+    var hashes = new HashMap<String, String>();
+    for (Service s : plan.getServicesList()) {
+      hashes.putIfAbsent(s.getName(), s.getHash());
+    }
+    return new Generation(plan.getVersion(), built, socketTargets, workers, hashes, refs);
+  }
+
+  /**
+   * After {@link #build}: completes once the workers still loading behind the ones sockets serve
+   * first (on a process's first plan) have loaded, with each one's load error; at once with
+   * none when nothing was deferred. The caller serves the generation meanwhile, and refuses the
+   * plan if any failed. Never fails.
+   */
+  CompletableFuture<List<String>> stillLoading() {
+    return stillLoading;
+  }
+
+  /** Waits for each worker's first load; adds each load error to {@link #problems}. */
+  private void awaitLoads(List<JsWorker> loading) {
+    for (JsWorker w : loading) {
       try {
         w.awaitLoaded();
       } catch (JsLoadException e) {
@@ -169,16 +247,16 @@ final class GenerationBuilder {
         problems.add(e.getMessage());
       }
     }
-    if (!problems.isEmpty()) {
-      created.forEach(JsWorker::close);
-      throw new RunnerException(problems);
-    }
-    late.forEach((name, proxy) -> proxy.target = built.get(name));
-    var hashes = new HashMap<String, String>();
-    for (Service s : plan.getServicesList()) {
-      hashes.putIfAbsent(s.getName(), s.getHash());
-    }
-    return new Generation(plan.getVersion(), built, socketTargets, workers, hashes, refs);
+  }
+
+  /** How many workers load behind the ones sockets serve first (after {@link #build}). */
+  int loadingBehind() {
+    return deferred.size();
+  }
+
+  private static String loadProblem(Throwable e) {
+    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return cause instanceof JsLoadException ? cause.getMessage() : "worker load failed: " + cause;
   }
 
   /** Workers this build started (not reused), for logs and tests. */
@@ -605,8 +683,16 @@ final class GenerationBuilder {
       return null;
     }
     // Problems elsewhere do not stop this worker from loading: its own code errors are
-    // reported in the same run (build() waits for every load).
-    JsWorker started = builder.start();
+    // reported in the same run (build() waits for every load, or stillLoading() reports it).
+    JsWorker started;
+    if (previous == null && !servedFirst.contains(name)) {
+      int q = nextQueue++ % queues.length;
+      started = builder.startAfter(queues[q]);
+      queues[q] = started.loaded();
+      deferred.add(started);
+    } else {
+      started = builder.start();
+    }
     workers.add(started);
     created.add(started);
     return started;

@@ -71,9 +71,13 @@ public final class Runner implements AutoCloseable, PlanTarget {
   private volatile List<String> secrets = List.of();
   /** The sockets listening now (what {@link #notReady} reads without the lock). */
   private volatile java.util.Set<String> listeningNames = java.util.Set.of();
+  /** {@link #bound} as of the last change (what {@link #listening} reads without the lock). */
+  private volatile Map<String, InetSocketAddress> listeningAt = Map.of();
   /** Addresses no socket may take, with what holds each (see {@link #reserve}). */
   private final Map<InetSocketAddress, String> reserved = new LinkedHashMap<>();
   private volatile boolean closing;
+  /** Set while the first plan serves and some of its workers are still loading (not ready). */
+  private volatile boolean stillLoading;
 
   private Runner(RunnerOptions options) {
     this.options = options;
@@ -122,9 +126,12 @@ public final class Runner implements AutoCloseable, PlanTarget {
     return socketTargets;
   }
 
-  /** Where each socket listens, by socket name. */
-  public synchronized Map<String, InetSocketAddress> listening() {
-    return Map.copyOf(bound);
+  /**
+   * Where each socket listens, by socket name. Never blocks: while the first plan's workers load
+   * behind its sockets, those sockets are listed already.
+   */
+  public Map<String, InetSocketAddress> listening() {
+    return listeningAt;
   }
 
   /**
@@ -222,6 +229,9 @@ public final class Runner implements AutoCloseable, PlanTarget {
     if (current.get() == null) {
       return "no plan has been applied yet";
     }
+    if (stillLoading) {
+      return "some workers of the plan are still loading";
+    }
     java.util.Set<String> listening = listeningNames;
     for (String socket : socketTargets.keySet()) {
       if (!listening.contains(socket)) {
@@ -277,15 +287,16 @@ public final class Runner implements AutoCloseable, PlanTarget {
       }
     }
     Generation next;
+    var builder = new GenerationBuilder(plan, current.get(), options, runtime, resolver, connector,
+        blocking, options.resources().environment(), workerRefs, kvBackends, objectBackends, slots);
     try {
-      next = new GenerationBuilder(plan, current.get(), options, runtime, resolver, connector,
-          blocking, options.resources().environment(), workerRefs, kvBackends, objectBackends, slots).build();
+      next = builder.build();
     } catch (RunnerException e) {
       problems.addAll(e.problems());
       throw new RunnerException(problems);
     }
     if (!problems.isEmpty()) {
-      next.close();
+      next.close(); // also cancels the loads still waiting their turn
       throw new RunnerException(problems);
     }
     Map<String, String> wanted = new LinkedHashMap<>();
@@ -351,6 +362,9 @@ public final class Runner implements AutoCloseable, PlanTarget {
     } catch (RuntimeException e) {
       log.warn("event=observer-failed error={}", e.toString());
     }
+    // Not ready from the swap on, while workers of a first plan still load (awaitStillLoading).
+    var loading = builder.stillLoading();
+    stillLoading = !(loading.isDone() && loading.join().isEmpty());
     Generation previous = current.getAndSet(next);
     for (var e : opened.entrySet()) {
       HttpServer old = servers.put(e.getKey(), e.getValue());
@@ -378,11 +392,71 @@ public final class Runner implements AutoCloseable, PlanTarget {
       }
     }
     listeningNames = java.util.Set.copyOf(bound.keySet());
+    listeningAt = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bound));
     if (previous != null) {
       log.info("plan version={} replaces version={}; in_flight={}", PlanDigest.shortVersion(version),
           PlanDigest.shortVersion(previous.version), previous.inFlight());
       previous.retire();
     }
+    if (!loading.isDone()) {
+      log.info("event=serving-while-loading version={} sockets={} workers_loading={}",
+          PlanDigest.shortVersion(version), bound.keySet(), builder.loadingBehind());
+    }
+    awaitStillLoading(loading, next);
+  }
+
+  /**
+   * On a process's first plan the sockets serve as soon as the workers they route to have
+   * loaded, while the other workers load behind them (GenerationBuilder): waits for those, the
+   * runner not ready meanwhile. If one fails to load, the plan is refused as if it had failed
+   * before serving: the sockets close and the runner is left without a plan. Requests answered
+   * meanwhile were answered by workers that loaded.
+   */
+  private void awaitStillLoading(CompletableFuture<List<String>> loading, Generation next)
+      throws RunnerException {
+    List<String> failures;
+    try {
+      while (true) {
+        if (closing) {
+          failures = List.of("the runner is stopping");
+          break;
+        }
+        try {
+          failures = loading.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+          break;
+        } catch (java.util.concurrent.TimeoutException e) {
+          // look at closing again
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failures = List.of("interrupted while the plan's workers were loading");
+          break;
+        } catch (java.util.concurrent.ExecutionException e) {
+          failures = List.of("worker load failed: " + e.getCause());
+          break;
+        }
+      }
+    } finally {
+      stillLoading = false;
+    }
+    if (failures.isEmpty()) {
+      return;
+    }
+    log.warn("event=plan-refused-after-serving version={} problems={}", PlanDigest.shortVersion(next.version),
+        failures.size());
+    listeningNames = java.util.Set.of();
+    listeningAt = Map.of();
+    for (HttpServer server : servers.values()) {
+      server.close();
+    }
+    servers.clear();
+    serverAddresses.clear();
+    bound.clear();
+    socketTls.clear();
+    current.compareAndSet(next, null);
+    slots.clear();
+    socketTargets = Map.of();
+    next.retire(); // closes once the requests it is answering have ended
+    throw new RunnerException(failures);
   }
 
   /** Every form (see LogText.secretForms) of every secret and long fromEnvironment value. */
@@ -480,6 +554,8 @@ public final class Runner implements AutoCloseable, PlanTarget {
     }
     servers.clear();
     bound.clear();
+    listeningNames = java.util.Set.of();
+    listeningAt = Map.of();
     Generation g = current.getAndSet(null);
     if (g != null) {
       g.close();

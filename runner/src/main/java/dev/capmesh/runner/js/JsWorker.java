@@ -193,9 +193,63 @@ public final class JsWorker implements HttpService {
      */
     public JsWorker start() {
       var worker = new JsWorker(this);
-      worker.firstLoad = worker.newContext(0).ready;
+      worker.firstLoad = new CompletableFuture<>();
+      worker.beginLoad(false);
       return worker;
     }
+
+    /**
+     * Like {@link #start}, but the first context starts loading only once {@code after} has
+     * completed (normally or not), or at once when a request or RPC call reaches the worker
+     * first. For loading workers one after another behind the ones a runner serves first.
+     * Closing the worker before then cancels the wait: its load then fails as closed.
+     */
+    public JsWorker startAfter(CompletionStage<?> after) {
+      requireNonNull(after, "after");
+      var worker = new JsWorker(this);
+      worker.firstLoad = new CompletableFuture<>();
+      after.whenComplete((result, failure) -> worker.beginLoad(true));
+      return worker;
+    }
+  }
+
+  /** Whether the first context was created (see {@link Builder#startAfter}). */
+  private boolean loadBegun;
+  /** Set by {@link #close} before the first load began: the deferred start is off. */
+  private boolean closedBeforeLoad;
+
+  /**
+   * Creates the first context, once, and passes its load's outcome on to {@link #firstLoad}.
+   * {@code deferred}: called when the wait of {@link Builder#startAfter} ends, which does
+   * nothing once the worker is closed.
+   */
+  private synchronized void beginLoad(boolean deferred) {
+    CompletableFuture<Void> load = firstLoad;
+    if (loadBegun || load == null || (deferred && closedBeforeLoad)) {
+      return;
+    }
+    loadBegun = true;
+    newContext(0).ready.whenComplete((v, e) -> {
+      if (e == null) {
+        load.complete(null);
+      } else {
+        load.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+      }
+    });
+  }
+
+  /** Starts the first load now if it waits its turn ({@link Builder#startAfter}); else nothing. */
+  public void loadNow() {
+    beginLoad(false);
+  }
+
+  /**
+   * Completes when the first context has loaded the code, or failed to (exceptionally, with a
+   * {@link JsLoadException}). Never blocks.
+   */
+  public CompletionStage<Void> loaded() {
+    CompletableFuture<Void> load = firstLoad;
+    return load == null ? CompletableFuture.completedFuture(null) : load.minimalCompletionStage();
   }
 
   /**
@@ -375,6 +429,9 @@ public final class JsWorker implements HttpService {
    * the code is loaded at most once per backoff period.
    */
   private synchronized @Nullable WorkerContext pick() {
+    if (!loadBegun) {
+      beginLoad(false); // a request came before the deferred load's turn: load now
+    }
     WorkerContext best = null;
     for (WorkerContext c : contexts) {
       if (!c.isDead() && (best == null || c.load() < best.load())) {
@@ -479,6 +536,13 @@ public final class JsWorker implements HttpService {
 
   /** Stops every context of this worker; later requests start new ones. */
   public void close() {
+    synchronized (this) {
+      CompletableFuture<Void> load = firstLoad;
+      if (!loadBegun && load != null && !closedBeforeLoad) {
+        closedBeforeLoad = true;
+        load.completeExceptionally(new JsLoadException("worker \"" + name + "\": closed before its code was loaded"));
+      }
+    }
     for (WorkerContext c : List.copyOf(contexts)) {
       c.kill("shutdown");
     }

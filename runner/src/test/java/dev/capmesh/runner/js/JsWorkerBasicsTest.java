@@ -173,4 +173,47 @@ class JsWorkerBasicsTest {
         "{\"text\":\"plain\",\"json\":{\"x\":[true,1.5]},\"data\":[65,66],\"missing\":\"undefined\","
             + "\"keys\":[\"DATA\",\"JSON\",\"TEXT\"]}");
   }
+
+  private static JsWorker.Builder counting(String name) {
+    return JsWorker.builder(runtime, name, WorkerCode.modules(WorkerModule.esModule("main.js",
+        "export default { fetch() { return new Response('" + name + "'); } };")));
+  }
+
+  @Test void aDeferredWorkerLoadsWhenItsTurnComes() throws Exception {
+    var turn = new java.util.concurrent.CompletableFuture<Void>();
+    JsWorker w = counting("deferred-turn").startAfter(turn);
+    try {
+      assertThat(w.loads()).isZero();
+      assertThat(w.loaded().toCompletableFuture()).isNotDone();
+      turn.completeExceptionally(new IllegalStateException("the one before it failed"));
+      w.loaded().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(w.loads()).isEqualTo(1);
+      assertThat(get(w, "http://x/").text()).isEqualTo("deferred-turn");
+    } finally {
+      w.close();
+    }
+  }
+
+  @Test void aRequestBeforeItsTurnLoadsADeferredWorkerAtOnce() throws Exception {
+    var turn = new java.util.concurrent.CompletableFuture<Void>();
+    JsWorker w = counting("deferred-request").startAfter(turn);
+    try {
+      assertThat(get(w, "http://x/").text()).isEqualTo("deferred-request");
+      assertThat(w.loaded().toCompletableFuture()).isCompleted();
+      turn.complete(null); // its turn comes later: nothing is loaded again
+      assertThat(w.loads()).isEqualTo(1);
+    } finally {
+      w.close();
+    }
+  }
+
+  @Test void closingADeferredWorkerBeforeItsTurnCancelsTheLoad() throws Exception {
+    var turn = new java.util.concurrent.CompletableFuture<Void>();
+    JsWorker w = counting("deferred-closed").startAfter(turn);
+    w.close();
+    turn.complete(null);
+    assertThatThrownBy(w::awaitLoaded).isInstanceOf(JsLoadException.class)
+        .hasMessage("worker \"deferred-closed\": closed before its code was loaded");
+    assertThat(w.loads()).isZero();
+  }
 }
