@@ -79,21 +79,32 @@ class FirstPlanLoadOrderTest {
     }
   }
 
-  @Test void theSocketAnswersWhileAnotherWorkerIsStillLoading() throws Exception {
-    RunnerPlan plan = plan("export default { fetch() { return new Response('front'); } }", SPIN);
+  /**
+   * Applies {@code plan} on another thread and checks that the socket answers GET / with
+   * {@code expected} while that apply has not returned; then {@code more}, then closes the runner.
+   */
+  private void answersWhileLoading(RunnerPlan plan, String expected,
+      org.assertj.core.api.ThrowingConsumer<Runner> more) throws Exception {
     Runner runner = runner();
     try {
       CompletableFuture<Void> applying = applyInBackground(runner, plan);
       listeningSoon(runner);
-      assertThat(TestRunners.get(runner, "http", "/")).isEqualTo("200 front");
-      // w0 never finishes loading: the apply has not returned, and the runner says why it is
-      // not ready (so that a load balancer keeps waiting) while it already answers.
+      assertThat(TestRunners.get(runner, "http", "/")).isEqualTo(expected);
       assertThat(applying).isNotDone();
-      assertThat(runner.notReady()).isEqualTo("some workers of the plan are still loading");
-      assertThat(runner.version()).isEqualTo(plan.getVersion());
+      more.accept(runner);
     } finally {
       runner.close();
     }
+  }
+
+  @Test void theSocketAnswersWhileAnotherWorkerIsStillLoading() throws Exception {
+    RunnerPlan plan = plan("export default { fetch() { return new Response('front'); } }", SPIN);
+    // w0 never finishes loading: the apply has not returned, and the runner says why it is not
+    // ready (so that a load balancer keeps waiting) while it already answers.
+    answersWhileLoading(plan, "200 front", runner -> {
+      assertThat(runner.notReady()).isEqualTo("some workers of the plan are still loading");
+      assertThat(runner.version()).isEqualTo(plan.getVersion());
+    });
   }
 
   @Test void stoppingTheRunnerWhileWorkersLoadEndsTheApplyWithAClearError() throws Exception {
@@ -143,18 +154,9 @@ class FirstPlanLoadOrderTest {
 
   @Test void aRequestToAWorkerWaitingItsTurnLoadsItAtOnce() throws Exception {
     // w0 is first in the queue and never loads; w1 waits behind it until front calls it.
-    RunnerPlan plan = plan("export default { async fetch(r, env) { return new Response('front ' + "
+    answersWhileLoading(plan("export default { async fetch(r, env) { return new Response('front ' + "
         + "await (await env.W1.fetch('http://w/')).text()); } }", SPIN,
-        "export default { fetch() { return new Response('w1'); } }");
-    Runner runner = runner();
-    try {
-      CompletableFuture<Void> applying = applyInBackground(runner, plan);
-      listeningSoon(runner);
-      assertThat(TestRunners.get(runner, "http", "/")).isEqualTo("200 front w1");
-      assertThat(applying).isNotDone();
-    } finally {
-      runner.close();
-    }
+        "export default { fetch() { return new Response('w1'); } }"), "200 front w1", runner -> {});
   }
 
   @Test void everyLoadErrorIsReportedWhenTheSocketsWorkerFailsToo() throws Exception {
