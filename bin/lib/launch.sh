@@ -98,6 +98,13 @@ capmesh_launch() {
       # CAPMESH_HEAP (e.g. 2g) sets the maximum instead; CAPMESH_JAVA_OPTS comes later and wins
       # over both.
       jvm_args+=(-XX:MaxNewSize=64m "-Xmx$(capmesh_heap "$@")")
+      # What a start builds (the engine, parsed sources, the workers' contexts: about 25 MiB)
+      # lives as long as the process; with the collector's default tenuring it was copied
+      # between the survivor spaces at the first seven young collections, 13-28 ms each, which
+      # stalled every request in flight in the first seconds under load. Tenured after one
+      # collection, only the first three are that long (the collector adapts the threshold
+      # from there on). docs/BENCHMARKS.md, issue 9, session 30.
+      jvm_args+=(-XX:InitialTenuringThreshold=1)
       ;;
     *)
       # Short commands (check, compile, ...) run no JavaScript: the quick C1 compiler alone
