@@ -69,9 +69,10 @@ public final class Runner implements AutoCloseable, PlanTarget {
   private volatile Map<String, String> socketTargets = Map.of();
   /** Values of every secret binding of the served config, longest first, for log redaction. */
   private volatile List<String> secrets = List.of();
-  /** The sockets listening now (what {@link #notReady} reads without the lock). */
-  private volatile java.util.Set<String> listeningNames = java.util.Set.of();
-  /** {@link #bound} as of the last change (what {@link #listening} reads without the lock). */
+  /**
+   * {@link #bound} as of its last change: what {@link #listening} and {@link #notReady} read
+   * without the lock.
+   */
   private volatile Map<String, InetSocketAddress> listeningAt = Map.of();
   /** Addresses no socket may take, with what holds each (see {@link #reserve}). */
   private final Map<InetSocketAddress, String> reserved = new LinkedHashMap<>();
@@ -232,7 +233,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
     if (stillLoading) {
       return "some workers of the plan are still loading";
     }
-    java.util.Set<String> listening = listeningNames;
+    java.util.Set<String> listening = listeningAt.keySet();
     for (String socket : socketTargets.keySet()) {
       if (!listening.contains(socket)) {
         return "socket " + socket + " is not listening";
@@ -391,7 +392,6 @@ public final class Runner implements AutoCloseable, PlanTarget {
         bound.remove(name);
       }
     }
-    listeningNames = java.util.Set.copyOf(bound.keySet());
     listeningAt = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bound));
     if (previous != null) {
       log.info("plan version={} replaces version={}; in_flight={}", PlanDigest.shortVersion(version),
@@ -443,14 +443,7 @@ public final class Runner implements AutoCloseable, PlanTarget {
     }
     log.warn("event=plan-refused-after-serving version={} problems={}", PlanDigest.shortVersion(next.version),
         failures.size());
-    listeningNames = java.util.Set.of();
-    listeningAt = Map.of();
-    for (HttpServer server : servers.values()) {
-      server.close();
-    }
-    servers.clear();
-    serverAddresses.clear();
-    bound.clear();
+    closeSockets();
     socketTls.clear();
     current.compareAndSet(next, null);
     slots.clear();
@@ -548,14 +541,19 @@ public final class Runner implements AutoCloseable, PlanTarget {
     }
   }
 
-  private void closeAll() {
+  /** Closes every socket (letting in-flight requests finish up to the drain timeout). */
+  private void closeSockets() {
+    listeningAt = Map.of();
     for (HttpServer server : servers.values()) {
       server.close();
     }
     servers.clear();
+    serverAddresses.clear();
     bound.clear();
-    listeningNames = java.util.Set.of();
-    listeningAt = Map.of();
+  }
+
+  private void closeAll() {
+    closeSockets();
     Generation g = current.getAndSet(null);
     if (g != null) {
       g.close();
