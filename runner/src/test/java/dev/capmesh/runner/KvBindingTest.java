@@ -352,7 +352,24 @@ class KvBindingTest {
           + "(name = \"hung\", kv = (redis = (url = \"redis://127.0.0.1:" + silent.getLocalPort()
           + "\", keyPrefix = \"x:\"))),")
           .replace("(name = \"PEER\", service = \"peer\")", "(name = \"PEER\", service = \"peer\"), (name = \"HUNG\", kvNamespace = \"hung\")");
-      start(text, Duration.ofMillis(800));
+      var prepared = new ListAppender<ILoggingEvent>();
+      prepared.start();
+      var backendsLog = (Logger) LoggerFactory.getLogger(dev.capmesh.runner.kv.KvBackends.class);
+      backendsLog.addAppender(prepared);
+      try {
+        start(text, Duration.ofMillis(800));
+        // The runner tried both at start, off any request, and said so; the calls below each
+        // make their own attempt.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (prepared.list.size() < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+      } finally {
+        backendsLog.detachAppender(prepared);
+      }
+      assertThat(prepared.list).extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
+          .anyMatch(l -> l.contains("event=kv-prepare-failed backend=\"Redis 127.0.0.1:" + closed + "\""))
+          .anyMatch(l -> l.contains("event=kv-prepare-failed backend=\"Redis 127.0.0.1:" + silent.getLocalPort() + "\""));
       Map<String, String> down = call("/get");
       assertThat(down.get("message")).contains("KV binding \\\"KV\\\": get failed: Redis 127.0.0.1:" + closed)
           .containsIgnoringCase("connect");

@@ -52,6 +52,17 @@ public interface KvBackend extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Gets ready for the first call without being asked for anything: a network backend connects
+   * (on the calling thread it only starts to; call this off any request's thread, since the
+   * first connection loads the client's classes). The stage completes once the backend is ready
+   * or failed to get there; a failure is not kept, and the first call tries again. Backends with
+   * nothing to prepare complete at once.
+   */
+  default CompletionStage<Void> prepare() {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
   /** Calls one thread holds back; see {@link #hold}. */
   interface Batch {
     /** Sends the held calls and stops holding. */

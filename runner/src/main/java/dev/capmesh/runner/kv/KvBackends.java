@@ -11,9 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The KV stores a runner has open, one per distinct backend (an embedded directory, or a Redis
@@ -22,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * changes. Everything closes with the runner. Thread-safe.
  */
 public final class KvBackends implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KvBackends.class);
   private final Executor blocking;
   private final Function<String, @Nullable String> environment;
   private final Duration timeout;
@@ -65,8 +70,9 @@ public final class KvBackends implements AutoCloseable {
   }
 
   /**
-   * The Redis namespace at {@code url} under {@code keyPrefix}; no connection is made until the
-   * first call (a Redis that is down at start does not stop the runner).
+   * The Redis namespace at {@code url} under {@code keyPrefix}. Its connection opens in the
+   * background from now on; a Redis that is down at start does not stop the runner (the failure
+   * is logged and the first call tries again).
    *
    * @throws IllegalArgumentException if the URL is not usable
    */
@@ -81,8 +87,27 @@ public final class KvBackends implements AutoCloseable {
       }
       b = new RedisKv(redisResources, url, keyPrefix, passwordEnv, environment, timeout);
       open.put(id, b);
+      prepareInBackground(b);
     }
     return b;
+  }
+
+  /**
+   * Connects {@code b} now on the blocking pool, so that the first request does not pay for it:
+   * a failure is logged and forgotten (the first call connects again and reports its own error).
+   */
+  private void prepareInBackground(KvBackend b) {
+    CompletableFuture.supplyAsync(b::prepare, blocking).thenCompose(stage -> stage).whenComplete((ok, error) -> {
+      if (error != null && !isClosed()) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        log.warn("event=kv-prepare-failed backend=\"{}\" error=\"{}\" detail=\"the first call connects again\"",
+            b.describe(), cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+      }
+    });
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
   }
 
   private void check() {

@@ -488,10 +488,20 @@ public final class RedisKv implements KvBackend {
     }
   }
 
-  /** Lettuce's timeout of a command, as {@link KvNamespace} words it. */
+  /**
+   * Lettuce's timeouts, as {@link KvNamespace} words them: a command's, and a connection that
+   * opened but did not finish its handshake in time or did not open in time (a call that joins a
+   * connection attempt begun before it, such as the one {@link #prepare} starts, fails with that
+   * attempt's error rather than its own deadline).
+   */
   private static Throwable timeoutAsJdk(Throwable e) {
     Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    return t instanceof RedisCommandTimeoutException ? new TimeoutException(t.getMessage()) : t;
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof RedisCommandTimeoutException || c instanceof io.netty.channel.ConnectTimeoutException) {
+        return new TimeoutException(c.getMessage());
+      }
+    }
+    return t;
   }
 
   @Override public @Nullable Duration callTimeout() {
@@ -739,6 +749,21 @@ public final class RedisKv implements KvBackend {
 
   private static boolean startsWith(byte[] a, byte[] prefix) {
     return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /**
+   * Connects and sends a {@code PING}, so that the first call finds the connection open and the
+   * command path loaded (in a cold process both cost a worker's first request hundreds of
+   * milliseconds of its CPU allowance).
+   */
+  @Override public CompletionStage<Void> prepare() {
+    return connect().thenCompose(r -> r.commands().ping()).thenApply(pong -> (Void) null);
+  }
+
+  /** Whether a connection is open now (tests). */
+  boolean connected() {
+    Ready r = ready;
+    return r != null && r.connection().isOpen();
   }
 
   @Override public String describe() {

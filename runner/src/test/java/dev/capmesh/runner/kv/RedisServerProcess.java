@@ -33,6 +33,11 @@ public final class RedisServerProcess implements AutoCloseable {
     return server;
   }
 
+  /** A server for {@code port}, not started yet (a test that needs the address before the server). */
+  public static RedisServerProcess on(int port) {
+    return new RedisServerProcess(port, null);
+  }
+
   /** Starts (again) on the same port. */
   public void start() throws Exception {
     List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),
