@@ -137,13 +137,14 @@ capmesh_launch() {
 # needs must replace the JDK's own jdk.graal.compiler. So the launcher links (jlink, from the
 # JDK's own run-time image) a runtime with every module of the JDK but that one, puts the
 # compiler's jars on the plain module path, and records the JDK's ahead-of-time cache
-# (-XX:AOTCacheOutput, JEP 483/514/515) from a built-in workload once per build. Later starts
-# load and link their classes from the cache: the first answer comes about twice as soon
-# (docs/BENCHMARKS.md). Where anything of it is missing (JDK older than 25, jlink refused, the
-# cache not recorded yet or older than a jar), the runner starts the old way; none of it can
-# make a start fail. The runtime is linked and the cache recorded (in the background) only when
-# the launcher has just built the module, or by `bin/runner train-startup-cache` (in the
-# foreground); a start with CAPMESH_NO_BUILD=1 uses what is there and prepares nothing.
+# (-XX:AOTCacheOutput, JEP 483/514, without method profiles) from a built-in workload once per
+# build. Later starts load and link their classes from the cache: the first answer comes about
+# twice as soon (docs/BENCHMARKS.md). Where anything of it is missing (JDK older than 25, jlink
+# refused, the cache not recorded yet or older than a jar or than this file), the runner starts
+# the old way; none of it can make a start fail. The runtime is linked and the cache recorded
+# (in the background) only when the launcher has just built the module, or by
+# `bin/runner train-startup-cache` (in the foreground); a start with CAPMESH_NO_BUILD=1 uses
+# what is there and prepares nothing.
 # CAPMESH_AOT=off turns it off; CAPMESH_CACHE_DIR moves it (default: beside the build output).
 # Arguments: the module, 1 if it was just built, the command line. Sets java, jvm_args, cp and
 # capmesh_cache; returns 1 when not in use.
@@ -213,7 +214,8 @@ capmesh_linked_runtime() {
   return 1
 }
 
-# 0 when the cache $1 is newer than every jar of the class path $2 and the module path.
+# 0 when the cache $1 is newer than every jar of the class path $2 and the module path, and than
+# this launcher (which decides what a cache holds).
 capmesh_cache_fresh() {
   local cache=$1 entry
   local IFS=:
@@ -221,6 +223,7 @@ capmesh_cache_fresh() {
     [ "$entry" -nt "$cache" ] && return 1
   done
   [ "${cache%/*}/jre/capmesh-jdk.txt" -nt "$cache" ] && return 1
+  [ "$root/bin/lib/launch.sh" -nt "$cache" ] && return 1
   return 0
 }
 
@@ -232,8 +235,15 @@ capmesh_train() {
   # The workload runs with the compiler free from its first second (capmesh.js.compileAfter=0):
   # the cache then holds the Graal compiler's classes too, which a normal start needs once its
   # hold of the compiler ends (docs/RUNNER.md, "The first seconds").
+  # The cache keeps classes only, not the workload's method profiles (JEP 515): replayed, those
+  # profiles of an 8 s workload made HotSpot compile the request path early for what that
+  # workload did, and recompile it over and over once real traffic differed (after a --watch
+  # reload, the runner's task loop went between two compiled versions 40 times a second for up
+  # to 24 s). Without them a runner served 34-44 % more in its first seconds and its other
+  # worker kept 0.85x instead of 0.77x of its speed across a reload (docs/BENCHMARKS.md, issue 9).
   # shellcheck disable=SC2086
-  if "$java" "$@" -Dcapmesh.js.compileAfter=0 ${CAPMESH_JAVA_OPTS:-} "-XX:AOTCacheOutput=$tmp" -cp "$cp" "$main" train-startup-cache \
+  if "$java" "$@" -Dcapmesh.js.compileAfter=0 -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
+       ${CAPMESH_JAVA_OPTS:-} "-XX:AOTCacheOutput=$tmp" -cp "$cp" "$main" train-startup-cache \
        >"$capmesh_cache.log" 2>&1 && [ -s "$tmp" ]; then
     mv "$tmp" "$capmesh_cache"
     echo "capmesh: startup cache ready: $capmesh_cache" >&2
