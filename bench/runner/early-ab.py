@@ -76,20 +76,16 @@ def one(root, env, config):
 
 
 def main():
-    if len(sys.argv) < 4:
-        raise SystemExit(__doc__)
-    rounds, config = int(sys.argv[1]), os.path.abspath(sys.argv[2])
-    variants = [startup_ab.variant(a) for a in sys.argv[3:]]
+    rounds, config, variants = startup_ab.arguments(__doc__)
     results = {name: [] for name, _, _ in variants}
     print(f"machine: {os.cpu_count()} cores; load before: {open('/proc/loadavg').read().split()[:3]}; "
           f"window of {WINDOW} s after {AT:g} s of load on {LOAD_PATH}", flush=True)
-    for r in range(rounds):
-        for name, root, env in (variants if r % 2 == 0 else variants[::-1]):
-            m = one(root, env, config)
-            results[name].append(m)
-            print(f"round {r + 1} {name:10s} {m['rps']:8.0f} req/s  p99 {m['p99']:7.2f} ms  "
-                  f"cpu/req {m['cpu_us']:7.1f} us", flush=True)
-            time.sleep(0.5)
+    for r, name, root, env in startup_ab.alternating(rounds, variants):
+        m = one(root, env, config)
+        results[name].append(m)
+        print(f"round {r + 1} {name:10s} {m['rps']:8.0f} req/s  p99 {m['p99']:7.2f} ms  "
+              f"cpu/req {m['cpu_us']:7.1f} us", flush=True)
+        time.sleep(0.5)
     for name, runs in results.items():
         p99 = [m["p99"] for m in runs]
         rps = [m["rps"] for m in runs]

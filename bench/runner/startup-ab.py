@@ -84,18 +84,28 @@ def start(root, env, config):
         proc.wait()
 
 
-def main():
+def arguments(usage):
+    """ROUNDS CONFIG NAME=SPEC...: the rounds, the config's absolute path and the variants."""
     if len(sys.argv) < 4:
-        raise SystemExit(__doc__)
-    rounds, config = int(sys.argv[1]), os.path.abspath(sys.argv[2])
-    variants = [variant(a) for a in sys.argv[3:]]
-    results = {name: [] for name, _, _ in variants}
+        raise SystemExit(usage)
+    return int(sys.argv[1]), os.path.abspath(sys.argv[2]), [variant(a) for a in sys.argv[3:]]
+
+
+def alternating(rounds, variants):
+    """(round, name, root, env) for every start, the variants' order reversed every other round."""
     for r in range(rounds):
         for name, root, env in (variants if r % 2 == 0 else variants[::-1]):
-            ms, cpu = start(root, env, config)
-            results[name].append((ms, cpu))
-            print(f"round {r} {name}: {ms:.0f} ms, cpu {cpu:.0f} ms", flush=True)
-            time.sleep(0.5)
+            yield r, name, root, env
+
+
+def main():
+    rounds, config, variants = arguments(__doc__)
+    results = {name: [] for name, _, _ in variants}
+    for r, name, root, env in alternating(rounds, variants):
+        ms, cpu = start(root, env, config)
+        results[name].append((ms, cpu))
+        print(f"round {r} {name}: {ms:.0f} ms, cpu {cpu:.0f} ms", flush=True)
+        time.sleep(0.5)
     for name, runs in results.items():
         times = [t for t, _ in runs]
         print(f"{name}: median {statistics.median(times):.0f} ms, mean {statistics.mean(times):.0f} ms, "

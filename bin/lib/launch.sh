@@ -239,8 +239,9 @@ capmesh_train() {
   # profiles of an 8 s workload made HotSpot compile the request path early for what that
   # workload did, and recompile it over and over once real traffic differed (after a --watch
   # reload, the runner's task loop went between two compiled versions 40 times a second for up
-  # to 24 s). Without them a runner served 34-44 % more in its first seconds and its other
-  # worker kept 0.85x instead of 0.77x of its speed across a reload (docs/BENCHMARKS.md, issue 9).
+  # to 24 s). Without them a runner served 34-44 % more in its first seconds, and its other
+  # worker kept 0.81-0.86x of its speed across a reload instead of 0.72-0.93x (median 0.78x)
+  # (docs/BENCHMARKS.md, issue 9).
   # shellcheck disable=SC2086
   if "$java" "$@" -Dcapmesh.js.compileAfter=0 -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
        ${CAPMESH_JAVA_OPTS:-} "-XX:AOTCacheOutput=$tmp" -cp "$cp" "$main" train-startup-cache \
