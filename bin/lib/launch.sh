@@ -128,6 +128,12 @@ capmesh_launch() {
       capmesh_train_in_background "$java" "$cp" "$main" "${jvm_args[@]}"
     fi
   fi
+  if [ "${CAPMESH_PRINT_COMMAND:-0}" = 1 ]; then
+    # The command instead of running it, one argument per line (bench/runner/floor.py reads it).
+    # shellcheck disable=SC2086
+    printf '%s\n' "$java" "${jvm_args[@]}" ${CAPMESH_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+    return
+  fi
   # shellcheck disable=SC2086
   exec "$java" "${jvm_args[@]}" ${CAPMESH_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
