@@ -46,33 +46,6 @@ class StartupCacheTest {
       assertThat(Files.readString(runner.stderr)).doesNotContain("without the optimizing compiler");
     }
 
-    // A worker using dates and Intl finds their classes (ICU's, behind them) in the cache too:
-    // the workload touches what workers commonly use on their first requests.
-    Path worker = dir.resolve("dates");
-    Files.createDirectories(worker);
-    Files.writeString(worker.resolve("w.js"), """
-        export default { fetch() {
-          return new Response(new Date(0).toISOString() + ' ' + ['b', 'a'].sort((x, y) => x.localeCompare(y)));
-        } };
-        """);
-    Files.writeString(worker.resolve("config.capnp"), """
-        using Workerd = import "/workerd/workerd.capnp";
-        const config :Workerd.Config = (
-          services = [ (name = "main", worker = (modules = [ (name = "w.js", esModule = embed "w.js") ],
-                                                 compatibilityDate = "2024-09-01")) ],
-          sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
-        );
-        """);
-    var classLog = Map.of("CAPMESH_CACHE_DIR", dir.toString(), "CAPMESH_JAVA_OPTS", "-Xlog:class+load=info");
-    try (var runner = ServedRunner.serve(worker.resolve("config.capnp"), List.of("http"), classLog)) {
-      var answer = runner.get("http", "/");
-      assertThat(answer.body()).isEqualTo("1970-01-01T00:00:00.000Z a,b");
-      assertThat(Files.readString(runner.stdout))
-          .containsPattern("builtins\\.JSDateObjectGen source: shared objects file")
-          .containsPattern("icu\\.impl\\.ZoneMeta source: shared objects file")
-          .containsPattern("icu\\.text\\.Collator source: shared objects file");
-    }
-
     // The launcher's command, printed instead of run: the cache is in it, and nothing starts.
     var print = new ProcessBuilder(ServedRunner.ROOT.resolve("bin/runner").toString(), "serve", HELLO.toString());
     print.environment().putAll(Map.of("CAPMESH_NO_BUILD", "1", "CAPMESH_CACHE_DIR", dir.toString(),

@@ -30,9 +30,8 @@ import org.apache.commons.cli.ParseException;
  * JDK's {@code -XX:AOTCacheOutput}, so that later starts load the classes it touched from the
  * JDK's ahead-of-time cache instead of loading and linking them again (docs/RUNNER.md, "Startup
  * cache"). It serves a built-in config on a loopback port the system picks and sends it a mix
- * of requests: a plain answer, a request body read as text and as JSON, headers, a service
- * binding to a second worker, and the built-ins workers commonly use (dates, Intl, Unicode
- * regular expressions, random ids, digests, text codecs). Nothing it does depends on the user's config. Hidden: users do not
+ * of requests: a plain answer, a request body read as text and as JSON, headers, and a service
+ * binding to a second worker. Nothing it does depends on the user's config. Hidden: users do not
  * call it; the launcher does.
  */
 final class TrainCommand implements CommandSpec.Action {
@@ -70,9 +69,6 @@ final class TrainCommand implements CommandSpec.Action {
             const answer = await env.BACK.fetch('http://back/echo', { method: 'POST', body: 'ping' });
             return new Response(await answer.text(), { headers: { 'content-type': 'text/plain' } });
           }
-          if (url.pathname === '/typical') {
-            return typical(url, request);
-          }
           if (request.method === 'POST') {
             const body = url.pathname === '/json' ? await request.json() : await request.text();
             return Response.json({ got: body, agent: request.headers.get('user-agent') });
@@ -80,35 +76,6 @@ final class TrainCommand implements CommandSpec.Action {
           return new Response(env.GREETING + ' world\\n');
         },
       };
-
-      // What workers commonly do in their first requests beyond the plain answer: dates,
-      // locale-aware comparison and formatting, Unicode regular expressions, random ids, digests,
-      // text codecs, base64 and structured clones. Their first use loads a few hundred classes
-      // (most of them ICU's, behind Date and Intl), which the cache then holds.
-      async function typical(url, request) {
-        const names = (url.searchParams.get('names') || 'zoë,Émile,adam').split(',');
-        names.sort((a, b) => a.localeCompare(b));
-        const now = new Date();
-        const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(names.join()));
-        const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-        const match = /^(?<first>[\\p{L}]+)/u.exec(names[0]);
-        const body = structuredClone({
-          id: crypto.randomUUID(),
-          at: now.toISOString(),
-          http: now.toUTCString(),
-          day: new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone: 'UTC' }).format(now),
-          parsed: Date.parse('2024-09-01T10:00:00Z'),
-          total: (1234.5).toLocaleString('en-US', { style: 'currency', currency: 'USD' }),
-          first: match ? match.groups.first : null,
-          names,
-          hex,
-          token: btoa(String.fromCharCode(...new TextEncoder().encode(hex.slice(0, 12)))),
-          agent: new TextDecoder().decode(new TextEncoder().encode(request.headers.get('user-agent'))),
-          headers: Object.fromEntries(request.headers),
-          tags: [...new Set(names.map((n) => n.normalize('NFD').toLowerCase()))],
-        });
-        return Response.json(body);
-      }
       """;
 
   static final String BACK = """
@@ -142,11 +109,9 @@ final class TrainCommand implements CommandSpec.Action {
       var source = new ConfigFileSource(
           () -> CompileReport.compile(dir.resolve("config.capnp"), null, main.err, "runner"), null, main.out, main.err);
       // The runner's options come the way serve reads them from its command line, so that the
-      // cache holds that path too (its lambdas were otherwise made at every start). The CPU limit
-      // is raised: the workload's requests run cold, beside the compilers and the recording, and
-      // one stopped for its limit would fail the recording for nothing.
+      // cache holds that path too (its lambdas were otherwise made at every start).
       var flags = new RunnerFlags();
-      flags.read(DefaultParser.builder().get().parse(RunnerFlags.options(), new String[] {"--cpu-limit", "30s"}));
+      flags.read(DefaultParser.builder().get().parse(RunnerFlags.options(), new String[0]));
       try (Runner runner = Runner.create(flags.options(dir))) {
         source.start(runner);
         InetSocketAddress address = runner.listening().get("http");
@@ -173,8 +138,7 @@ final class TrainCommand implements CommandSpec.Action {
         request("GET", "/", null, null),
         request("POST", "/text", null, "some text"),
         request("POST", "/json", "application/json", "{\"a\":[1,2,3]}"),
-        request("GET", "/chain", null, null),
-        request("GET", "/typical?names=%C3%A9l%C3%A8ve,Zo%C3%AB,adam", null, null));
+        request("GET", "/chain", null, null));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       var sent = new ArrayList<Future<?>>();
