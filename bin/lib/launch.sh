@@ -124,7 +124,7 @@ capmesh_launch() {
   if [ -n "${capmesh_cache:-}" ]; then
     if [ -f "$capmesh_cache" ] && capmesh_cache_fresh "$capmesh_cache" "$cp"; then
       jvm_args+=("-XX:AOTCache=$capmesh_cache")
-    elif [ "$stale" = 1 ]; then
+    elif [ "$stale" = 1 ] && [ "${CAPMESH_PRINT_COMMAND:-0}" != 1 ]; then
       capmesh_train_in_background "$java" "$cp" "$main" "${jvm_args[@]}"
     fi
   fi
