@@ -54,11 +54,7 @@ def one(root, env, config):
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
-        while not startup_ab.answered():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the runner in {root} did not answer")
-            time.sleep(0.005)
+        startup_ab.await_answer(proc, time.monotonic(), f"the runner in {root}")
         if AT >= 1:
             wrk(round(AT))
         before = cpu_ticks(proc.pid)

@@ -73,11 +73,7 @@ def workerd_ms():
     proc = subprocess.Popen([WORKERD, "serve", HELLO, "--socket-addr", f"http=127.0.0.1:{startup_ab.PORT}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        while not startup_ab.answered():
-            if proc.poll() is not None or time.monotonic() - t0 > 30:
-                sys.exit("floor: workerd did not answer")
-            time.sleep(0.005)
-        return (time.monotonic() - t0) * 1000
+        return startup_ab.await_answer(proc, t0, "floor: workerd", limit=30)
     finally:
         proc.kill()
         proc.wait()

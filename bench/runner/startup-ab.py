@@ -65,6 +65,17 @@ def cpu_ms(pid):
     return (int(fields[11]) + int(fields[12])) / HZ * 1000
 
 
+def await_answer(proc, t0, what, limit=120):
+    """Milliseconds from t0 to the first 200 on PORT; exits if proc ends or limit s pass first."""
+    while time.monotonic() - t0 < limit:
+        if proc.poll() is not None:
+            raise SystemExit(f"{what}: exited with {proc.returncode} before answering")
+        if answered():
+            return (time.monotonic() - t0) * 1000
+        time.sleep(0.005)
+    raise SystemExit(f"{what}: no answer within {limit} s")
+
+
 def start(root, env, config):
     t0 = time.monotonic()
     proc = subprocess.Popen([os.path.join(root, "bin", "runner"), "serve", config,
@@ -72,13 +83,8 @@ def start(root, env, config):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True)
     try:
-        while time.monotonic() - t0 < 120:
-            if proc.poll() is not None:
-                raise SystemExit(f"{root}: the runner exited with {proc.returncode} before answering")
-            if answered():
-                return (time.monotonic() - t0) * 1000, cpu_ms(proc.pid)
-            time.sleep(0.005)
-        raise SystemExit(f"{root}: no answer within 120 s")
+        ms = await_answer(proc, t0, f"the runner in {root}")
+        return ms, cpu_ms(proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
