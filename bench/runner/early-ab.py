@@ -14,7 +14,6 @@ spread. Set PATH_=/b to load another path. Loopback only.
 import importlib.util
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -67,8 +66,7 @@ def one(root, env, config):
             "cpu_us": (after - before) / HZ * 1e6 / max(requests, 1),
         }
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        startup_ab.stop(proc)
 
 
 def main():

@@ -86,8 +86,16 @@ def start(root, env, config):
         ms = await_answer(proc, t0, f"the runner in {root}")
         return ms, cpu_ms(proc.pid)
     finally:
+        stop(proc)
+
+
+def stop(proc):
+    """Kills proc's process group (started with start_new_session), if it is still there."""
+    try:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    except ProcessLookupError:
+        pass
+    proc.wait()
 
 
 def arguments(usage):
