@@ -141,7 +141,10 @@ capmesh_launch() {
 # The startup cache (docs/RUNNER.md, "Startup cache"). HotSpot keeps no class cache when a
 # module of the JDK is replaced with --upgrade-module-path, and the Graal compiler that Truffle
 # needs must replace the JDK's own jdk.graal.compiler. So the launcher links (jlink, from the
-# JDK's own run-time image) a runtime with every module of the JDK but that one, puts the
+# JDK's own run-time image) a runtime with every module of the JDK but that one and the flight
+# recorder's (Truffle registers its JFR events at every start where jdk.jfr is there: about
+# 0.1 s before the first answer; a CAPMESH_JAVA_OPTS that names the flight recorder, or
+# CAPMESH_AOT=off, runs on the JDK itself, with JFR), puts the
 # compiler's jars on the plain module path, and records the JDK's ahead-of-time cache
 # (-XX:AOTCacheOutput, JEP 483/514, without method profiles) from a built-in workload once per
 # build. Later starts load and link their classes from the cache: the first answer comes about
@@ -161,6 +164,10 @@ capmesh_startup_cache() {
   local dir=${CAPMESH_CACHE_DIR:-$out}
   capmesh_cache=""
   [ "${CAPMESH_AOT:-on}" != off ] || return 1
+  # The linked runtime has no flight recorder: a start that asks for one runs on the JDK itself.
+  case " ${CAPMESH_JAVA_OPTS:-} " in
+    *FlightRecord*) return 1 ;;
+  esac
   [ -f "$out/jvm-args.txt" ] || return 1
   local jit
   capmesh_value_of "$out/jvm-args.txt" --upgrade-module-path=
@@ -192,7 +199,8 @@ capmesh_linked_runtime() {
   jdk=${jdk%/*}
   local id
   capmesh_value_of "$jdk/release" JAVA_RUNTIME_VERSION=
-  id="$jdk $capmesh_reply"
+  # The module set is part of the id: a runtime linked with another set is linked again.
+  id="$jdk $capmesh_reply without jdk.jfr"
   capmesh_first_line "$dir/jre/capmesh-jdk.txt"
   if [ -x "$dir/jre/bin/java" ] && [ "$capmesh_reply" = "$id" ]; then
     return 0
@@ -204,7 +212,8 @@ capmesh_linked_runtime() {
   [ -x "$jdk/bin/jlink" ] || { mkdir -p "$dir" && echo "$id" >"$dir/jre.refused"; return 1; }
   local modules tmp="$dir/jre.tmp.$$"
   modules=$("$java" --list-modules | sed 's/@.*//' | grep -v -x -e jdk.graal.compiler \
-    -e jdk.graal.compiler.management -e jdk.jlink -e jdk.jpackage | paste -sd, -)
+    -e jdk.graal.compiler.management -e jdk.jlink -e jdk.jpackage -e jdk.jfr -e jdk.management.jfr \
+    | paste -sd, -)
   mkdir -p "$dir"
   echo "capmesh: linking a runtime for the startup cache (once per JDK)..." >&2
   if "$jdk/bin/jlink" --add-modules "$modules" --output "$tmp" >"$dir/jlink.log" 2>&1; then

@@ -58,6 +58,21 @@ class StartupCacheTest {
     assertThat(command).contains("-XX:AOTCache=" + cache)
         .endsWith("dev.capmesh.runner.cli.RunnerMain", "serve", HELLO.toString());
 
+    // The linked runtime leaves the flight recorder out (Truffle would set up its events at every
+    // start); a start that asks for a recording runs on the JDK itself, where there is one.
+    Process modules = new ProcessBuilder(dir.resolve("jre/bin/java").toString(), "--list-modules")
+        .redirectErrorStream(true).start();
+    String linked = new String(modules.getInputStream().readAllBytes());
+    assertThat(modules.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(linked).contains("java.base@", "jdk.management@").doesNotContain("jdk.jfr");
+    print.environment().put("CAPMESH_JAVA_OPTS", "-XX:StartFlightRecording:filename=" + dir.resolve("r.jfr"));
+    Process recording = print.start();
+    List<String> withJfr = new String(recording.getInputStream().readAllBytes()).lines().toList();
+    assertThat(recording.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(withJfr.get(0)).as(String.join("\n", withJfr)).doesNotStartWith(dir.toString());
+    assertThat(withJfr).noneMatch(a -> a.startsWith("-XX:AOTCache"))
+        .contains("-XX:StartFlightRecording:filename=" + dir.resolve("r.jfr"));
+
     // Garbage where the cache was: HotSpot says so and starts without it.
     byte[] garbage = new byte[1 << 16];
     new Random(7).nextBytes(garbage);

@@ -213,7 +213,7 @@ final class RunnerFlags {
    */
   RunnerOptions options(Path base) {
     if (accessLog) {
-      // logback.xml leaves the request logger off unless capmesh.access.level says otherwise.
+      // LogSetup leaves the request logger off unless capmesh.access.level says otherwise.
       var logger = org.slf4j.LoggerFactory.getLogger(dev.capmesh.runner.http.HttpServer.ACCESS_LOGGER);
       if (logger instanceof ch.qos.logback.classic.Logger l) {
         l.setLevel(ch.qos.logback.classic.Level.INFO);

@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HttpServer implements AutoCloseable {
   /**
-   * The logger of the one-line-per-request access log. The runner's logback.xml keeps it off
+   * The logger of the one-line-per-request access log. The runner's log setup ({@link dev.capmesh.runner.observe.LogSetup}) keeps it off
    * unless {@code capmesh.access.level} or {@code serve --access-log} turns it on.
    */
   public static final String ACCESS_LOGGER = "dev.capmesh.runner.http.access";
